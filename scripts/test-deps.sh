@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs on a fresh machine of this kind. Each step
+# is skipped when its tool is already there, so a second run costs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_missing=()
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || apt_missing+=(postgresql)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test-deps: apt-get install ${apt_missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_missing[@]}" >/dev/null
+  else
+    echo "test-deps: missing ${apt_missing[*]} and not root; those tests will skip (or fail under CI=true)" >&2
+  fi
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "test-deps: npm ci (axe-core)"
+  npm ci --no-audit --no-fund --silent
+fi
