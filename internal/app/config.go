@@ -1,0 +1,113 @@
+// Package app wires coopress together: configuration, the database, the
+// domain services, the HTTP server and the background workers.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+	_ "time/tzdata" // the publication's zone must load on any machine
+)
+
+// Config is everything an operator can set, from flags with COOPRESS_*
+// environment variables as their defaults. It is built once at start,
+// validated, and passed down; nothing reads the environment later.
+type Config struct {
+	// DataDir holds the SQLite database, uploads and backups.
+	DataDir string
+	// DatabaseURL is a postgres:// URL, or empty for SQLite in DataDir.
+	DatabaseURL string
+	// Addr is the address the HTTP server listens on.
+	Addr string
+	// BaseURL is the public address of the site, used in feeds, canonical
+	// links and emails.
+	BaseURL string
+	// SiteName is the paper's name.
+	SiteName string
+	// TimeZone is the publication's zone name (Europe/London by default).
+	TimeZone string
+	// Location is TimeZone loaded; set by Validate.
+	Location *time.Location
+	// Demo loads demo content into an empty database at start.
+	Demo bool
+	// ShareOfferURL is where the co-operative box sends readers who want
+	// to buy shares.
+	ShareOfferURL string
+}
+
+// env returns the environment variable COOPRESS_<name> or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("COOPRESS_" + name); ok {
+		return v
+	}
+	return def
+}
+
+// AddStoreFlags registers --data and --database, which every subcommand takes.
+func (c *Config) AddStoreFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", env("DATA", "./data"), "data directory (env COOPRESS_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database", env("DATABASE_URL", ""), "postgres:// URL; empty for SQLite in the data directory (env COOPRESS_DATABASE_URL)")
+	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", "Europe/London"), "the publication's time zone (env COOPRESS_TIMEZONE)")
+}
+
+// AddServeFlags registers the flags of the serve command.
+func (c *Config) AddServeFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (env COOPRESS_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of the site; defaults to http://ADDR (env COOPRESS_BASE_URL)")
+	fs.StringVar(&c.SiteName, "site-name", env("SITE_NAME", "The Daily Co-op"), "the paper's name (env COOPRESS_SITE_NAME)")
+	fs.StringVar(&c.ShareOfferURL, "share-offer-url", env("SHARE_OFFER_URL", "/shares"), "link for the co-operative box (env COOPRESS_SHARE_OFFER_URL)")
+	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load demo content into an empty database (env COOPRESS_DEMO=true)")
+}
+
+// Validate checks the configuration and fills derived fields.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.TimeZone == "" {
+		c.TimeZone = "Europe/London"
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("timezone %q: %w", c.TimeZone, err))
+	}
+	c.Location = loc
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.DatabaseURL, "postgresql://") && !strings.HasPrefix(c.DatabaseURL, "sqlite://") {
+		errs = append(errs, fmt.Errorf("database %q: want a postgres:// or sqlite:// URL", redact(c.DatabaseURL)))
+	}
+	if c.SiteName == "" {
+		c.SiteName = "The Daily Co-op"
+	}
+	if c.BaseURL == "" && c.Addr != "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.BaseURL = "http://" + host
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("base-url %q: want an absolute URL", c.BaseURL))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// redact hides the password in a database URL so it can be logged.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Redacted is the database URL safe to log.
+func (c *Config) Redacted() string { return redact(c.DatabaseURL) }
