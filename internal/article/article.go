@@ -1,0 +1,168 @@
+// Package article holds the paper's journalism: articles, sections, tags and
+// authors, how they are stored on either engine, rendered from Markdown, and
+// searched.
+package article
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Status is where an article stands in the editorial workflow.
+type Status string
+
+// The workflow's states; only Published articles are shown to readers.
+const (
+	Draft       Status = "draft"
+	Submitted   Status = "submitted"
+	Scheduled   Status = "scheduled"
+	Published   Status = "published"
+	Unpublished Status = "unpublished"
+)
+
+// Section is a part of the paper, such as World or Britain.
+type Section struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int
+}
+
+// Author is a person with a byline and a profile page.
+type Author struct {
+	ID   int64
+	Slug string
+	Name string
+	Bio  string
+}
+
+// Tag is a topic that links articles across sections.
+type Tag struct {
+	ID   int64
+	Slug string
+	Name string
+}
+
+// Image is an article's featured picture.
+type Image struct {
+	URL     string
+	Alt     string
+	Caption string
+	Credit  string
+}
+
+// Article is one piece of journalism. BodyHTML is already sanitised: it is
+// safe to put on a page as it is.
+type Article struct {
+	ID          int64
+	Slug        string
+	Headline    string
+	Standfirst  string
+	BodyMD      string
+	BodyHTML    string
+	Section     Section
+	Authors     []Author
+	Tags        []Tag
+	Dateline    string
+	Status      Status
+	Image       Image
+	TopStory    bool
+	PublishedAt time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int
+}
+
+// Page is one page of a list of articles.
+type Page struct {
+	Articles []Article
+	Number   int // 1-based
+	PerPage  int
+	Total    int
+}
+
+// Pages is how many pages the list has.
+func (p Page) Pages() int {
+	if p.PerPage <= 0 || p.Total == 0 {
+		return 1
+	}
+	return (p.Total + p.PerPage - 1) / p.PerPage
+}
+
+// HasPrev reports whether there is a page before this one.
+func (p Page) HasPrev() bool { return p.Number > 1 }
+
+// HasNext reports whether there is a page after this one.
+func (p Page) HasNext() bool { return p.Number < p.Pages() }
+
+// ValidationError is bad input for one field, with a message fit to show
+// beside it.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e ValidationError) Error() string { return e.Field + ": " + e.Message }
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// MaxSlugLen bounds slugs so that URLs stay readable and indexes small.
+const MaxSlugLen = 120
+
+// ValidSlug reports whether s is a well-formed slug: lower-case letters and
+// digits in words joined by single hyphens.
+func ValidSlug(s string) bool { return len(s) <= MaxSlugLen && slugRE.MatchString(s) }
+
+// Slugify makes a slug from a headline: accents dropped, lower case, words
+// joined by hyphens, cut at a word boundary.
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			dash = true
+		}
+	}
+	out := b.String()
+	if len(out) > MaxSlugLen {
+		out = out[:MaxSlugLen]
+		if i := strings.LastIndexByte(out, '-'); i > 0 {
+			out = out[:i]
+		}
+	}
+	return out
+}
+
+// validate checks the fields every stored article needs.
+func (a *Article) validate() error {
+	switch {
+	case strings.TrimSpace(a.Headline) == "":
+		return ValidationError{"headline", "Give the article a headline."}
+	case len(a.Headline) > 300:
+		return ValidationError{"headline", "Keep the headline under 300 characters."}
+	case len(a.Standfirst) > 1000:
+		return ValidationError{"standfirst", "Keep the standfirst under 1,000 characters."}
+	case len(a.BodyMD) > 500_000:
+		return ValidationError{"body", "The body is too long (500,000 characters at most)."}
+	case !ValidSlug(a.Slug):
+		return ValidationError{"slug", fmt.Sprintf("Use lower-case letters, digits and single hyphens (at most %d).", MaxSlugLen)}
+	case a.Section.ID == 0:
+		return ValidationError{"section", "Choose a section."}
+	}
+	return nil
+}
