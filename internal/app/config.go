@@ -37,6 +37,8 @@ type Config struct {
 	// ShareOfferURL is where the co-operative box sends readers who want
 	// to buy shares.
 	ShareOfferURL string
+	// SocietyName is the co-operative society that owns the paper.
+	SocietyName string
 }
 
 // env returns the environment variable COOPRESS_<name> or def.
@@ -60,6 +62,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", env("BASE_URL", ""), "public URL of the site; defaults to http://ADDR (env COOPRESS_BASE_URL)")
 	fs.StringVar(&c.SiteName, "site-name", env("SITE_NAME", "The Daily Co-op"), "the paper's name (env COOPRESS_SITE_NAME)")
 	fs.StringVar(&c.ShareOfferURL, "share-offer-url", env("SHARE_OFFER_URL", "/shares"), "link for the co-operative box (env COOPRESS_SHARE_OFFER_URL)")
+	fs.StringVar(&c.SocietyName, "society-name", env("SOCIETY_NAME", "the Daily Co-op Readers' Society"), "the owning co-operative society (env COOPRESS_SOCIETY_NAME)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load demo content into an empty database (env COOPRESS_DEMO=true)")
 }
 

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/demo"
+	"github.com/coopress/coopress/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// DemoArticles is how many generated articles `serve --demo` adds beside the
+// seed article: enough for several pages on the front page and sections.
+const DemoArticles = 120
+
+// readiness checks that the database answers and is fully migrated.
+type readiness struct{ db *db.DB }
+
+func (r readiness) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	applied, total, err := r.db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if applied != total {
+		return fmt.Errorf("database at migration %d of %d", applied, total)
+	}
+	return nil
+}
+
+// Serve runs the site until ctx ends, then shuts down gracefully. If ready
+// is not nil it receives the listening address once requests are accepted.
+func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- string) error {
+	if cfg.DatabaseURL == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return fmt.Errorf("create data directory: %w", err)
+		}
+		unlock, err := db.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	d, err := OpenDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	log.Info("database ready", "engine", d.Dialect(), "database", cfg.Redacted(), "data", cfg.DataDir)
+
+	articles := article.NewStore(d, time.Now)
+	if cfg.Demo {
+		start := time.Now()
+		if err := demo.Load(ctx, articles, DemoArticles); err != nil {
+			return err
+		}
+		log.Info("demo content ready", "took", time.Since(start).Round(time.Millisecond))
+	}
+	fundSrc, stopFund, err := startFund(ctx, cfg, d, log)
+	if err != nil {
+		return err
+	}
+	defer stopFund()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := web.New(web.Deps{
+		Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL, Location: cfg.Location,
+			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
+		Articles: articles, Fund: fundSrc, Ready: readiness{d}, Logger: log, Registry: reg,
+	})
+	if err != nil {
+		return err
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go srv.WatchContent(watchCtx, time.Second)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Server-sent events hold a response open, so no WriteTimeout here:
+		// handlers that stream set their own deadlines instead.
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 32 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/coopress/coopress/internal/db"
+)
+
+// handlerFunc is a page handler that returns its failure instead of writing
+// it, so that one place decides what the reader sees and what is logged.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// httpError carries a status and a message that is safe to show a reader,
+// and optionally the internal cause for the log.
+type httpError struct {
+	Status  int
+	Message string
+	Cause   error
+}
+
+func (e *httpError) Error() string {
+	if e.Cause != nil {
+		return fmt.Sprintf("%d %s: %v", e.Status, e.Message, e.Cause)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Message)
+}
+
+func (e *httpError) Unwrap() error { return e.Cause }
+
+// badRequest is a 400 with a message for the reader.
+func badRequest(msg string) error { return &httpError{Status: http.StatusBadRequest, Message: msg} }
+
+// errNotFound makes a 404 page.
+var errNotFound = &httpError{Status: http.StatusNotFound, Message: "We could not find that page."}
+
+// errGone makes a 410 page.
+var errGone = &httpError{Status: http.StatusGone, Message: "This article has been taken down."}
+
+// handle adapts a handlerFunc: it recovers panics, maps errors to pages
+// (db.ErrNotFound → 404, httpError → its status, anything else → a logged
+// 500 that shows no internals) and logs each failure once.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.errorPage(w, r, &httpError{Status: http.StatusInternalServerError, Message: "Something went wrong on our side."})
+			}
+		}()
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		var he *httpError
+		switch {
+		case errors.As(err, &he):
+		case errors.Is(err, db.ErrNotFound):
+			he = errNotFound
+		case r.Context().Err() != nil:
+			return // the reader went away; nothing to tell them
+		default:
+			he = &httpError{Status: http.StatusInternalServerError, Message: "Something went wrong on our side.", Cause: err}
+		}
+		if he.Status >= 500 {
+			s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "status", he.Status, "err", err)
+		}
+		s.errorPage(w, r, he)
+	})
+}
+
+// errorPageData is what the 4xx/5xx page shows: the message and a way on.
+type errorPageData struct {
+	layout
+	Status  int
+	Message string
+	Query   string
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, he *httpError) {
+	title := "Page not found"
+	switch he.Status {
+	case http.StatusGone:
+		title = "Article removed"
+	case http.StatusBadRequest:
+		title = "We could not understand that request"
+	case http.StatusMethodNotAllowed:
+		title = "Method not allowed"
+	default:
+		if he.Status >= 500 {
+			title = "Something went wrong"
+		}
+	}
+	data := errorPageData{layout: s.newLayout(r, title), Status: he.Status, Message: he.Message}
+	data.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	var buf bytes.Buffer
+	if err := s.tmpl.execute(&buf, "error", &data, s.renderBox(r)); err != nil {
+		s.log.Error("render error page", "err", err)
+		http.Error(w, he.Message, he.Status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(he.Status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// notFoundPage answers every address no route claims.
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) error {
+	return errNotFound
+}

@@ -1,0 +1,167 @@
+// Package web serves coopress over HTTP: the public pages, feeds and
+// sitemaps, health and metrics. It calls the domain packages and holds no
+// business rules of its own.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/coopress/coopress/internal/article"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Site is what pages say about the paper itself.
+type Site struct {
+	Name          string
+	BaseURL       string
+	Location      *time.Location
+	ShareOfferURL string
+	SocietyName   string
+	Language      string
+}
+
+// FundBox is the fighting-fund appeal as the box on every page shows it.
+type FundBox struct {
+	Raised        string
+	Target        string
+	StillNeeded   string
+	Over          string
+	Reached       bool
+	DaysRemaining int
+	Percent       int
+	MonthLabel    string
+}
+
+// FundSource supplies the appeal box from memory, without touching the
+// database, so that it can be rendered on every request. Version changes
+// whenever the figures change.
+type FundSource interface {
+	FundBox(now time.Time) (FundBox, bool)
+	FundVersion() int64
+}
+
+// Pinger reports whether the database is reachable and migrated.
+type Pinger interface {
+	Ready(ctx context.Context) error
+}
+
+// Deps is what the server needs from the rest of the program.
+type Deps struct {
+	Site     Site
+	Articles *article.Store
+	Fund     FundSource
+	Ready    Pinger
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// Registry receives the server's metrics; nil makes a private one.
+	Registry *prometheus.Registry
+}
+
+// Server is the HTTP side of coopress.
+type Server struct {
+	site     Site
+	articles *article.Store
+	fund     FundSource
+	ready    Pinger
+	log      *slog.Logger
+	now      func() time.Time
+	tmpl     *templates
+	pages    *pageCache
+	boxes    *boxCache
+	metrics  *metrics
+	registry *prometheus.Registry
+	static   *staticFiles
+	// content is the last content version seen; pages cached under an
+	// older one are stale.
+	content atomic.Int64
+	handler http.Handler
+}
+
+// New builds the server and its route table.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Site.Location == nil {
+		d.Site.Location = time.UTC
+	}
+	if d.Site.Language == "" {
+		d.Site.Language = "en-GB"
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	st, err := newStaticFiles()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		site: d.Site, articles: d.Articles, fund: d.Fund, ready: d.Ready, log: d.Logger, now: d.Now,
+		pages: newPageCache(4096), boxes: &boxCache{}, registry: d.Registry, static: st,
+		metrics: newMetrics(d.Registry),
+	}
+	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// templateFuncs are the helpers templates may call.
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"asset":    s.static.path,
+		"longDate": func(t time.Time) string { return t.In(s.site.Location).Format("Monday 2 January 2006") },
+		"dateTime": func(t time.Time) string { return t.In(s.site.Location).Format("Monday 2 January 2006, 15:04 MST") },
+		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"add":      func(a, b int) int { return a + b },
+		// safeHTML marks an article body as HTML; bodies are sanitised by
+		// the article store when saved, never here.
+		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec
+
+	}
+}
+
+// Invalidate drops every cached page; editors call it after a change so the
+// change shows at once in this process (others notice within a second).
+func (s *Server) Invalidate() { s.pages.clear() }
+
+// WatchContent polls the shared content version every interval and drops
+// cached pages when another process changed content. It returns when ctx
+// ends.
+func (s *Server) WatchContent(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		s.refreshContentVersion(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) refreshContentVersion(ctx context.Context) {
+	v, err := s.articles.ContentVersion(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("content version poll failed", "err", err)
+		}
+		return
+	}
+	if old := s.content.Swap(v); old != v {
+		s.pages.clear()
+	}
+}
