@@ -99,10 +99,11 @@ func (s *Store) Search(ctx context.Context, q string, page, perPage int) (Search
 	var countSQL, hitSQL string
 	var match any
 	if s.db.Dialect() == db.Postgres {
-		// plainto_tsquery reads its input as words, never as operators.
-		match = strings.Join(res.Terms, " ")
-		countSQL = `SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND a.search @@ plainto_tsquery('english', $1)`
-		hitSQL = `WITH q AS (SELECT plainto_tsquery('english', $1) AS q),
+		// Terms hold only letters and digits, so joining them with & is a
+		// query of words and nothing else; the last may be half typed.
+		match = strings.Join(res.Terms, " & ") + ":*"
+		countSQL = `SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND a.search @@ to_tsquery('english', $1)`
+		hitSQL = `WITH q AS (SELECT to_tsquery('english', $1) AS q),
 			hits AS (SELECT a.id, ts_rank(a.search, q.q) AS rank FROM articles a, q
 				WHERE a.status = 'published' AND a.search @@ q.q ORDER BY rank DESC, a.published_at DESC LIMIT $2 OFFSET $3)
 			SELECT ` + summaryCols + `,

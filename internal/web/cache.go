@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"hash/fnv"
 	"net/http"
 	"strconv"
 	"sync"
@@ -108,6 +109,7 @@ func (s *Server) cachedPage(w http.ResponseWriter, r *http.Request, key string, 
 		if !modified.IsZero() {
 			p.modified = modified.UTC().Format(http.TimeFormat)
 		}
+		p.etag = pageTag(key)
 		s.pages.put(key, p)
 	}
 	return s.writePage(w, r, p, "public, max-age=60, stale-while-revalidate=600")
@@ -118,7 +120,7 @@ func (s *Server) cachedPage(w http.ResponseWriter, r *http.Request, key string, 
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPage, cacheControl string) error {
 	box := s.renderBox(r)
 	h := w.Header()
-	etag := `"c` + strconv.FormatInt(s.content.Load(), 36) + "-f" + s.boxTag() + `"`
+	etag := `"` + p.etag + "-c" + strconv.FormatInt(s.content.Load(), 36) + "-f" + s.boxTag() + `"`
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", cacheControl)
 	h.Set("Vary", "Accept-Encoding")
@@ -135,6 +137,13 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPa
 		return nil
 	}
 	return p.writeTo(w, box)
+}
+
+// pageTag names a page in its ETag, so one page's tag never matches another.
+func pageTag(key string) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 func (s *Server) boxTag() string {
