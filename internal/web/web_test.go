@@ -23,7 +23,7 @@ import (
 type fixedBox struct{ box web.FundBox }
 
 func (f fixedBox) FundBox(time.Time) (web.FundBox, bool) { return f.box, true }
-func (f fixedBox) FundVersion() int64                     { return 1 }
+func (f fixedBox) FundVersion() int64                    { return 1 }
 
 // site is a running test site on a fresh database with the demo content.
 type site struct {
@@ -48,7 +48,7 @@ func newSite(t *testing.T, d *db.DB, generated int) *site {
 		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", Location: london,
 			ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
 		Articles: store, Now: now,
-		Fund: fixedBox{web.FundBox{Raised: "£5,047", Target: "£18,010", StillNeeded: "£12,963", DaysRemaining: 25, Percent: 28}},
+		Fund:   fixedBox{web.FundBox{Raised: "£5,047", Target: "£18,010", StillNeeded: "£12,963", DaysRemaining: 25, Percent: 28}},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
