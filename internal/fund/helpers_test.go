@@ -7,6 +7,7 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/money"
 )
 
 // clock is a settable time for tests.
@@ -52,3 +53,5 @@ func at(t time.Time) func(*fund.Entry) { return func(e *fund.Entry) { e.Received
 func public(name, town string) func(*fund.Entry) {
 	return func(e *fund.Entry) { e.Public, e.PublicName, e.DonorTown = true, name, town }
 }
+
+func money1250p() money.Money { return money.New(1250, "GBP") }
