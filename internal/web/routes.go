@@ -14,8 +14,18 @@ func (s *Server) routes() http.Handler {
 	page("GET /author/{slug}", s.authorPage)
 	page("GET /search", s.searchPage)
 
-	// Feeds, sitemaps and robots.txt: see feeds.go and sitemap.go.
-	s.feedRoutes(page)
+	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
+	page("GET /feed.rss", s.feed(rssFormat))
+	page("GET /feed.atom", s.feed(atomFormat))
+	page("GET /feed.json", s.feed(jsonFormat))
+	page("GET /section/{slug}/feed.rss", s.feed(rssFormat))
+	page("GET /section/{slug}/feed.atom", s.feed(atomFormat))
+	page("GET /section/{slug}/feed.json", s.feed(jsonFormat))
+	page("GET /sitemap.xml", s.sitemapIndexPage)
+	page("GET /sitemaps/{file}", s.sitemapFile)
+	page("GET /news-sitemap.xml", s.newsSitemap)
+	page("GET /robots.txt", s.robots)
+	page("GET /opensearch.xml", s.openSearch)
 
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("GET /healthz", s.healthz)
