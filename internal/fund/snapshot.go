@@ -50,6 +50,11 @@ func (s *Snapshot) Version() int64 {
 	return s.st.version
 }
 
+// Loaded reports whether the snapshot holds figures yet: false until the
+// first Refresh or change, when a page should leave the box out rather than
+// show a target of nothing.
+func (s *Snapshot) Loaded() bool { return s.month() != "" }
+
 // Subscribe returns a channel that receives the new box after each change,
 // for server-sent events, and a function to stop. The channel holds only
 // the latest box: a slow reader misses intermediate totals, never the last.
