@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/jobs"
 )
 
 // OpenDB opens and migrates the database the configuration names. Every
@@ -17,6 +18,10 @@ func OpenDB(ctx context.Context, c *Config) (*db.DB, error) {
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("migrate %s: %w", c.Redacted(), err)
+	}
+	if err := jobs.Migrate(ctx, d); err != nil {
+		d.Close()
+		return nil, err
 	}
 	return d, nil
 }

@@ -86,6 +86,30 @@ func upsertTag(ctx context.Context, q db.Queryer, t Tag) (Tag, error) {
 // changes, replaces authors and tags, and marks the content as changed so
 // every cache drops it. a is updated with its ID, version and times.
 func (s *Store) Save(ctx context.Context, a *Article) error {
+	return s.SaveAll(ctx, []*Article{a})
+}
+
+// SaveAll saves several articles in one transaction: all or none. Imports
+// and generated content use it, since one commit per article is the slow
+// part of a bulk load.
+func (s *Store) SaveAll(ctx context.Context, list []*Article) error {
+	for _, a := range list {
+		if err := s.prepare(a); err != nil {
+			return err
+		}
+	}
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, a := range list {
+			if err := s.saveTx(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return s.bump(ctx, tx)
+	})
+}
+
+// prepare validates a and renders its body, before any transaction opens.
+func (s *Store) prepare(a *Article) error {
 	if a.Slug == "" {
 		a.Slug = Slugify(a.Headline)
 	}
@@ -97,64 +121,64 @@ func (s *Store) Save(ctx context.Context, a *Article) error {
 		return err
 	}
 	a.BodyHTML = body
-	now := db.UTC(s.now())
 	if a.Status == "" {
 		a.Status = Draft
 	}
 	if a.Status == Published && a.PublishedAt.IsZero() {
-		a.PublishedAt = now
+		a.PublishedAt = db.UTC(s.now())
 	}
+	return nil
+}
+
+func (s *Store) saveTx(ctx context.Context, tx *sql.Tx, a *Article) error {
+	now := db.UTC(s.now())
 	var published any
 	if !a.PublishedAt.IsZero() {
 		published = db.UTC(a.PublishedAt)
 	}
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if a.ID == 0 {
-			a.CreatedAt, a.UpdatedAt, a.Version = now, now, 1
-			err = tx.QueryRowContext(ctx, `
-				INSERT INTO articles (slug, headline, standfirst, body_md, body_html, body_text, section_id, dateline,
-					status, image_url, image_alt, image_caption, image_credit, top_story, published_at, created_at, updated_at, version)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 1)
-				RETURNING id`,
-				a.Slug, a.Headline, a.Standfirst, a.BodyMD, a.BodyHTML, PlainText(a.BodyHTML), a.Section.ID, a.Dateline,
-				string(a.Status), a.Image.URL, a.Image.Alt, a.Image.Caption, a.Image.Credit, boolInt(a.TopStory), published, now).Scan(&a.ID)
-		} else {
-			var oldSlug string
-			if err := tx.QueryRowContext(ctx, `SELECT slug FROM articles WHERE id = $1`, a.ID).Scan(&oldSlug); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					return db.ErrNotFound
-				}
-				return fmt.Errorf("article: load %d: %w", a.ID, err)
+	var err error
+	if a.ID == 0 {
+		a.CreatedAt, a.UpdatedAt, a.Version = now, now, 1
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO articles (slug, headline, standfirst, body_md, body_html, body_text, section_id, dateline,
+				status, image_url, image_alt, image_caption, image_credit, top_story, published_at, created_at, updated_at, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, 1)
+			RETURNING id`,
+			a.Slug, a.Headline, a.Standfirst, a.BodyMD, a.BodyHTML, PlainText(a.BodyHTML), a.Section.ID, a.Dateline,
+			string(a.Status), a.Image.URL, a.Image.Alt, a.Image.Caption, a.Image.Credit, boolInt(a.TopStory), published, now).Scan(&a.ID)
+	} else {
+		var oldSlug string
+		if err := tx.QueryRowContext(ctx, `SELECT slug FROM articles WHERE id = $1`, a.ID).Scan(&oldSlug); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return db.ErrNotFound
 			}
-			a.UpdatedAt = now
-			err = tx.QueryRowContext(ctx, `
-				UPDATE articles SET slug = $2, headline = $3, standfirst = $4, body_md = $5, body_html = $6, body_text = $7,
-					section_id = $8, dateline = $9, status = $10, image_url = $11, image_alt = $12, image_caption = $13,
-					image_credit = $14, top_story = $15, published_at = $16, updated_at = $17, version = version + 1
-				WHERE id = $1 RETURNING version, created_at`,
-				a.ID, a.Slug, a.Headline, a.Standfirst, a.BodyMD, a.BodyHTML, PlainText(a.BodyHTML), a.Section.ID, a.Dateline,
-				string(a.Status), a.Image.URL, a.Image.Alt, a.Image.Caption, a.Image.Credit, boolInt(a.TopStory), published, now).Scan(&a.Version, &a.CreatedAt)
-			if err == nil && oldSlug != a.Slug {
-				_, err = tx.ExecContext(ctx, `
-					INSERT INTO article_redirects (old_slug, article_id) VALUES ($1, $2)
-					ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id`, oldSlug, a.ID)
-			}
+			return fmt.Errorf("article: load %d: %w", a.ID, err)
 		}
-		if err != nil {
-			if db.IsUniqueViolation(err) {
-				return ValidationError{"slug", "Another article already uses this slug."}
-			}
-			return fmt.Errorf("article: save %q: %w", a.Slug, err)
+		a.UpdatedAt = now
+		err = tx.QueryRowContext(ctx, `
+			UPDATE articles SET slug = $2, headline = $3, standfirst = $4, body_md = $5, body_html = $6, body_text = $7,
+				section_id = $8, dateline = $9, status = $10, image_url = $11, image_alt = $12, image_caption = $13,
+				image_credit = $14, top_story = $15, published_at = $16, updated_at = $17, version = version + 1
+			WHERE id = $1 RETURNING version, created_at`,
+			a.ID, a.Slug, a.Headline, a.Standfirst, a.BodyMD, a.BodyHTML, PlainText(a.BodyHTML), a.Section.ID, a.Dateline,
+			string(a.Status), a.Image.URL, a.Image.Alt, a.Image.Caption, a.Image.Credit, boolInt(a.TopStory), published, now).Scan(&a.Version, &a.CreatedAt)
+		if err == nil && oldSlug != a.Slug {
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO article_redirects (old_slug, article_id) VALUES ($1, $2)
+				ON CONFLICT (old_slug) DO UPDATE SET article_id = excluded.article_id`, oldSlug, a.ID)
 		}
-		// A slug in use is no longer an old slug of anything.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM article_redirects WHERE old_slug = $1`, a.Slug); err != nil {
-			return fmt.Errorf("article: clear redirect: %w", err)
+	}
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return ValidationError{"slug", "Another article already uses this slug."}
 		}
-		if err := s.saveLinks(ctx, tx, a); err != nil {
-			return err
-		}
-		return s.bump(ctx, tx)
-	})
+		return fmt.Errorf("article: save %q: %w", a.Slug, err)
+	}
+	// A slug in use is no longer an old slug of anything.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_redirects WHERE old_slug = $1`, a.Slug); err != nil {
+		return fmt.Errorf("article: clear redirect: %w", err)
+	}
+	return s.saveLinks(ctx, tx, a)
 }
 
 // saveLinks replaces the article's authors and tags.

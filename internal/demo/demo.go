@@ -124,6 +124,8 @@ func GenerateMore(ctx context.Context, s *article.Store, count int, before time.
 // articles, so benchmarks are repeatable.
 func Generate(ctx context.Context, s *article.Store, secs map[string]article.Section, auths []article.Author, count int, newest time.Time) error {
 	rng := rand.New(rand.NewPCG(uint64(newest.Unix()), 7))
+	const batch = 500
+	list := make([]*article.Article, 0, batch)
 	for i := 0; i < count; i++ {
 		sec := Sections[i%len(Sections)]
 		subj := pick(rng, subjects[sec.Slug])
@@ -140,8 +142,12 @@ func Generate(ctx context.Context, s *article.Store, secs map[string]article.Sec
 			Tags:        []article.Tag{{Name: pick(rng, tagNames)}},
 			PublishedAt: newest.Add(-time.Duration(i) * 37 * time.Minute),
 		}
-		if err := s.Save(ctx, a); err != nil {
-			return fmt.Errorf("demo: generated article %d: %w", i, err)
+		list = append(list, a)
+		if len(list) == batch || i == count-1 {
+			if err := s.SaveAll(ctx, list); err != nil {
+				return fmt.Errorf("demo: generated articles up to %d: %w", i, err)
+			}
+			list = list[:0]
 		}
 	}
 	return nil
