@@ -43,7 +43,9 @@ func (w *noteWorker) Work(ctx context.Context, job *river.Job[noteArgs]) error {
 	return nil
 }
 
-func (w *noteWorker) NextRetry(*river.Job[noteArgs]) time.Time { return time.Now().Add(50 * time.Millisecond) }
+func (w *noteWorker) NextRetry(*river.Job[noteArgs]) time.Time {
+	return time.Now().Add(50 * time.Millisecond)
+}
 
 func TestJobsInsertedInTransactionRunOnceWithRetry(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
