@@ -122,6 +122,12 @@ func (s *Service) SetTarget(ctx context.Context, month string, target money.Mone
 			return invalid("target", fmt.Sprintf("the %s campaign is in %s, not %s", month, c.Target.Currency, target.Currency))
 		}
 		now := db.UTC(s.now())
+		// Lock the row and read it afresh: on PostgreSQL a gift committed
+		// since ensureCampaign read it must be in the total the snapshot gets.
+		if err := tx.QueryRowContext(ctx, `UPDATE campaigns SET updated_at = $1 WHERE id = $2
+			RETURNING target_minor, raised_minor`, now, c.ID).Scan(&c.Target.Minor, &c.Raised.Minor); err != nil {
+			return fmt.Errorf("fund: lock campaign: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_target_changes
 			(campaign_id, old_target_minor, new_target_minor, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)`,
 			c.ID, c.Target.Minor, target.Minor, now, by); err != nil {

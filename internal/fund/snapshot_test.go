@@ -16,10 +16,13 @@ func TestSnapshotInProcess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, c := newService(t, d)
-		if _, err := s.Refresh(ctx); err != nil {
-			t.Fatal(err)
-		}
 		snap := s.Snapshot()
+		if snap.Loaded() {
+			t.Fatal("snapshot loaded before any refresh")
+		}
+		if _, err := s.Refresh(ctx); err != nil || !snap.Loaded() {
+			t.Fatalf("refresh: %v, loaded %v", err, snap.Loaded())
+		}
 		if b := snap.Box(c.Now()); b.TargetText != "£18,010" || b.RaisedText != "£0" {
 			t.Fatalf("empty month box = %+v", b)
 		}
@@ -142,14 +145,21 @@ func BenchmarkSnapshotBox(b *testing.B) {
 	})
 }
 
-// BenchmarkRecord measures durable credits per second on SQLite.
+// BenchmarkRecord measures durable credits per second, one at a time, on
+// each engine.
 func BenchmarkRecord(b *testing.B) {
-	d := dbtest.SQLite(b)
-	s, _ := newService(b, d)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := s.Record(ctx, gift(1, fund.Card)); err != nil {
-			b.Fatal(err)
-		}
+	for _, eng := range []struct {
+		name string
+		open func(testing.TB) *db.DB
+	}{{"sqlite", dbtest.SQLite}, {"postgres", dbtest.Postgres}} {
+		b.Run(eng.name, func(b *testing.B) {
+			s, _ := newService(b, eng.open(b))
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := s.Record(ctx, gift(1, fund.Card)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
