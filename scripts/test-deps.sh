@@ -21,3 +21,9 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   echo "test-deps: npm ci (axe-core)"
   npm ci --no-audit --no-fund --silent
 fi
+
+# Real local servers the tests start on loopback: Stripe's API mock and a
+# mail catcher. Pinned versions, built into the project's own bin/.
+mkdir -p bin
+[ -x bin/stripe-mock ] || { echo "test-deps: go install stripe-mock"; GOBIN="$PWD/bin" go install github.com/stripe/stripe-mock@v0.203.0; }
+[ -x bin/mailpit ] || { echo "test-deps: go install mailpit"; GOBIN="$PWD/bin" go install github.com/axllent/mailpit@v1.33.1; }
