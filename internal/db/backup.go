@@ -170,32 +170,33 @@ var ErrNotBackup = errors.New("not a coopress backup")
 // one, never half of one.
 func Restore(ctx context.Context, src, dataDir string) error {
 	if _, err := os.Stat(src); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
+	// The lock's error names the directory and the server's pid already.
 	unlock, err := LockDataDir(dataDir)
 	if err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	defer unlock()
 
 	live := filepath.Join(dataDir, "coopress.db")
 	tmp, err := copyFile(src, dataDir, "coopress.db.restoring-*")
 	if err != nil {
-		return fmt.Errorf("restore: copy %s: %w", src, err)
+		return fmt.Errorf("copy %s: %w", src, err)
 	}
 	defer removeDB(tmp)
 	if err := checkBackup(ctx, tmp); err != nil {
-		return fmt.Errorf("restore: %s: %w", src, err)
+		return fmt.Errorf("%s: %w", src, err)
 	}
 	matchOwner(tmp, live)
 	if err := keepCurrent(ctx, live); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	// A -wal left beside the new file would be replayed into it by SQLite
 	// and corrupt it; keepCurrent moved the real one, anything left is stale.
 	removeCompanions(live)
 	if err := os.Rename(tmp, live); err != nil {
-		return fmt.Errorf("restore: %w", err)
+		return err
 	}
 	return syncDir(dataDir)
 }
