@@ -66,18 +66,23 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 		}
 		log.Info("demo content ready", "took", time.Since(start).Round(time.Millisecond))
 	}
-	fundSrc, stopFund, err := startFund(ctx, cfg, d, log)
+	fundSvc, fundSrc, stopFund, err := startFund(ctx, cfg, d, log)
 	if err != nil {
 		return err
 	}
 	defer stopFund()
+	if cfg.Demo {
+		if err := demo.LoadFund(ctx, fundSvc, time.Now()); err != nil {
+			return err
+		}
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
 		Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL, Location: cfg.Location,
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
-		Articles: articles, Fund: fundSrc, Ready: readiness{d}, Logger: log, Registry: reg,
+		Articles: articles, Fund: fundSrc, FundReports: fundSvc, Ready: readiness{d}, Logger: log, Registry: reg,
 	})
 	if err != nil {
 		return err

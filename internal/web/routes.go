@@ -13,6 +13,8 @@ func (s *Server) routes() http.Handler {
 	page("GET /tag/{slug}", s.tagPage)
 	page("GET /author/{slug}", s.authorPage)
 	page("GET /search", s.searchPage)
+	page("GET /fund", s.fundPage)
+	mux.HandleFunc("GET /fund/live", s.fundLive)
 
 	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
 	page("GET /feed.rss", s.feed(rssFormat))

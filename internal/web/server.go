@@ -39,10 +39,12 @@ type FundBox struct {
 
 // FundSource supplies the appeal box from memory, without touching the
 // database, so that it can be rendered on every request. Version changes
-// whenever the figures change.
+// whenever the figures change; SubscribeFund delivers each new box, for
+// the live updates, until its stop function is called.
 type FundSource interface {
 	FundBox(now time.Time) (FundBox, bool)
 	FundVersion() int64
+	SubscribeFund() (<-chan FundBox, func())
 }
 
 // Pinger reports whether the database is reachable and migrated.
@@ -55,27 +57,30 @@ type Deps struct {
 	Site     Site
 	Articles *article.Store
 	Fund     FundSource
-	Ready    Pinger
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// FundReports feeds the public /fund page; nil leaves it out.
+	FundReports FundReports
+	Ready       Pinger
+	Logger      *slog.Logger
+	Now         func() time.Time
 	// Registry receives the server's metrics; nil makes a private one.
 	Registry *prometheus.Registry
 }
 
 // Server is the HTTP side of coopress.
 type Server struct {
-	site     Site
-	articles *article.Store
-	fund     FundSource
-	ready    Pinger
-	log      *slog.Logger
-	now      func() time.Time
-	tmpl     *templates
-	pages    *pageCache
-	boxes    *boxCache
-	metrics  *metrics
-	registry *prometheus.Registry
-	static   *staticFiles
+	site        Site
+	articles    *article.Store
+	fund        FundSource
+	fundReports FundReports
+	ready       Pinger
+	log         *slog.Logger
+	now         func() time.Time
+	tmpl        *templates
+	pages       *pageCache
+	boxes       *boxCache
+	metrics     *metrics
+	registry    *prometheus.Registry
+	static      *staticFiles
 	// content is the last content version seen; pages cached under an
 	// older one are stale.
 	content atomic.Int64
@@ -104,7 +109,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		site: d.Site, articles: d.Articles, fund: d.Fund, ready: d.Ready, log: d.Logger, now: d.Now,
+		site: d.Site, articles: d.Articles, fund: d.Fund, fundReports: d.FundReports, ready: d.Ready, log: d.Logger, now: d.Now,
 		pages: newPageCache(4096), boxes: &boxCache{}, registry: d.Registry, static: st,
 		metrics: newMetrics(d.Registry),
 	}

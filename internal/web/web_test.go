@@ -24,6 +24,9 @@ type fixedBox struct{ box web.FundBox }
 
 func (f fixedBox) FundBox(time.Time) (web.FundBox, bool) { return f.box, true }
 func (f fixedBox) FundVersion() int64                    { return 1 }
+func (f fixedBox) SubscribeFund() (<-chan web.FundBox, func()) {
+	return make(chan web.FundBox), func() {}
+}
 
 // site is a running test site on a fresh database with the demo content.
 type site struct {
