@@ -90,6 +90,18 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go srv.WatchContent(watchCtx, time.Second)
+	// On PostgreSQL, changes made by other nodes arrive at once by
+	// LISTEN/NOTIFY; the polls above remain as a safety net.
+	go d.Listen(watchCtx, func(table string) {
+		if table == "" || table == "fund_state" {
+			if _, err := fundSvc.Refresh(watchCtx); err != nil && watchCtx.Err() == nil {
+				log.Warn("fund refresh after notification failed", "err", err)
+			}
+		}
+		if table == "" || table == "content_state" {
+			srv.RefreshContent(watchCtx)
+		}
+	}, func(err error) { log.Warn("listening for changes failed; retrying", "err", err) })
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -158,6 +158,10 @@ func (s *Server) WatchContent(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// RefreshContent re-reads the shared content version now, dropping cached
+// pages if it moved; a PostgreSQL notification calls it between polls.
+func (s *Server) RefreshContent(ctx context.Context) { s.refreshContentVersion(ctx) }
+
 func (s *Server) refreshContentVersion(ctx context.Context) {
 	v, err := s.articles.ContentVersion(ctx)
 	if err != nil {

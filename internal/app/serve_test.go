@@ -1,0 +1,161 @@
+package app_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coopress/coopress/internal/app"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/money"
+)
+
+// node is one running coopress server.
+type node struct {
+	base string
+	done chan error
+	stop context.CancelFunc
+}
+
+func startNode(t *testing.T, cfg app.Config) *node {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	n := &node{done: make(chan error, 1), stop: cancel}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go func() { n.done <- app.Serve(ctx, &cfg, log, ready) }()
+	select {
+	case addr := <-ready:
+		n.base = "http://" + addr
+	case err := <-n.done:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-n.done:
+			if err != nil {
+				t.Errorf("serve returned %v on shutdown", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("server did not shut down")
+		}
+	})
+	return n
+}
+
+func (n *node) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(n.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// waitForBox polls path until its fund box shows raised, or fails after 3 s,
+// the longest a reader may wait to see a gift made elsewhere.
+func (n *node) waitForBox(t *testing.T, raised string) time.Duration {
+	t.Helper()
+	start := time.Now()
+	want := `data-fund="raised">` + raised + `<`
+	for time.Since(start) < 3*time.Second {
+		if _, body := n.get(t, "/fund"); strings.Contains(body, want) {
+			return time.Since(start)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	_, body := n.get(t, "/fund")
+	i := strings.Index(body, `data-fund="raised"`)
+	t.Fatalf("box on %s never showed %s within 3s; it shows %.60s", n.base, raised, body[max(i, 0):])
+	return 0
+}
+
+// recordElsewhere records a gift through its own connection, as the command
+// line or another node would.
+func recordElsewhere(t *testing.T, url, dir string, pounds int64) {
+	t.Helper()
+	d, err := db.Open(context.Background(), url, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	london, _ := time.LoadLocation("Europe/London")
+	svc := fund.New(d, london, time.Now)
+	if _, err := svc.Record(context.Background(), fund.Entry{Amount: money.Major(pounds, "GBP"), Method: fund.Cheque, RecordedBy: "test"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeHealthMetricsAndGiftFromAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, app.Config{DataDir: dir, Demo: false, SiteName: "Test Paper"})
+	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "Test Paper"} {
+		if status, body := n.get(t, path); status != 200 || !strings.Contains(body, want) {
+			t.Errorf("GET %s: %d %.100q", path, status, body)
+		}
+	}
+	if _, body := n.get(t, "/metrics"); !strings.Contains(body, "coopress_http_requests_total") {
+		t.Error("metrics lack the request counter")
+	}
+
+	// A live box: open the event stream, then give from "the command line".
+	resp, err := http.Get(n.base + "/fund/live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data: ") {
+				events <- sc.Text()
+			}
+		}
+	}()
+	select {
+	case first := <-events:
+		if !strings.Contains(first, `"raised":"£0"`) {
+			t.Fatalf("first event %s", first)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("no first event")
+	}
+	recordElsewhere(t, "", dir, 20)
+	took := n.waitForBox(t, "£20")
+	select {
+	case ev := <-events:
+		if !strings.Contains(ev, `"raised":"£20"`) {
+			t.Fatalf("live event %s", ev)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("no live event within 3s of the gift")
+	}
+	t.Logf("gift from another process showed in the box after %s", took)
+}
+
+func TestTwoNodesOnOnePostgresSeeEachOthersGifts(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	a := startNode(t, app.Config{DatabaseURL: url, DataDir: t.TempDir()})
+	b := startNode(t, app.Config{DatabaseURL: url, DataDir: t.TempDir()})
+	recordElsewhere(t, url, "", 35)
+	ta := a.waitForBox(t, "£35")
+	tb := b.waitForBox(t, "£35")
+	t.Logf("node A saw the gift after %s, node B after %s", ta, tb)
+}
