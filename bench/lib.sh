@@ -179,6 +179,7 @@ load() {
 	warm=$(seconds "$WARMUP")
 	echo "bench: wrk $url ($WARMUP warm-up, $DURATION measured)" >&2
 	timeout $((warm + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${warm}s" "$url" >/dev/null
+	cpu_busy >>"$WORK/busy.txt"
 	timeout $((dur + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${dur}s" --latency "$url" >"$WORK/wrk-$name.txt"
 	if grep -q 'Non-2xx\|Socket errors' "$WORK/wrk-$name.txt"; then
 		echo "bench: WARNING: $name: $(grep 'Non-2xx\|Socket errors' "$WORK/wrk-$name.txt" | tr -s ' ')" >&2
@@ -221,7 +222,7 @@ cpu_busy() {
 	awk -v a="$a" -v b="$b" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
 		busy = y[1] - x[1]; idle = y[2] - x[2]
-		printf "%.0f", (busy + idle) ? 100 * busy / (busy + idle) : 0
+		printf "%.0f\n", (busy + idle) ? 100 * busy / (busy + idle) : 0
 	}'
 }
 
@@ -233,7 +234,9 @@ machine() {
 	echo "- machine: $(nproc) cores, ${model:-unknown CPU}, $mem RAM, Linux $(uname -r)"
 	echo "- software: $(go version | cut -d' ' -f3-4), $(nginx -v 2>&1 | cut -d' ' -f3), wrk $(wrk -v 2>&1 | head -n1 | cut -d' ' -f2)"
 	echo "- load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up, from the same machine over 127.0.0.1, one target at a time"
-	[[ -n ${BUSY_BEFORE:-} ]] && echo "- other work on the machine: CPU ${BUSY_BEFORE}% busy in the second before the runs (well above 0 means the figures are low)"
+	if [[ -s $WORK/busy.txt ]]; then
+		echo "- other work on the machine: CPU $(sort -n "$WORK/busy.txt" | head -n1)–$(sort -n "$WORK/busy.txt" | tail -n1)% busy in the second before each measured run (well above 0 means other work shared the cores and the figures are low)"
+	fi
 	echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet HEAD -- . 2>/dev/null || echo ' (+ uncommitted changes)')"
 }
 

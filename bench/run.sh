@@ -74,7 +74,6 @@ NG_PORT=$(free_port)
 start_nginx "$WORK/www" "$NG_PORT"
 wait_http "$NG_URL/article" 10 "$NG_PID" "$WORK/nginx/error.log"
 
-BUSY_BEFORE=$(cpu_busy)
 # One target at a time, so they never share the two cores.
 load "$NG_URL/article" nginx-article
 load "$CP_URL$ARTICLE" coopress-article

@@ -61,7 +61,6 @@ measure() {
 	stop "$CP_PID"
 }
 
-BUSY_BEFORE=$(cpu_busy)
 for n in "${COUNTS[@]}"; do
 	[[ $n =~ ^[0-9]+$ ]] || die "SCALE_COUNTS: $n is not a number"
 	measure "$n"
