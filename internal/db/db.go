@@ -101,7 +101,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 	}
-	return "file:" + path + "?" + q.Encode()
+	return sqliteURI(path) + "?" + q.Encode()
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {

@@ -60,3 +60,37 @@ func TestUniqueViolation(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentMigrationsOnPostgres(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	ctx := context.Background()
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			d, err := db.Open(ctx, url, "")
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer d.Close()
+			errs <- d.Migrate(ctx)
+		}()
+	}
+	for i := 0; i < 3; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+}
+
+func TestPathWithURLCharacters(t *testing.T) {
+	dir := t.TempDir() + "/odd?name#with%chars"
+	d, err := db.Open(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // migrations holds one folder of goose SQL files per engine. Migrations are
@@ -55,7 +56,17 @@ func (d *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: migrations: %w", err)
 	}
-	p, err := goose.NewProvider(dialect, d.write, sub)
+	var opts []goose.ProviderOption
+	if d.dialect == Postgres {
+		// Several nodes may start together: an advisory lock makes one
+		// migrate while the others wait, instead of racing.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, fmt.Errorf("db: migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, d.write, sub, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("db: migrations: %w", err)
 	}
