@@ -57,9 +57,16 @@ func (c SMTPConfig) clientOptions() []gomail.Option {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
 	if c.Username != "" {
-		// Auto-discovery picks the strongest mechanism the server offers.
+		// Auto-discovery picks the strongest mechanism the server offers,
+		// and over a clear connection refuses those that show the
+		// password. A relay on loopback is the one place PLAIN in the
+		// clear is safe (Validate refuses the rest).
+		auth := gomail.SMTPAuthAutoDiscover
+		if c.TLS == TLSNone {
+			auth = gomail.SMTPAuthPlain
+		}
 		opts = append(opts,
-			gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+			gomail.WithSMTPAuth(auth),
 			gomail.WithUsername(c.Username),
 			gomail.WithPassword(c.Password))
 	}

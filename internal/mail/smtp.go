@@ -61,6 +61,8 @@ func (c SMTPConfig) Validate() error {
 		return invalid("smtp username", "must not contain line breaks")
 	case c.Password != "" && c.Username == "":
 		return invalid("smtp username", "is required when a password is set")
+	case c.Username != "" && c.TLS == TLSNone && !isLoopback(c.Host):
+		return invalid("smtp tls", "must be starttls or tls to log in to a server that is not on this machine")
 	}
 	return checkAddress("smtp from", c.From)
 }
@@ -140,4 +142,9 @@ func (c SMTPConfig) fromAddress() string {
 		return a.Address
 	}
 	return c.From
+}
+
+// isLoopback matches the names go-mail trusts with a password in the clear.
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }

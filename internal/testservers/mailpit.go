@@ -42,6 +42,8 @@ type Summary struct {
 	Created   time.Time
 	Snippet   string
 	Size      int
+	// Username is the SMTP login the mail was sent with, if any.
+	Username string
 }
 
 // Message is one mail with its decoded bodies.
