@@ -61,7 +61,9 @@ const (
 // ValidationError is bad input, named by field, with a message fit to show
 // the person who gave it.
 type ValidationError struct {
-	Field   string
+	// Field names the Message or SMTPConfig field at fault, "to", "subject".
+	Field string
+	// Message says what is wrong, in words for the person who gave it.
 	Message string
 }
 
