@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the publication's zone must load on any machine
+
+	"github.com/coopress/coopress/internal/money"
 )
 
 // Config is everything an operator can set, from flags with COOPRESS_*
@@ -39,6 +41,16 @@ type Config struct {
 	ShareOfferURL string
 	// SocietyName is the co-operative society that owns the paper.
 	SocietyName string
+	// StripeSecretKey (sk_…) and StripeWebhookSecret (whsec_…) come from
+	// the environment only, never flags (which ps shows), and are never
+	// logged. StripeAPIURL points at stripe-mock in tests.
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIURL        string
+	// DonationMin and DonationMax bound one online gift, as typed ("1",
+	// "10000"); Validate parses them into donationMin and donationMax.
+	DonationMin, DonationMax string
+	donationMin, donationMax money.Money
 }
 
 // env returns the environment variable COOPRESS_<name> or def.
@@ -63,6 +75,10 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SiteName, "site-name", env("SITE_NAME", "The Daily Co-op"), "the paper's name (env COOPRESS_SITE_NAME)")
 	fs.StringVar(&c.ShareOfferURL, "share-offer-url", env("SHARE_OFFER_URL", "/shares"), "link for the co-operative box (env COOPRESS_SHARE_OFFER_URL)")
 	fs.StringVar(&c.SocietyName, "society-name", env("SOCIETY_NAME", "the Daily Co-op Readers' Society"), "the owning co-operative society (env COOPRESS_SOCIETY_NAME)")
+	c.StripeSecretKey, c.StripeWebhookSecret = env("STRIPE_SECRET_KEY", ""), env("STRIPE_WEBHOOK_SECRET", "")
+	fs.StringVar(&c.StripeAPIURL, "stripe-api-url", env("STRIPE_API_URL", ""), "Stripe API base URL, for stripe-mock; empty for Stripe (env COOPRESS_STRIPE_API_URL)")
+	fs.StringVar(&c.DonationMin, "donation-min", env("DONATION_MIN", "1"), "smallest online gift in pounds (env COOPRESS_DONATION_MIN)")
+	fs.StringVar(&c.DonationMax, "donation-max", env("DONATION_MAX", "10000"), "largest online gift in pounds (env COOPRESS_DONATION_MAX)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load demo content into an empty database (env COOPRESS_DEMO=true)")
 }
 
@@ -92,6 +108,9 @@ func (c *Config) Validate() error {
 		c.BaseURL = "http://" + host
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if err := c.validateDonations(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.BaseURL != "" {
 		if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, fmt.Errorf("base-url %q: want an absolute URL", c.BaseURL))

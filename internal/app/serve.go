@@ -77,12 +77,29 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 		}
 	}
 
+	// Background jobs and the money path (jobs.go, donations.go).
+	jr := newJobRunner()
+	receipts, err := setupReceipts(d, jr, log)
+	if err != nil {
+		return err
+	}
+	pay, err := setupPayments(cfg, d, fundSvc, jr, receipts, log)
+	if err != nil {
+		return err
+	}
+	stopJobs, err := jr.start(ctx, d, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
 		Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL, Location: cfg.Location,
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
 		Articles: articles, Fund: fundSrc, FundReports: fundSvc, Ready: readiness{d}, Logger: log, Registry: reg,
+		Donations: pay.starter, DonationLimits: pay.limits, StripeWebhooks: pay.intake,
 	})
 	if err != nil {
 		return err

@@ -64,6 +64,12 @@ type Deps struct {
 	Now         func() time.Time
 	// Registry receives the server's metrics; nil makes a private one.
 	Registry *prometheus.Registry
+	// Donations starts online gifts; nil shows that online giving is not
+	// set up. DonationLimits bound one gift (default £1 to £10,000).
+	Donations      DonationStarter
+	DonationLimits DonationLimits
+	// StripeWebhooks stores Stripe's events; nil answers 503.
+	StripeWebhooks WebhookReceiver
 }
 
 // Server is the HTTP side of coopress.
@@ -81,6 +87,11 @@ type Server struct {
 	metrics     *metrics
 	registry    *prometheus.Registry
 	static      *staticFiles
+	// donations, donationLimits and webhooks serve donate.go and
+	// webhook_stripe.go.
+	donations      DonationStarter
+	donationLimits DonationLimits
+	webhooks       WebhookReceiver
 	// content is the last content version seen; pages cached under an
 	// older one are stale.
 	content atomic.Int64
@@ -113,6 +124,7 @@ func New(d Deps) (*Server, error) {
 		pages: newPageCache(4096), boxes: &boxCache{}, registry: d.Registry, static: st,
 		metrics: newMetrics(d.Registry),
 	}
+	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
 	}
