@@ -16,12 +16,6 @@ func (s *Server) routes() http.Handler {
 	page("GET /fund", s.fundPage)
 	mux.HandleFunc("GET /fund/live", s.fundLive)
 
-	// Online donations (donate.go) and Stripe's webhooks (webhook_stripe.go).
-	page("GET /donate", s.donatePage)
-	page("POST /donate", s.donateSubmit)
-	page("GET /donate/thanks", s.donateThanksPage)
-	mux.HandleFunc("POST /webhooks/stripe", s.stripeWebhook)
-
 	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
 	page("GET /feed.rss", s.feed(rssFormat))
 	page("GET /feed.atom", s.feed(atomFormat))
@@ -35,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /robots.txt", s.robots)
 	page("GET /opensearch.xml", s.openSearch)
 
+	s.adminRoutes(mux) // sign-in and the staff area (admin.go)
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)

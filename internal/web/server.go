@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -64,12 +65,10 @@ type Deps struct {
 	Now         func() time.Time
 	// Registry receives the server's metrics; nil makes a private one.
 	Registry *prometheus.Registry
-	// Donations starts online gifts; nil shows that online giving is not
-	// set up. DonationLimits bound one gift (default £1 to £10,000).
-	Donations      DonationStarter
-	DonationLimits DonationLimits
-	// StripeWebhooks stores Stripe's events; nil answers 503.
-	StripeWebhooks WebhookReceiver
+	// Accounts signs staff in and keeps roles, sessions and the audit log
+	// (admin.go, auth_*.go); Mail sends reset and sign-in links.
+	Accounts *account.Service
+	Mail     Mailer
 }
 
 // Server is the HTTP side of coopress.
@@ -87,11 +86,10 @@ type Server struct {
 	metrics     *metrics
 	registry    *prometheus.Registry
 	static      *staticFiles
-	// donations, donationLimits and webhooks serve donate.go and
-	// webhook_stripe.go.
-	donations      DonationStarter
-	donationLimits DonationLimits
-	webhooks       WebhookReceiver
+	// accounts, mail and adminTable serve the staff area (admin.go).
+	accounts   *account.Service
+	mail       Mailer
+	adminTable []AdminRoute
 	// content is the last content version seen; pages cached under an
 	// older one are stale.
 	content atomic.Int64
@@ -124,7 +122,7 @@ func New(d Deps) (*Server, error) {
 		pages: newPageCache(4096), boxes: &boxCache{}, registry: d.Registry, static: st,
 		metrics: newMetrics(d.Registry),
 	}
-	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
+	s.accounts, s.mail = d.Accounts, d.Mail
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
 	}

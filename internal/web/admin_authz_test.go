@@ -1,0 +1,251 @@
+package web_test
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/dbtest"
+)
+
+// staffRule is who may use each staff route. It is written out here, apart
+// from the code, on purpose: adding a route to admin.go without adding its
+// intended rule here fails TestAuthorisationMatrix, and a rule in the code
+// that differs from this one fails it too.
+var staffRule = map[string][]account.Role{
+	"GET /admin/{$}":                         account.StaffRoles(),
+	"GET /admin/account":                     account.StaffRoles(),
+	"POST /admin/account/password":           account.StaffRoles(),
+	"POST /admin/account/signout-everywhere": account.StaffRoles(),
+	"GET /admin/users":                       {account.Admin},
+	"POST /admin/users":                      {account.Admin},
+	"GET /admin/users/{id}":                  {account.Admin},
+	"POST /admin/users/{id}/roles":           {account.Admin},
+	"POST /admin/users/{id}/disable":         {account.Admin},
+	"GET /admin/audit":                       {account.Admin},
+	"/admin/":                                account.StaffRoles(),
+}
+
+// persona is one kind of visitor in the matrix.
+type persona struct {
+	name  string
+	roles []account.Role // nil with signedIn: an account with no role
+	anon  bool
+}
+
+func personas() []persona {
+	ps := []persona{{name: "no session", anon: true}, {name: "no role"}, {name: "reader", roles: []account.Role{account.Reader}}}
+	for _, r := range account.StaffRoles() {
+		ps = append(ps, persona{name: string(r), roles: []account.Role{r}})
+	}
+	return ps
+}
+
+// requestFor turns a route pattern into a concrete request: the method (GET
+// for a pattern without one) and a path with wildcards filled in.
+func requestFor(pattern string, id int64) (method, path string) {
+	method, path = "GET", pattern
+	if m, p, ok := strings.Cut(pattern, " "); ok {
+		method, path = m, p
+	}
+	if path == "/admin/" {
+		return method, "/admin/no-such-page"
+	}
+	path = strings.ReplaceAll(path, "{$}", "")
+	return method, regexp.MustCompile(`\{[a-z]+\}`).ReplaceAllString(path, strconv.FormatInt(id, 10))
+}
+
+// TestAuthorisationMatrix asks every staff route as every kind of visitor
+// and checks the answer against staffRule: allowed means the page ran (any
+// status but 401, 403 or a trip to the sign-in page); denied means exactly
+// that refusal.
+func TestAuthorisationMatrix(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newStaffSite(t, d, nil)
+		routes := s.srv.AdminRoutes()
+		if len(routes) < len(staffRule) {
+			t.Fatalf("%d staff routes recorded, want at least %d", len(routes), len(staffRule))
+		}
+		for _, r := range routes {
+			want, ok := staffRule[r.Pattern]
+			if !ok {
+				t.Errorf("route %q (roles %v) has no rule in staffRule: add the roles it is meant for", r.Pattern, r.Roles)
+				continue
+			}
+			if !slices.Equal(sorted(r.Roles), sorted(want)) {
+				t.Errorf("route %q allows %v, staffRule says %v", r.Pattern, r.Roles, want)
+			}
+		}
+		accounts := map[string]account.Account{}
+		for i, p := range personas() {
+			if !p.anon {
+				accounts[p.name] = s.person(t, fmt.Sprintf("p%d@example.org", i), p.roles...)
+			}
+		}
+		for _, r := range routes {
+			for _, p := range personas() {
+				a := accounts[p.name]
+				token := ""
+				if !p.anon {
+					token = s.session(t, a) // fresh each time: some routes end sessions
+				}
+				method, path := requestFor(r.Pattern, max(a.ID, 1))
+				var form url.Values
+				if method == http.MethodPost {
+					form = url.Values{}
+				}
+				res := s.do(t, method, path, token, form)
+				allowed := !p.anon && slices.ContainsFunc(p.roles, func(x account.Role) bool { return slices.Contains(r.Roles, x) })
+				denied := res.status == http.StatusUnauthorized || res.status == http.StatusForbidden || res.sentToSignIn()
+				switch {
+				case allowed && denied:
+					t.Errorf("%s %s as %s: denied (%d %s), want allowed", method, path, p.name, res.status, res.header.Get("Location"))
+				case !allowed && !denied:
+					t.Errorf("%s %s as %s: %d, want denied", method, path, p.name, res.status)
+				case !allowed && p.anon && method == http.MethodGet && !res.sentToSignIn():
+					t.Errorf("anonymous GET %s: %d, want a redirect to /signin", path, res.status)
+				case !allowed && !p.anon && res.status != http.StatusForbidden:
+					t.Errorf("%s %s as %s: %d, want 403", method, path, p.name, res.status)
+				}
+				if res.header.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s %s as %s: Cache-Control %q", method, path, p.name, res.header.Get("Cache-Control"))
+				}
+				if denied && strings.Contains(res.body, "Users</a>") {
+					t.Errorf("%s %s as %s: refusal shows the admin navigation", method, path, p.name)
+				}
+			}
+		}
+	})
+}
+
+func sorted(r []account.Role) []account.Role {
+	out := slices.Clone(r)
+	slices.Sort(out)
+	return out
+}
+
+// TestEveryAdminPatternGoesThroughAdminRoute reads the package's source:
+// every route pattern under /admin must be registered by adminRoute (so it
+// has a rule and is in the recorded table), never straight on the mux.
+func TestEveryAdminPatternGoesThroughAdminRoute(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminPath := regexp.MustCompile(`^([A-Z]+ )?/admin(/|$)`)
+	fset := token.NewFileSet()
+	var viaAdminRoute []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			callee := ""
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				callee = fn.Sel.Name
+			case *ast.Ident:
+				callee = fn.Name
+			}
+			for _, arg := range call.Args {
+				lit, ok := arg.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					continue
+				}
+				v, _ := strconv.Unquote(lit.Value)
+				if !adminPath.MatchString(v) {
+					continue
+				}
+				switch {
+				case callee == "adminRoute":
+					viaAdminRoute = append(viaAdminRoute, v)
+				case strings.HasPrefix(callee, "Handle") || callee == "page" || callee == "h":
+					t.Errorf("%s: %s(%q) registers a staff route without adminRoute", fset.Position(lit.Pos()), callee, v)
+				}
+			}
+			return true
+		})
+	}
+	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	var recorded []string
+	for _, r := range s.srv.AdminRoutes() {
+		recorded = append(recorded, r.Pattern)
+	}
+	slices.Sort(recorded)
+	slices.Sort(viaAdminRoute)
+	if len(recorded) == 0 || !slices.Equal(recorded, viaAdminRoute) {
+		t.Fatalf("recorded routes %v\nadminRoute calls in the source %v", recorded, viaAdminRoute)
+	}
+}
+
+// TestForgedAndExpiredSessions checks that only a live session opens the
+// staff area.
+func TestForgedAndExpiredSessions(t *testing.T) {
+	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	ed := s.person(t, "ed@example.org", account.Editor)
+	live := s.session(t, ed)
+	if res := s.do(t, "GET", "/admin/", live, nil); res.status != 200 || !strings.Contains(res.body, "Test ed") {
+		t.Fatalf("live session: %d", res.status)
+	}
+	for _, forged := range []string{"x", strings.Repeat("A", 43), live[:42] + "B", strings.Repeat("z", 5000)} {
+		res := s.do(t, "GET", "/admin/", forged, nil)
+		if !res.sentToSignIn() {
+			t.Errorf("forged cookie %.10q: %d", forged, res.status)
+		}
+		if res.cookie == nil || res.cookie.MaxAge >= 0 {
+			t.Errorf("forged cookie %.10q was not cleared", forged)
+		}
+	}
+	s.clock.Advance(12*time.Hour + time.Minute)
+	if res := s.do(t, "GET", "/admin/", live, nil); !res.sentToSignIn() {
+		t.Errorf("session idle for 12 hours: %d", res.status)
+	}
+	if res := s.do(t, "POST", "/admin/account/signout-everywhere", live, url.Values{}); res.status != http.StatusUnauthorized {
+		t.Errorf("POST with an expired session: %d, want 401", res.status)
+	}
+}
+
+// TestCrossOriginPostsRefused: a form on another site cannot sign anyone in
+// or act with a staff member's session.
+func TestCrossOriginPostsRefused(t *testing.T) {
+	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	admin := s.person(t, "admin@example.org", account.Admin)
+	token := s.session(t, admin)
+	evil := []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}
+	if res := s.do(t, "POST", "/signin", "", url.Values{"email": {"admin@example.org"}, "password": {testPassword}}, evil...); res.status != http.StatusForbidden || res.cookie != nil {
+		t.Errorf("cross-site sign-in: %d, cookie %v", res.status, res.cookie)
+	}
+	form := url.Values{"email": {"mole@example.org"}, "name": {"Mole"}, "roles": {"admin"}}
+	if res := s.do(t, "POST", "/admin/users", token, form, evil...); res.status != http.StatusForbidden {
+		t.Errorf("cross-site POST /admin/users: %d", res.status)
+	}
+	if res := s.do(t, "POST", "/admin/users", token, form, "Origin", "https://evil.example"); res.status != http.StatusForbidden {
+		t.Errorf("cross-origin POST /admin/users (Origin only): %d", res.status)
+	}
+	if _, err := s.accounts.ByEmail(t.Context(), "mole@example.org"); err == nil {
+		t.Fatal("a cross-site POST created an account")
+	}
+	if res := s.do(t, "POST", "/admin/users", token, form, "Sec-Fetch-Site", "same-origin"); res.status != http.StatusSeeOther {
+		t.Errorf("same-origin POST /admin/users: %d", res.status)
+	}
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/coopress/coopress/internal/account"
+)
+
+// adminFrame is what the staff frame (templates/layout/admin.html) needs;
+// every staff and sign-in page's data embeds it.
+type adminFrame struct {
+	Site    Site
+	Title   string
+	CSS     string
+	Account *account.Account // nil on the sign-in pages
+	Nav     []navItem
+	// Notice is a one-line confirmation shown above the page ("Saved").
+	Notice string
+	Errors fieldErrors
+}
+
+func (s *Server) newAdminFrame(r *http.Request, title string) adminFrame {
+	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css")}
+	if a := currentAccount(r); a.ID != 0 {
+		f.Account, f.Nav = &a, navFor(a, r.URL.Path)
+	}
+	return f
+}
+
+// fieldError is one message for one form field; Field is the input's id.
+type fieldError struct {
+	Field, Message string
+}
+
+// fieldErrors are a form's messages in the order of its fields. The frame
+// shows them in a summary with role=alert; each field shows its own.
+type fieldErrors []fieldError
+
+// Add appends a message for field, keeping only the first per field.
+func (e *fieldErrors) Add(field, msg string) {
+	if e.Of(field) == "" {
+		*e = append(*e, fieldError{Field: field, Message: msg})
+	}
+}
+
+// Of is field's message, or "".
+func (e fieldErrors) Of(field string) string {
+	for _, f := range e {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// addValidation records err if it is a ValidationError (under its own
+// field, or as field when that is set) and reports whether it was one;
+// anything else is for the caller to return.
+func (e *fieldErrors) addValidation(err error, field string) bool {
+	var v account.ValidationError
+	if !errors.As(err, &v) {
+		return false
+	}
+	if field == "" {
+		field = v.Field
+	}
+	e.Add(field, v.Message)
+	return true
+}
+
+// formField is what the "admin_field" template draws: a label, the input
+// with its error wiring, a hint and the message.
+type formField struct {
+	ID, Label, Type, Value, Autocomplete, Hint, Error string
+	Required                                          bool
+}
+
+// Field builds a formField for a template: {{template "admin_field"
+// (.Field "email" "Email address" "email" .Email "username" "")}}. The error
+// comes from the frame, so every page gets aria-invalid and
+// aria-describedby the same way.
+func (f adminFrame) Field(id, label, typ, value, autocomplete, hint string) formField {
+	return formField{ID: id, Label: label, Type: typ, Value: value, Autocomplete: autocomplete, Hint: hint,
+		Error: f.Errors.Of(id), Required: true}
+}
+
+// Optional drops the required attribute, for filters and other fields that
+// may stay empty: (.Field "actor" …).Optional.
+func (f formField) Optional() formField {
+	f.Required = false
+	return f
+}
+
+// renderAdmin executes the "admin_layout" frame with page name's "main"
+// into a buffer, then writes it with status. Staff pages are personal, so
+// nothing may cache them.
+func (s *Server) renderAdmin(w http.ResponseWriter, status int, name string, data any) error {
+	tp, ok := s.tmpl.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := tp.ExecuteTemplate(&buf, "admin_layout", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// formStatus is the status for a form shown again: 422 when it has errors.
+func formStatus(e fieldErrors) int {
+	if len(e) > 0 {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusOK
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/mail"
+)
+
+// Mailer queues email for durable delivery, inside the caller's
+// transaction or on its own; *mail.Outbox is one.
+type Mailer interface {
+	EnqueueTx(ctx context.Context, tx *sql.Tx, m mail.Message) (int64, error)
+	Enqueue(ctx context.Context, m mail.Message) (int64, error)
+}
+
+// resetRequestPage asks for the address to send a reset link to.
+type resetRequestPage struct {
+	adminFrame
+	Email string
+	Sent  bool
+}
+
+func (s *Server) resetRequestForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdmin(w, http.StatusOK, "auth_reset_request", &resetRequestPage{adminFrame: s.newAdminFrame(r, "Reset your password")})
+}
+
+// resetRequest sends a reset link if the address has an account, and
+// answers the same whether or not it does, so the form cannot be used to
+// find out who works here. Requests are rate-limited per address and per
+// IP so that nobody can flood a mailbox.
+func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
+	p := &resetRequestPage{adminFrame: s.newAdminFrame(r, "Reset your password")}
+	p.Email = strings.TrimSpace(formValue(r, &p.Errors, "email", "The email address", 254))
+	if p.Email == "" || !strings.Contains(p.Email, "@") {
+		p.Errors.Add("email", "Enter an email address like name@example.org.")
+	}
+	if len(p.Errors) > 0 {
+		return s.renderAdmin(w, formStatus(p.Errors), "auth_reset_request", p)
+	}
+	ctx := r.Context()
+	ipKey, resetKey := account.IPKey(clientIP(r)), account.ResetKey(p.Email)
+	for _, key := range []string{ipKey, resetKey} {
+		ok, err := s.accounts.Allow(ctx, key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			p.Errors.Add("email", "Too many reset requests. Wait 15 minutes, then check your inbox and spam folder before asking again.")
+			w.Header().Set("Retry-After", "900")
+			return s.renderAdmin(w, http.StatusTooManyRequests, "auth_reset_request", p)
+		}
+	}
+	// Every request counts against the limits, found or not, so counting
+	// does not reveal which addresses exist either.
+	if err := s.accounts.RecordFailure(ctx, ipKey, resetKey); err != nil {
+		return err
+	}
+	if s.mail == nil {
+		return errors.New("web: password reset requested but no mailer is configured")
+	}
+	err := s.accounts.RequestReset(ctx, p.Email, func(tx *sql.Tx, a account.Account, token string) error {
+		link := s.site.BaseURL + "/reset/" + token
+		_, err := s.mail.EnqueueTx(ctx, tx, mail.Message{
+			To: a.Email, Subject: "Reset your password for " + s.site.Name, Kind: "password_reset",
+			Text: fmt.Sprintf("Hello %s,\n\nSomeone, probably you, asked to reset the password of your %s account.\n\n"+
+				"Choose a new password here within the next hour:\n\n%s\n\n"+
+				"If it was not you, ignore this email: your password stays as it is.\n", a.Name, s.site.Name, link),
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.Sent = true
+	p.Notice = "Check your email."
+	return s.renderAdmin(w, http.StatusOK, "auth_reset_request", p)
+}
+
+// resetPage sets a new password with a reset token.
+type resetPage struct {
+	adminFrame
+	Valid bool
+	Email string
+	Token string
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	p := &resetPage{adminFrame: s.newAdminFrame(r, "Choose a new password"), Token: token}
+	a, err := s.accounts.CheckToken(r.Context(), token, account.PurposeReset)
+	if errors.Is(err, account.ErrTokenInvalid) || errors.Is(err, account.ErrNotFound) {
+		return s.renderAdmin(w, http.StatusNotFound, "auth_reset", p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Valid, p.Email = true, a.Email
+	return s.renderAdmin(w, http.StatusOK, "auth_reset", p)
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	p := &resetPage{adminFrame: s.newAdminFrame(r, "Choose a new password"), Token: token, Valid: true}
+	a, err := s.accounts.CheckToken(r.Context(), token, account.PurposeReset)
+	if errors.Is(err, account.ErrTokenInvalid) || errors.Is(err, account.ErrNotFound) {
+		p.Valid = false
+		return s.renderAdmin(w, http.StatusNotFound, "auth_reset", p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Email = a.Email
+	pw := newPassword(r, &p.Errors)
+	if len(p.Errors) == 0 {
+		a, err = s.accounts.ResetPassword(r.Context(), token, pw, clientIP(r))
+		if err != nil && !p.Errors.addValidation(err, "password") {
+			if errors.Is(err, account.ErrTokenInvalid) {
+				p.Valid = false
+				return s.renderAdmin(w, http.StatusNotFound, "auth_reset", p)
+			}
+			return err
+		}
+	}
+	if len(p.Errors) > 0 {
+		return s.renderAdmin(w, formStatus(p.Errors), "auth_reset", p)
+	}
+	if err := s.startSession(w, r, a); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/account?reset=1", http.StatusSeeOther)
+	return nil
+}
+
+// newPassword reads the "password" and "confirm" fields of a form that
+// sets a password, checking the policy and that both say the same.
+func newPassword(r *http.Request, e *fieldErrors) string {
+	pw := formValue(r, e, "password", "The password", account.MaxPasswordLength)
+	confirm := formValue(r, e, "confirm", "The repeated password", account.MaxPasswordLength)
+	if len(*e) > 0 {
+		return ""
+	}
+	if err := account.CheckPassword(pw); err != nil {
+		e.addValidation(err, "password")
+	} else if confirm != pw {
+		e.Add("confirm", "The two passwords are not the same.")
+	}
+	return pw
+}

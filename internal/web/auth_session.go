@@ -1,0 +1,120 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+)
+
+// sessionCookie names the cookie that carries a session token. The token is
+// random; the database keeps only its hash.
+const sessionCookie = "coopress_session"
+
+// authKey is the request-context key for the signed-in person.
+type authKey struct{}
+
+// auth is what adminRoute puts in the request context.
+type auth struct {
+	account account.Account
+	token   string
+}
+
+// currentAccount is the signed-in person of a request that passed through
+// adminRoute; the zero Account elsewhere.
+func currentAccount(r *http.Request) account.Account {
+	a, _ := r.Context().Value(authKey{}).(auth)
+	return a.account
+}
+
+// currentToken is the session token of a request that passed through
+// adminRoute.
+func currentToken(r *http.Request) string {
+	a, _ := r.Context().Value(authKey{}).(auth)
+	return a.token
+}
+
+func withAuth(r *http.Request, a account.Account, token string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), authKey{}, auth{account: a, token: token}))
+}
+
+// loadSession returns the live session named by the request's cookie. A
+// cookie that names no live session is cleared, so the browser stops
+// sending it.
+func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (account.Session, string, bool, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" || s.accounts == nil {
+		return account.Session{}, "", false, nil
+	}
+	ss, err := s.accounts.Session(r.Context(), c.Value)
+	if errors.Is(err, account.ErrNoSession) {
+		s.clearSessionCookie(w, r)
+		return account.Session{}, "", false, nil
+	}
+	if err != nil {
+		return account.Session{}, "", false, err
+	}
+	return ss, c.Value, true, nil
+}
+
+// secure reports whether cookies must be Secure: the request came over TLS
+// or the site is published on https (behind a proxy that ends TLS).
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.site.BaseURL, "https://")
+}
+
+// setSessionCookie hands the browser its session token. HttpOnly keeps it
+// from scripts; SameSite=Lax keeps it off cross-site POSTs; Max-Age matches
+// the session's hard limit, while the idle limit is enforced on the server.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: int(s.accounts.SessionMax() / time.Second),
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1,
+	})
+}
+
+// clientIP is the address rate limits and the audit log record. A request
+// from loopback with X-Forwarded-For came through the local reverse proxy
+// (docs/operations.md), which appends the real client last; from anywhere
+// else the header is the client's own claim and is ignored.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if last := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(last) != nil {
+				return last
+			}
+		}
+	}
+	return host
+}
+
+// actor is the signed-in person as the audit log names them.
+func actor(r *http.Request) account.Actor {
+	return account.ActorOf(currentAccount(r), clientIP(r))
+}
+
+// safeNext returns next if it is a path on this site, else /admin, so a
+// crafted sign-in link cannot send people elsewhere afterwards.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
+		strings.ContainsAny(next, "\r\n") || len(next) > 2000 {
+		return "/admin/"
+	}
+	return next
+}
