@@ -16,6 +16,12 @@ func (s *Server) routes() http.Handler {
 	page("GET /fund", s.fundPage)
 	mux.HandleFunc("GET /fund/live", s.fundLive)
 
+	// Online donations (donate.go) and Stripe's webhooks (webhook_stripe.go).
+	page("GET /donate", s.donatePage)
+	page("POST /donate", s.donateSubmit)
+	page("GET /donate/thanks", s.donateThanksPage)
+	mux.HandleFunc("POST /webhooks/stripe", s.stripeWebhook)
+
 	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
 	page("GET /feed.rss", s.feed(rssFormat))
 	page("GET /feed.atom", s.feed(atomFormat))

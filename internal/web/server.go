@@ -65,6 +65,12 @@ type Deps struct {
 	Now         func() time.Time
 	// Registry receives the server's metrics; nil makes a private one.
 	Registry *prometheus.Registry
+	// Donations starts online gifts; nil shows that online giving is not
+	// set up. DonationLimits bound one gift (default £1 to £10,000).
+	Donations      DonationStarter
+	DonationLimits DonationLimits
+	// StripeWebhooks stores Stripe's events; nil answers 503.
+	StripeWebhooks WebhookReceiver
 	// Accounts signs staff in and keeps roles, sessions and the audit log
 	// (admin.go, auth_*.go); Mail sends reset and sign-in links.
 	Accounts *account.Service
@@ -86,6 +92,11 @@ type Server struct {
 	metrics     *metrics
 	registry    *prometheus.Registry
 	static      *staticFiles
+	// donations, donationLimits and webhooks serve donate.go and
+	// webhook_stripe.go.
+	donations      DonationStarter
+	donationLimits DonationLimits
+	webhooks       WebhookReceiver
 	// accounts, mail and adminTable serve the staff area (admin.go).
 	accounts   *account.Service
 	mail       Mailer
@@ -123,6 +134,7 @@ func New(d Deps) (*Server, error) {
 		metrics: newMetrics(d.Registry),
 	}
 	s.accounts, s.mail = d.Accounts, d.Mail
+	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
 	}
