@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/demo"
@@ -93,6 +94,11 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	}
 	defer stopJobs()
 
+	// Staff accounts; sign-in and reset links go out through the same
+	// outbox as receipts, when SMTP is configured.
+	accounts := account.New(d, account.Options{})
+	mailer, _ := receipts.(web.Mailer)
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
@@ -100,6 +106,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
 		Articles: articles, Fund: fundSrc, FundReports: fundSvc, Ready: readiness{d}, Logger: log, Registry: reg,
 		Donations: pay.starter, DonationLimits: pay.limits, StripeWebhooks: pay.intake,
+		Accounts: accounts, Mail: mailer,
 	})
 	if err != nil {
 		return err

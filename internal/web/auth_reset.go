@@ -62,7 +62,8 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.mail == nil {
-		return errors.New("web: password reset requested but no mailer is configured")
+		return &httpError{Status: http.StatusServiceUnavailable,
+			Message: "Password reset by email is not set up on this site yet. Ask an administrator for a sign-in link."}
 	}
 	err := s.accounts.RequestReset(ctx, p.Email, func(tx *sql.Tx, a account.Account, token string) error {
 		link := s.site.BaseURL + "/reset/" + token
