@@ -5,7 +5,6 @@ package article
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -110,14 +109,27 @@ type ValidationError struct {
 
 func (e ValidationError) Error() string { return e.Field + ": " + e.Message }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
 // MaxSlugLen bounds slugs so that URLs stay readable and indexes small.
 const MaxSlugLen = 120
 
 // ValidSlug reports whether s is a well-formed slug: lower-case letters and
 // digits in words joined by single hyphens.
-func ValidSlug(s string) bool { return len(s) <= MaxSlugLen && slugRE.MatchString(s) }
+// It is checked on every page request, so it is a loop, not a regexp.
+func ValidSlug(s string) bool {
+	if s == "" || len(s) > MaxSlugLen || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Slugify makes a slug from a headline: accents dropped, lower case, words
 // joined by hyphens, cut at a word boundary.

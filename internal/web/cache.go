@@ -64,34 +64,48 @@ type boxCache struct {
 
 type renderedBox struct {
 	version int64
-	day     string
-	html    []byte
+	// until is the next midnight in the publication's zone, when the days
+	// remaining change.
+	until time.Time
+	html  []byte
+	// tag identifies these figures on this day, for ETags.
+	tag string
 }
 
-// renderBox returns the fund box's HTML for now, rendering it only when the
-// figures or the day changed since last time.
-func (s *Server) renderBox(r *http.Request) []byte {
+var noBox = &renderedBox{tag: "0"}
+
+// currentBox returns the fund box for now, rendering it only when the
+// figures changed or a day passed since last time.
+func (s *Server) currentBox() *renderedBox {
 	if s.fund == nil {
-		return nil
+		return noBox
 	}
 	now := s.now()
-	day := now.In(s.site.Location).Format("2006-01-02")
 	ver := s.fund.FundVersion()
-	if b := s.boxes.v.Load(); b != nil && b.version == ver && b.day == day {
-		return b.html
+	if b := s.boxes.v.Load(); b != nil && b.version == ver && now.Before(b.until) {
+		return b
 	}
 	box, ok := s.fund.FundBox(now)
 	if !ok {
-		return nil
+		return noBox
 	}
 	var buf bytes.Buffer
 	if err := s.tmpl.box.Execute(&buf, box); err != nil {
 		s.log.Error("render fund box", "err", err)
-		return nil
+		return noBox
 	}
-	s.boxes.v.Store(&renderedBox{version: ver, day: day, html: buf.Bytes()})
-	return buf.Bytes()
+	local := now.In(s.site.Location)
+	y, m, d := local.Date()
+	b := &renderedBox{
+		version: ver, until: time.Date(y, m, d+1, 0, 0, 0, 0, s.site.Location), html: buf.Bytes(),
+		tag: strconv.FormatInt(ver, 36) + local.Format("0102"),
+	}
+	s.boxes.v.Store(b)
+	return b
 }
+
+// renderBox returns the fund box's HTML for pages rendered per request.
+func (s *Server) renderBox(r *http.Request) []byte { return s.currentBox().html }
 
 // cachedPage serves the page under key from the cache, or renders it with
 // build and caches it. The ETag covers the content and fund versions and the
@@ -115,28 +129,56 @@ func (s *Server) cachedPage(w http.ResponseWriter, r *http.Request, key string, 
 	return s.writePage(w, r, p, "public, max-age=60, stale-while-revalidate=600")
 }
 
+// assembled is a cached page joined with one fund box: the exact bytes and
+// headers to send until the box or the content changes.
+type assembled struct {
+	box          *renderedBox
+	content      int64
+	etag         string
+	etagH        []string
+	lengthH      []string
+	cacheControl []string
+	modifiedH    []string
+	body         []byte
+}
+
+var htmlContentType = []string{"text/html; charset=utf-8"}
+
 // writePage sends a rendered page with its box, answering conditional
-// requests with 304.
+// requests with 304. The joined bytes and header values are kept, so a hit
+// costs a few map assignments and one write.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPage, cacheControl string) error {
-	box := s.renderBox(r)
-	h := w.Header()
-	etag := `"` + p.etag + "-c" + strconv.FormatInt(s.content.Load(), 36) + "-f" + s.boxTag() + `"`
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", cacheControl)
-	h.Set("Vary", "Accept-Encoding")
-	if p.modified != "" {
-		h.Set("Last-Modified", p.modified)
+	box := s.currentBox()
+	cv := s.content.Load()
+	a := p.full.Load()
+	if a == nil || a.box != box || a.content != cv || a.cacheControl[0] != cacheControl {
+		body := make([]byte, 0, len(p.head)+len(box.html)+len(p.tail))
+		body = append(append(append(body, p.head...), box.html...), p.tail...)
+		etag := `"` + p.etag + "-c" + strconv.FormatInt(cv, 36) + "-f" + box.tag + `"`
+		a = &assembled{box: box, content: cv, etag: etag, etagH: []string{etag}, body: body,
+			lengthH: []string{strconv.Itoa(len(body))}, cacheControl: []string{cacheControl}}
+		if p.modified != "" {
+			a.modifiedH = []string{p.modified}
+		}
+		p.full.Store(a)
 	}
-	if notModified(r, etag, p.modified) {
+	h := w.Header()
+	h["Etag"] = a.etagH
+	h["Cache-Control"] = a.cacheControl
+	if a.modifiedH != nil {
+		h["Last-Modified"] = a.modifiedH
+	}
+	if notModified(r, a.etag, p.modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(p.head)+len(box)+len(p.tail)))
+	h["Content-Type"] = htmlContentType
+	h["Content-Length"] = a.lengthH
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	return p.writeTo(w, box)
+	_, err := w.Write(a.body)
+	return err
 }
 
 // pageTag names a page in its ETag, so one page's tag never matches another.
@@ -144,13 +186,6 @@ func pageTag(key string) string {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	return strconv.FormatUint(h.Sum64(), 36)
-}
-
-func (s *Server) boxTag() string {
-	if s.fund == nil {
-		return "0"
-	}
-	return strconv.FormatInt(s.fund.FundVersion(), 36) + s.now().In(s.site.Location).Format("0102")
 }
 
 // notModified applies RFC 9110's rules: If-None-Match wins when present;

@@ -3,11 +3,25 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// securityHeaders go on every response. The map and its slices are never
+// written after start-up.
+var securityHeaders = map[string][]string{
+	"Content-Security-Policy":    {contentSecurityPolicy},
+	"X-Content-Type-Options":     {"nosniff"},
+	"Referrer-Policy":            {"strict-origin-when-cross-origin"},
+	"X-Frame-Options":            {"DENY"},
+	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
+var hstsValue = []string{"max-age=31536000"}
 
 // maxBody bounds request bodies; forms that take uploads set their own.
 const maxBody = 1 << 20
@@ -25,14 +39,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// Assigned, not Set: the keys are already canonical and the values
+		// shared and never modified, so the hottest path allocates nothing.
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
 		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -41,8 +54,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if route == "" {
 			route = "unmatched"
 		}
-		s.metrics.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
-		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		s.metrics.observe(route, rec.status, time.Since(start))
 		if rec.status >= 400 || s.log.Enabled(r.Context(), -4) {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"bytes", rec.bytes, "dur_ms", float64(time.Since(start).Microseconds())/1000)
@@ -87,10 +99,41 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+
+	// byRoute caches each route's series: looking them up by label values
+	// on every request costs more than serving a cached page.
+	mu      sync.RWMutex
+	byRoute map[routeStatus]routeSeries
+}
+
+type routeStatus struct {
+	route  string
+	status int
+}
+
+type routeSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+func (m *metrics) observe(route string, status int, d time.Duration) {
+	key := routeStatus{route, status}
+	m.mu.RLock()
+	rs, ok := m.byRoute[key]
+	m.mu.RUnlock()
+	if !ok {
+		rs = routeSeries{m.requests.WithLabelValues(route, strconv.Itoa(status)), m.duration.WithLabelValues(route)}
+		m.mu.Lock()
+		m.byRoute[key] = rs
+		m.mu.Unlock()
+	}
+	rs.count.Inc()
+	rs.duration.Observe(d.Seconds())
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
 	m := &metrics{
+		byRoute: map[routeStatus]routeSeries{},
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "coopress_http_requests_total", Help: "HTTP requests by route pattern and status.",
 		}, []string{"route", "status"}),

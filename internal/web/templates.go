@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/coopress/coopress/internal/article"
 )
@@ -61,6 +62,8 @@ type renderedPage struct {
 	head, tail []byte
 	etag       string
 	modified   string // http.TimeFormat, may be empty
+	// full is the page joined with the latest box, built on first use.
+	full atomic.Pointer[assembled]
 }
 
 // render executes page name with data into a buffer first, so a template

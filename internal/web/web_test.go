@@ -35,7 +35,7 @@ type site struct {
 	articles *article.Store
 }
 
-func newSite(t *testing.T, d *db.DB, generated int) *site {
+func newSite(t testing.TB, d *db.DB, generated int) *site {
 	t.Helper()
 	clock := time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
