@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/app"
+)
+
+// user runs `coopress user SUB` with the store flags in-process.
+func user(t *testing.T, store []string, sub string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	full := append(append([]string{"user", sub}, store...), args...)
+	code := run(context.Background(), full, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUserCommands(t *testing.T) {
+	fundStores(t, func(t *testing.T, store []string) {
+		t.Setenv("USER", "operator")
+		code, out, errOut := user(t, store, "add", "--email", "Ed@Example.org", "--name", "Ed Itor", "--role", "admin,editor",
+			"--base-url", "https://paper.example/")
+		if code != 0 {
+			t.Fatalf("add: %d %s", code, errOut)
+		}
+		link := regexp.MustCompile(`https://paper\.example/signin/link/([A-Za-z0-9_-]{43})\n`).FindStringSubmatch(out)
+		if link == nil || !strings.Contains(out, "created account 1 for ed@example.org (Ed Itor) with roles editor,admin") {
+			t.Fatalf("add printed %q", out)
+		}
+		for _, tc := range []struct {
+			args    []string
+			wantErr string
+		}{
+			{[]string{"add", "--email", "ed@example.org", "--name", "Again", "--role", "writer"}, "already exists"},
+			{[]string{"add", "--email", "x@example.org", "--name", "X", "--role", "boss"}, `"boss" is not a role`},
+			{[]string{"add", "--email", "x@example.org", "--name", "X"}, "--role is required"},
+			{[]string{"add", "--email", "nope", "--name", "X", "--role", "writer"}, "email address like"},
+			{[]string{"roles", "--email", "nobody@example.org", "--role", "writer"}, "not found"},
+			{[]string{"frobnicate"}, "unknown subcommand"},
+		} {
+			if code, _, errOut := user(t, store, tc.args[0], tc.args[1:]...); code != 1 || !strings.Contains(errOut, tc.wantErr) {
+				t.Errorf("%v: %d %q, want an error with %q", tc.args, code, errOut, tc.wantErr)
+			}
+		}
+		if code, out, _ := user(t, store, "roles", "--email", "ED@example.org", "--role", "treasurer"); code != 0 ||
+			!strings.Contains(out, "ed@example.org now has roles treasurer (was editor,admin)") {
+			t.Errorf("roles: %q", out)
+		}
+		if code, out, _ := user(t, store, "list"); code != 0 || !regexp.MustCompile(`1\s+ed@example.org\s+Ed Itor\s+treasurer\s+no password yet`).MatchString(out) {
+			t.Errorf("list: %q", out)
+		}
+
+		// The printed link works once against the same database.
+		var cfg app.Config
+		if store[0] == "--data" {
+			cfg.DataDir = store[1]
+		} else {
+			cfg.DatabaseURL = store[1]
+		}
+		d, err := app.OpenDB(context.Background(), &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		s := account.New(d, account.Options{})
+		if a, err := s.Consume(context.Background(), link[1], account.PurposeSignIn); err != nil || a.Email != "ed@example.org" {
+			t.Fatalf("consume printed link: %v", err)
+		}
+		if code, out, _ := user(t, store, "disable", "--email", "ed@example.org"); code != 0 || !strings.Contains(out, "disabled ed@example.org") {
+			t.Errorf("disable: %q", out)
+		}
+		entries, _, err := s.Audit().List(context.Background(), account.Filter{Actor: "cli:operator"}, 1)
+		if err != nil || len(entries) != 4 || entries[0].Action != "account.disable" {
+			t.Errorf("audit: %+v %v", entries, err)
+		}
+	})
+}
