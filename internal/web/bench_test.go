@@ -3,9 +3,11 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/web"
 )
 
 // BenchmarkArticlePage measures serving a cached article page, fund box
@@ -56,4 +58,27 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 	}
 	w.n += len(p)
 	return len(p), nil
+}
+
+// changingBox is a fund whose figures change before every request, so
+// every page render also renders the box: the worst case, a gift a request.
+type changingBox struct {
+	fixedBox
+	v atomic.Int64
+}
+
+func (c *changingBox) FundVersion() int64 { return c.v.Add(1) }
+
+// BenchmarkArticlePageBoxChangesEveryRequest is BenchmarkArticlePage with the
+// box rendered afresh for each request; the difference between the two is
+// what the box adds to a page.
+func BenchmarkArticlePageBoxChangesEveryRequest(b *testing.B) {
+	s := newSiteWithFund(b, dbtest.SQLite(b), 30, &changingBox{fixedBox: fixedBox{web.FundBox{Raised: "£5,047", StillNeeded: "£12,963", DaysRemaining: 25}}})
+	req := httptest.NewRequest("GET", seedPath, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := &discardWriter{h: http.Header{}}
+		s.srv.ServeHTTP(w, req)
+	}
 }

@@ -37,6 +37,12 @@ type site struct {
 
 func newSite(t testing.TB, d *db.DB, generated int) *site {
 	t.Helper()
+	return newSiteWithFund(t, d, generated, fixedBox{web.FundBox{Raised: "£5,047", Target: "£18,010", StillNeeded: "£12,963", DaysRemaining: 25, Percent: 28}})
+}
+
+// newSiteWithFund is newSite with the given fund box source.
+func newSiteWithFund(t testing.TB, d *db.DB, generated int, fund web.FundSource) *site {
+	t.Helper()
 	clock := time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
 	store := article.NewStore(d, now)
@@ -51,7 +57,7 @@ func newSite(t testing.TB, d *db.DB, generated int) *site {
 		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", Location: london,
 			ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
 		Articles: store, Now: now,
-		Fund:   fixedBox{web.FundBox{Raised: "£5,047", Target: "£18,010", StillNeeded: "£12,963", DaysRemaining: 25, Percent: 28}},
+		Fund:   fund,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
