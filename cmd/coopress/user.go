@@ -16,19 +16,19 @@ import (
 )
 
 func init() {
-	commands["user"] = command{"staff accounts: add, list, roles, disable", runUser}
+	commands["user"] = command{"staff accounts: add, list, roles, disable, link", runUser}
 }
 
 func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 	subs := map[string]func(context.Context, []string, io.Writer) error{
-		"add": userAdd, "list": userList, "roles": userRoles, "disable": userDisable,
+		"add": userAdd, "list": userList, "roles": userRoles, "disable": userDisable, "link": userLink,
 	}
 	if len(args) == 0 {
-		return errors.New("usage: coopress user add|list|roles|disable [flags]")
+		return errors.New("usage: coopress user add|list|roles|disable|link [flags]")
 	}
 	sub, ok := subs[args[0]]
 	if !ok {
-		return fmt.Errorf("unknown subcommand %q; want add, list, roles or disable", args[0])
+		return fmt.Errorf("unknown subcommand %q; want add, list, roles, disable or link", args[0])
 	}
 	return sub(ctx, args[1:], stdout)
 }
@@ -182,5 +182,35 @@ func userDisable(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "disabled %s; their sessions have ended\n", a.Email)
+	return nil
+}
+
+// userLink prints a new one-time sign-in link for an existing account: the
+// way back in for someone locked out when the site cannot send email.
+func userLink(ctx context.Context, args []string, stdout io.Writer) error {
+	c := newUserCLI("link")
+	email := c.fs.String("email", "", "the account's email address (required)")
+	baseURL := c.fs.String("base-url", os.Getenv("COOPRESS_BASE_URL"), "public URL of the site, for the link (env COOPRESS_BASE_URL)")
+	s, d, err := c.open(ctx, args)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := s.ByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("--email %q: %w", *email, err)
+	}
+	if a.Disabled {
+		return fmt.Errorf("%s is disabled", a.Email)
+	}
+	token, err := s.IssueSignInLink(ctx, cliActor(), a.ID)
+	if err != nil {
+		return err
+	}
+	base := strings.TrimRight(*baseURL, "/")
+	if base == "" {
+		base = "http://127.0.0.1:8080"
+	}
+	fmt.Fprintf(stdout, "sign-in link for %s, works once within 24 hours:\n%s/signin/link/%s\n", a.Email, base, token)
 	return nil
 }

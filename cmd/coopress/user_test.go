@@ -71,11 +71,14 @@ func TestUserCommands(t *testing.T) {
 		if a, err := s.Consume(context.Background(), link[1], account.PurposeSignIn); err != nil || a.Email != "ed@example.org" {
 			t.Fatalf("consume printed link: %v", err)
 		}
+		if code, out, _ := user(t, store, "link", "--email", "ed@example.org"); code != 0 || !strings.Contains(out, "http://127.0.0.1:8080/signin/link/") {
+			t.Errorf("link: %q", out)
+		}
 		if code, out, _ := user(t, store, "disable", "--email", "ed@example.org"); code != 0 || !strings.Contains(out, "disabled ed@example.org") {
 			t.Errorf("disable: %q", out)
 		}
 		entries, _, err := s.Audit().List(context.Background(), account.Filter{Actor: "cli:operator"}, 1)
-		if err != nil || len(entries) != 4 || entries[0].Action != "account.disable" {
+		if err != nil || len(entries) != 5 || entries[0].Action != "account.disable" {
 			t.Errorf("audit: %+v %v", entries, err)
 		}
 	})

@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/browsertest"
+	"github.com/coopress/coopress/internal/dbtest"
+)
+
+// TestSignInWithKeyboard signs in using only the keyboard, then runs
+// axe-core on the sign-in page and the staff pages.
+func TestSignInWithKeyboard(t *testing.T) {
+	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	s.person(t, "admin@example.org", account.Admin, account.Editor)
+	b := browsertest.New(t)
+
+	if vs := b.Axe(s.http.URL + "/signin"); len(vs) > 0 {
+		t.Errorf("axe-core on /signin: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
+	}
+	if status := b.Navigate(s.http.URL + "/signin"); status != 200 {
+		t.Fatalf("sign-in page: %d", status)
+	}
+	if first := b.Tab(); first.Href != "#main" {
+		t.Fatalf("first Tab focused %v, want the skip link", first)
+	}
+	typeInto := func(id, text string) {
+		t.Helper()
+		for range 10 {
+			if b.Focused().ID == id {
+				if _, err := chromedp.Run(b.Context(), chromedp.KeyEvent(text)); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			b.Tab()
+		}
+		t.Fatalf("Tab never reached #%s", id)
+	}
+	typeInto("email", "admin@example.org")
+	typeInto("password", testPassword)
+	b.Enter()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.HasSuffix(browsertest.Eval[string](b, `location.pathname`), "/admin/") {
+		if time.Now().After(deadline) {
+			t.Fatalf("after sign-in the browser is at %s", browsertest.Eval[string](b, `location.href`))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if h1 := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); h1 != "Staff dashboard" {
+		t.Fatalf("h1 %q", h1)
+	}
+	for _, path := range []string{"/admin/", "/admin/account", "/admin/users", "/admin/audit", "/admin/audit?since=nonsense"} {
+		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
+			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
+		}
+	}
+}
