@@ -14,9 +14,11 @@ import (
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/demo"
+	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 )
 
 // DemoArticles is how many generated articles `serve --demo` adds beside the
@@ -80,6 +82,11 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 
 	// Background jobs and the money path (jobs.go, donations.go).
 	jr := newJobRunner()
+	accounts := account.New(d, account.Options{})
+	river.AddWorker(jr.Workers(), &fund.RolloverWorker{Service: fundSvc})
+	jr.AddPeriodic(fund.RolloverSchedule())
+	river.AddWorker(jr.Workers(), &account.PruneWorker{Service: accounts})
+	jr.AddPeriodic(account.PruneSchedule())
 	receipts, err := setupReceipts(d, jr, log)
 	if err != nil {
 		return err
@@ -96,7 +103,6 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 
 	// Staff accounts; sign-in and reset links go out through the same
 	// outbox as receipts, when SMTP is configured.
-	accounts := account.New(d, account.Options{})
 	mailer, _ := receipts.(web.Mailer)
 
 	reg := prometheus.NewRegistry()
