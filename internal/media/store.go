@@ -1,0 +1,211 @@
+package media
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/db"
+	"golang.org/x/image/draw"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxBytes  = 15 << 20
+	DefaultMaxPixels = 50_000_000
+	// DefaultParallel bounds uploads processed at once: a 50-megapixel
+	// image takes about 200 MB while it is resized.
+	DefaultParallel = 2
+)
+
+// Auditor records changes in the audit log; *account.Audit is one.
+type Auditor interface {
+	Record(ctx context.Context, q db.Queryer, e account.Entry) error
+}
+
+// Options tune a Store; zero values take the defaults.
+type Options struct {
+	MaxBytes  int64 // largest upload accepted
+	MaxPixels int64 // largest width×height accepted, checked before decoding
+	Parallel  int
+	Now       func() time.Time
+	Audit     Auditor // nil records nothing
+}
+
+// Store keeps images: rows in the media table, files under its directory.
+type Store struct {
+	db    *db.DB
+	dir   string
+	opt   Options
+	slots chan struct{} // one token per upload being processed
+}
+
+// NewStore returns a store with its files in dir (DataDir/media), creating
+// the directory if needed.
+func NewStore(d *db.DB, dir string, o Options) (*Store, error) {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.MaxPixels <= 0 {
+		o.MaxPixels = DefaultMaxPixels
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = DefaultParallel
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("media: create %s: %w", dir, err)
+	}
+	return &Store{db: d, dir: dir, opt: o, slots: make(chan struct{}, o.Parallel)}, nil
+}
+
+// MaxBytes is the largest upload the store accepts, for a caller's own
+// request-size limit.
+func (s *Store) MaxBytes() int64 { return s.opt.MaxBytes }
+
+// Upload checks and stores the image read from r, at most MaxBytes of it.
+// It refuses (with a ValidationError naming the field, and nothing stored)
+// missing alt text, a file that is too large, one that is not really a
+// JPEG, PNG or WebP whatever its name says, and one with too many pixels.
+// The same file uploaded again returns the image already stored, with
+// Existing set and its text unchanged.
+func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta Meta, by account.Actor) (Image, error) {
+	meta, err := meta.Normalize()
+	if err != nil {
+		return Image{}, err
+	}
+	b, err := io.ReadAll(io.LimitReader(r, s.opt.MaxBytes+1))
+	if err != nil {
+		return Image{}, fmt.Errorf("media: read upload: %w", err)
+	}
+	if int64(len(b)) > s.opt.MaxBytes {
+		return Image{}, ValidationError{Field: "file", Err: ErrTooLarge,
+			Message: fmt.Sprintf("This file is larger than %d MB. Export a smaller version and try again.", s.opt.MaxBytes>>20)}
+	}
+	if len(b) == 0 {
+		return Image{}, ValidationError{Field: "file", Message: "Choose an image file to upload."}
+	}
+	f, cfg, err := sniff(b, s.opt.MaxPixels)
+	if err != nil {
+		return Image{}, err
+	}
+	sum := sha256.Sum256(b)
+	hash := hex.EncodeToString(sum[:])
+	if im, err := s.bySHA(ctx, hash); err == nil {
+		im.Existing = true
+		return im, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Image{}, err
+	}
+
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-ctx.Done():
+		return Image{}, ctx.Err()
+	}
+	img, err := decode(f, b)
+	if err != nil {
+		return Image{}, err
+	}
+	im := Image{Filename: cleanFilename(filename), Key: hash[:keyLen], ContentType: f.contentType,
+		OrigWidth: cfg.Width, OrigHeight: cfg.Height, Bytes: int64(len(b)), SHA256: hash, Meta: meta,
+		UploadedBy: by.ID, UploadedAt: db.UTC(s.opt.Now())}.withRenditions(f.ext)
+	files, err := render(img, f, im.Renditions, draw.CatmullRom)
+	if err != nil {
+		return Image{}, err
+	}
+	created, err := s.writeFiles(im.Key, b, files)
+	if err != nil {
+		removeFiles(created)
+		return Image{}, err
+	}
+	err = s.insert(ctx, &im, f.ext, by)
+	if db.IsUniqueViolation(err) {
+		// The same file arrived twice at once and the other copy won.
+		im, err = s.bySHA(ctx, hash)
+		im.Existing = true
+		return im, err
+	}
+	if err != nil {
+		removeFiles(created)
+		return Image{}, err
+	}
+	return im, nil
+}
+
+func (s *Store) insert(ctx context.Context, im *Image, ext string, by account.Actor) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO media (filename, storage_key, content_type, rendition_ext, width, height,
+			bytes, sha256, alt, caption, credit, uploaded_by, uploaded_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			im.Filename, im.Key, im.ContentType, ext, im.OrigWidth, im.OrigHeight, im.Bytes, im.SHA256,
+			im.Alt, im.Caption, im.Credit, nullID(by.ID), im.UploadedAt).Scan(&im.ID)
+		if err != nil {
+			return fmt.Errorf("media: insert: %w", err)
+		}
+		return s.audit(ctx, tx, by, "media.upload", im.ID, nil, map[string]any{
+			"filename": im.Filename, "sha256": im.SHA256, "width": im.OrigWidth, "height": im.OrigHeight, "meta": im.Meta})
+	})
+}
+
+// UpdateMeta replaces an image's alt text, caption and credit.
+func (s *Store) UpdateMeta(ctx context.Context, id int64, meta Meta, by account.Actor) (Image, error) {
+	meta, err := meta.Normalize()
+	if err != nil {
+		return Image{}, err
+	}
+	var im Image
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.get(ctx, tx, "id = $1", id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4`,
+			meta.Alt, meta.Caption, meta.Credit, id)
+		if err != nil {
+			return fmt.Errorf("media: update %d: %w", id, err)
+		}
+		im = before
+		im.Meta = meta
+		return s.audit(ctx, tx, by, "media.update", id, before.Meta, meta)
+	})
+	return im, err
+}
+
+func (s *Store) audit(ctx context.Context, q db.Queryer, by account.Actor, action string, id int64, before, after any) error {
+	if s.opt.Audit == nil {
+		return nil
+	}
+	return s.opt.Audit.Record(ctx, q, account.Entry{Actor: by, Action: action, ObjectType: "media",
+		ObjectID: fmt.Sprint(id), Before: before, After: after})
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// cleanFilename keeps the last element of what the browser sent, as valid
+// UTF-8 of sensible length; it is only ever shown to staff.
+func cleanFilename(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "." || name == "/" {
+		name = ""
+	}
+	for utf8.RuneCountInString(name) > maxFilename {
+		_, n := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-n]
+	}
+	return name
+}
