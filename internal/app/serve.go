@@ -82,22 +82,6 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 
 	// Background jobs and the money path (jobs.go, donations.go).
 	jr := newJobRunner()
-	receipts, err := setupReceipts(d, jr, log)
-	if err != nil {
-		return err
-	}
-	pay, err := setupPayments(cfg, d, fundSvc, jr, receipts, log)
-	if err != nil {
-		return err
-	}
-	stopJobs, err := jr.start(ctx, d, log)
-	if err != nil {
-		return err
-	}
-	defer stopJobs()
-
-	// Background jobs and the money path (jobs.go, donations.go).
-	jr := newJobRunner()
 	accounts := account.New(d, account.Options{})
 	river.AddWorker(jr.Workers(), &fund.RolloverWorker{Service: fundSvc})
 	jr.AddPeriodic(fund.RolloverSchedule())
