@@ -118,7 +118,7 @@ func render(img image.Image, f format, rs []Rendition, k draw.Scaler) (map[strin
 			draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 			op = draw.Over
 		}
-		k.Scale(dst, dst.Bounds(), src, src.Bounds(), op, nil)
+		resize(src, r.Width, r.Height, k, op, dst)
 		var buf bytes.Buffer
 		var err error
 		if f.ext == "png" {
