@@ -189,7 +189,8 @@ const checkoutTypes = `('checkout.session.completed', 'checkout.session.async_pa
 // ReconcileCard matches month's card entries to the completed checkouts
 // stored for purpose. An entry matches an event when its provider
 // reference is the event's payment, or starts with the payment and "~" (a
-// part re-recorded after a partial refund). It only reads payment_events,
+// part re-recorded after a partial refund); a reversal matches through the
+// gift it reverses. It only reads payment_events,
 // which the payment package owns, and knows nothing of Stripe's payloads.
 func (s *Service) ReconcileCard(ctx context.Context, month, purpose string) (CardReconciliation, error) {
 	start, err := ParseMonth(month, s.loc)
@@ -220,9 +221,17 @@ func (s *Service) ReconcileCard(ctx context.Context, month, purpose string) (Car
 			byRef[events[i].PaymentRef] = &events[i]
 		}
 	}
-	used := map[string]bool{}
+	used, refOf := map[string]bool{}, map[int64]string{}
 	for _, e := range entries {
+		refOf[e.ID] = e.ProviderRef
+	}
+	for _, e := range entries {
+		// A refund's reversal carries no reference of its own; it belongs
+		// to the payment of the gift it reverses, in the same campaign.
 		ref := basePaymentRef(e.ProviderRef)
+		if e.ReversalOf != 0 {
+			ref = basePaymentRef(refOf[e.ReversalOf])
+		}
 		m := CardMatch{Entry: e, Event: byRef[ref]}
 		if r.LedgerTotal, err = r.LedgerTotal.Add(e.Amount); err != nil {
 			return r, err

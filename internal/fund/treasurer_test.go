@@ -99,19 +99,27 @@ func TestReconcileCard(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		var first fund.Entry
 		for _, r := range []string{"pi_1", "pi_1~kept-after-refund-500", "pi_9"} {
-			if _, err := s.Record(ctx, gift(10, fund.Card, ref(r), at(when))); err != nil {
+			e, err := s.Record(ctx, gift(10, fund.Card, ref(r), at(when)))
+			if err != nil {
 				t.Fatal(err)
 			}
+			if first.ID == 0 {
+				first = e
+			}
+		}
+		if _, err := s.Reverse(ctx, first.ID, "refunded", "test"); err != nil {
+			t.Fatal(err)
 		}
 		rec, err := s.ReconcileCard(ctx, "2024-11", "donation")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.LedgerTotal != gbp(30) || rec.Matched != gbp(20) || rec.Difference != gbp(10) {
+		if rec.LedgerTotal != gbp(20) || rec.Matched != gbp(10) || rec.Difference != gbp(10) {
 			t.Fatalf("totals = %v / %v / %v", rec.LedgerTotal, rec.Matched, rec.Difference)
 		}
-		if len(rec.Entries) != 3 || rec.Entries[2].Event != nil || rec.Entries[1].Event == nil {
+		if len(rec.Entries) != 4 || rec.Entries[2].Event != nil || rec.Entries[1].Event == nil || rec.Entries[3].Event == nil {
 			t.Fatalf("entries = %+v", rec.Entries)
 		}
 		if len(rec.Unmatched) != 1 || rec.Unmatched[0].EventID != "evt_2" || !rec.Unmatched[0].AppliedAt.IsZero() {

@@ -36,6 +36,21 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/users/{id}/disable":         {account.Admin},
 	"GET /admin/audit":                       {account.Admin},
 	"/admin/":                                account.StaffRoles(),
+
+	// The fighting fund (admin_fund.go): treasurers, and admins so that a
+	// paper without a treasurer can still record its post.
+	"GET /admin/fund":                       {account.Treasurer, account.Admin},
+	"GET /admin/fund/gifts/new":             {account.Treasurer, account.Admin},
+	"POST /admin/fund/gifts/new":            {account.Treasurer, account.Admin},
+	"GET /admin/fund/entries":               {account.Treasurer, account.Admin},
+	"POST /admin/fund/entries/{id}/reverse": {account.Treasurer, account.Admin},
+	"GET /admin/fund/import":                {account.Treasurer, account.Admin},
+	"POST /admin/fund/import":               {account.Treasurer, account.Admin},
+	"GET /admin/fund/export.csv":            {account.Treasurer, account.Admin},
+	"GET /admin/fund/column.txt":            {account.Treasurer, account.Admin},
+	"GET /admin/fund/target":                {account.Treasurer, account.Admin},
+	"POST /admin/fund/target":               {account.Treasurer, account.Admin},
+	"GET /admin/fund/reconcile":             {account.Treasurer, account.Admin},
 }
 
 // persona is one kind of visitor in the matrix.

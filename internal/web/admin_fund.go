@@ -1,0 +1,180 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/money"
+)
+
+// FundLedger is the treasurer's side of the fund; *fund.Service has it.
+// The treasurer's pages find it on Deps.FundReports, which in production
+// is the same service, so they need no wiring of their own; where
+// FundReports lacks these methods (a test stand-in) they answer 404.
+type FundLedger interface {
+	FundReports
+	Campaign(ctx context.Context, month string) (fund.Campaign, error)
+	EnsureCampaign(ctx context.Context, month string) (fund.Campaign, error)
+	Entry(ctx context.Context, id int64) (fund.Entry, error)
+	EntryByRef(ctx context.Context, ref string) (fund.Entry, error)
+	Entries(ctx context.Context, month string) ([]fund.Entry, error)
+	EntriesReceived(ctx context.Context, from, to time.Time) ([]fund.Entry, error)
+	Largest(ctx context.Context, month string, n int) ([]fund.Entry, error)
+	RecordBatch(ctx context.Context, gifts []fund.Entry, hook fund.BatchHook) (fund.Batch, error)
+	Reverse(ctx context.Context, id int64, reason, by string) (fund.Entry, error)
+	SetTarget(ctx context.Context, month string, target money.Money, by string) (fund.Campaign, error)
+	Check(ctx context.Context) (fund.CheckReport, error)
+	ReconcileCard(ctx context.Context, month, purpose string) (fund.CardReconciliation, error)
+	InTx(ctx context.Context, fn func(tx *sql.Tx) error) error
+}
+
+// treasurers may use the fund's staff pages; admins too, so that a paper
+// without a treasurer yet can still record its post.
+func treasurers() []account.Role { return []account.Role{account.Treasurer, account.Admin} }
+
+// fundAdminRoutes registers the treasurer's pages; adminRoutes calls it.
+func (s *Server) fundAdminRoutes(mux *http.ServeMux) {
+	t := treasurers()
+	s.adminRoute(mux, "GET /admin/fund", t, s.adminFund)
+	s.adminRoute(mux, "GET /admin/fund/gifts/new", t, s.adminFundGiftForm)
+	s.adminRoute(mux, "POST /admin/fund/gifts/new", t, s.adminFundGiftCreate)
+	s.adminRoute(mux, "GET /admin/fund/entries", t, s.adminFundEntries)
+	s.adminRoute(mux, "POST /admin/fund/entries/{id}/reverse", t, s.adminFundReverse)
+	s.adminRoute(mux, "GET /admin/fund/import", t, s.adminFundImportForm)
+	s.adminRoute(mux, "POST /admin/fund/import", t, s.adminFundImport)
+	s.adminRoute(mux, "GET /admin/fund/export.csv", t, s.adminFundExport)
+	s.adminRoute(mux, "GET /admin/fund/column.txt", t, s.adminFundColumn)
+	s.adminRoute(mux, "GET /admin/fund/target", t, s.adminFundTargetForm)
+	s.adminRoute(mux, "POST /admin/fund/target", t, s.adminFundTarget)
+	s.adminRoute(mux, "GET /admin/fund/reconcile", t, s.adminFundReconcile)
+}
+
+// ledger is the FundLedger, or a 404 when the server has none.
+func (s *Server) ledger() (FundLedger, error) {
+	if l, ok := s.fundReports.(FundLedger); ok {
+		return l, nil
+	}
+	return nil, errNotFound
+}
+
+// today is the start of the current day in the publication's zone.
+func (s *Server) today() time.Time {
+	y, m, d := s.now().In(s.site.Location).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, s.site.Location)
+}
+
+// fundMonth reads ?month=, defaulting to the current month; a bad value is
+// a 400 with the format to use.
+func (s *Server) fundMonth(r *http.Request) (string, time.Time, error) {
+	month := r.URL.Query().Get("month")
+	if month == "" {
+		month = s.today().Format("2006-01")
+	}
+	start, err := fund.ParseMonth(month, s.site.Location)
+	if err != nil {
+		return "", time.Time{}, badRequest("Give the month as a year and month, such as 2024-11.")
+	}
+	return month, start, nil
+}
+
+// fundCurrency is the currency gifts are typed in: the current campaign's.
+func (s *Server) fundCurrency(ctx context.Context, l FundLedger) (string, error) {
+	c, err := l.Campaign(ctx, s.today().Format("2006-01"))
+	if errors.Is(err, db.ErrNotFound) {
+		return money.DefaultCurrency, nil
+	}
+	return c.Target.Currency, err
+}
+
+// methodLabel names a method as the treasurer says it: "Postal order".
+func methodLabel(m fund.Method) string {
+	s := strings.ReplaceAll(string(m), "-", " ")
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// amountMessage turns money.Parse's refusal into words for the form.
+func amountMessage(err error, cur string) string {
+	switch {
+	case errors.Is(err, money.ErrEmpty):
+		return "Enter the amount, such as 20 or 12.50."
+	case errors.Is(err, money.ErrNotPositive):
+		return "The amount must be more than zero. To take a gift back, reverse it in the ledger."
+	case errors.Is(err, money.ErrTooPrecise):
+		return "The amount can have at most two decimal places (whole pence)."
+	case errors.Is(err, money.ErrTooLarge):
+		return "The amount is more than " + money.New(money.MaxEntry, cur).Format() + ", the most one entry can hold."
+	case errors.Is(err, money.ErrCurrency):
+		return "Write the amount in " + cur + " (" + money.Symbol(cur) + "): the fund takes no other currency."
+	default:
+		return "Write the amount in figures, such as 20, 12.50 or 1,250."
+	}
+}
+
+// plainAmount writes minor units as accountants' software reads them:
+// "12.50", "-3.05", no symbol or commas.
+func plainAmount(minor int64) string {
+	sign := ""
+	u := uint64(minor)
+	if minor < 0 {
+		sign, u = "-", uint64(-(minor+1))+1
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+}
+
+// entryID reads the {id} of a ledger entry's address.
+func entryID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// recorder is how the ledger names the signed-in treasurer: their name
+// and email, so that two people called J Smith stay apart.
+func recorder(r *http.Request) string {
+	a := currentAccount(r)
+	if a.Name == "" {
+		return a.Email
+	}
+	return a.Name + " <" + a.Email + ">"
+}
+
+// giftAudit is what the audit log keeps of a gift: no email or message,
+// which the ledger holds and the log need not copy.
+type giftAudit struct {
+	ID         int64  `json:"id"`
+	Amount     string `json:"amount"`
+	Method     string `json:"method"`
+	ReceivedAt string `json:"received_at"`
+	Donor      string `json:"donor,omitempty"`
+	Town       string `json:"town,omitempty"`
+	Reference  string `json:"reference,omitempty"`
+	Public     bool   `json:"public"`
+	ReversalOf int64  `json:"reversal_of,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+func auditGift(e fund.Entry) giftAudit {
+	return giftAudit{ID: e.ID, Amount: e.Amount.FormatFull(), Method: string(e.Method),
+		ReceivedAt: e.ReceivedAt.UTC().Format(time.RFC3339), Donor: e.DonorName, Town: e.DonorTown,
+		Reference: e.ProviderRef, Public: e.Public, ReversalOf: e.ReversalOf, Reason: e.Reason}
+}
+
+// audit writes one entry to the audit log through q.
+func (s *Server) audit(ctx context.Context, q db.Queryer, r *http.Request, action, objType, objID string, before, after any) error {
+	return s.accounts.Audit().Record(ctx, q, account.Entry{Actor: actor(r), Action: action,
+		ObjectType: objType, ObjectID: objID, Before: before, After: after})
+}
