@@ -11,6 +11,7 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/payment"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -46,6 +47,9 @@ func (j *jobRunner) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs
 // jobs; stop waits for running jobs to finish (up to 10 s, then cancels
 // them: each job is idempotent and is retried after a restart).
 func (j *jobRunner) start(ctx context.Context, d *db.DB, log *slog.Logger) (stop func(), err error) {
+	if err := requeueOrphans(ctx, d); err != nil {
+		return nil, err
+	}
 	c, err := jobs.NewClient(d, log, j.workers, jobs.Options{MaxWorkers: 20, PollInterval: 50 * time.Millisecond,
 		Periodic: j.periodic})
 	if err != nil {
@@ -67,4 +71,23 @@ func (j *jobRunner) start(ctx context.Context, d *db.DB, log *slog.Logger) (stop
 			_ = c.StopAndCancel(hctx)
 		}
 	}, nil
+}
+
+// requeueOrphans makes payment jobs left "running" by a killed process
+// available again. River's rescuer would do it too, but only an hour later,
+// and a donation should not wait that long to show. On SQLite the data
+// directory's lock proves no other server is working jobs, so at start
+// every running job is an orphan; the payment worker is idempotent, so
+// running one again is safe. On PostgreSQL other nodes may be working
+// them, so there the rescuer is left to it.
+func requeueOrphans(ctx context.Context, d *db.DB) error {
+	if d.Dialect() != db.SQLite {
+		return nil
+	}
+	_, err := d.ExecContext(ctx, `UPDATE river_job SET state = 'available'
+		WHERE state = 'running' AND kind = $1`, payment.ApplyEventArgs{}.Kind())
+	if err != nil {
+		return fmt.Errorf("requeue orphaned payment jobs: %w", err)
+	}
+	return nil
 }
