@@ -39,6 +39,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/users/{id}/disable", admins, s.adminUserDisable)
 	s.adminRoute(mux, "GET /admin/audit", admins, s.adminAudit)
 	s.fundAdminRoutes(mux) // the treasurer's pages, admin_fund.go
+	// Articles and the news desk, admin_article.go.
+	s.newsroomAdminRoutes(mux)
 
 	// Any other address under /admin/ asks for a sign-in before it says
 	// 404, so the staff area's map is not visible from outside.
@@ -119,6 +121,8 @@ func adminNav() []navItem {
 		{Href: "/admin/", Label: "Dashboard", Roles: anyStaff()},
 		{Href: "/admin/users", Label: "Users", Roles: []account.Role{account.Admin}},
 		{Href: "/admin/audit", Label: "Audit log", Roles: []account.Role{account.Admin}},
+		{Href: "/admin/articles", Label: "Articles", Roles: newsroomRoles()},
+		{Href: "/admin/desk", Label: "News desk", Roles: editorRoles()},
 		{Href: "/admin/fund", Label: "Fighting fund", Roles: treasurers()},
 		{Href: "/admin/account", Label: "Your account", Roles: anyStaff()},
 	}

@@ -51,6 +51,24 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/fund/target":                {account.Treasurer, account.Admin},
 	"POST /admin/fund/target":               {account.Treasurer, account.Admin},
 	"GET /admin/fund/reconcile":             {account.Treasurer, account.Admin},
+
+	// The newsroom (admin_article.go): writers and editors share the
+	// pages, only editors publish, correct and restore.
+	"GET /admin/articles":                               {account.Writer, account.Editor},
+	"GET /admin/articles/new":                           {account.Writer, account.Editor},
+	"POST /admin/articles":                              {account.Writer, account.Editor},
+	"GET /admin/articles/{id}":                          {account.Writer, account.Editor},
+	"POST /admin/articles/{id}":                         {account.Writer, account.Editor},
+	"POST /admin/articles/{id}/submit":                  {account.Writer, account.Editor},
+	"POST /admin/articles/{id}/draft":                   {account.Writer, account.Editor},
+	"POST /admin/articles/{id}/publish":                 {account.Editor},
+	"POST /admin/articles/{id}/schedule":                {account.Editor},
+	"POST /admin/articles/{id}/unpublish":               {account.Editor},
+	"POST /admin/articles/{id}/corrections":             {account.Editor},
+	"GET /admin/articles/{id}/revisions":                {account.Writer, account.Editor},
+	"POST /admin/articles/{id}/revisions/{rev}/restore": {account.Editor},
+	"POST /admin/preview":                               {account.Writer, account.Editor},
+	"GET /admin/desk":                                   {account.Editor},
 }
 
 // persona is one kind of visitor in the matrix.
@@ -137,7 +155,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 				if res.header.Get("Cache-Control") != "no-store" {
 					t.Errorf("%s %s as %s: Cache-Control %q", method, path, p.name, res.header.Get("Cache-Control"))
 				}
-				if denied && strings.Contains(res.body, "Users</a>") {
+				// An admin refused elsewhere (the newsroom) rightly still
+				// sees their own Users link.
+				if denied && !slices.Contains(p.roles, account.Admin) && strings.Contains(res.body, "Users</a>") {
 					t.Errorf("%s %s as %s: refusal shows the admin navigation", method, path, p.name)
 				}
 			}

@@ -15,6 +15,8 @@ import (
 type articlePageData struct {
 	layout
 	Article article.Article
+	// Corrections are the article's dated corrections and updates.
+	Corrections []article.Correction
 }
 
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
@@ -43,6 +45,11 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.cachedPage(w, r, key, a.UpdatedAt, func() (string, any, error) {
 		d := articlePageData{layout: s.newLayout(r, a.Headline+" | "+s.site.Name), Article: a}
+		cs, err := s.articles.Corrections(ctx, a.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		d.Corrections = cs
 		d.Description = a.Standfirst
 		d.Canonical = s.site.BaseURL + "/article/" + a.Slug
 		d.Meta, d.JSONLD = s.articleMeta(a, d.Canonical)

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/db"
+)
+
+// The newsroom's pages (admin_article_*.go, admin_desk.go) share these
+// helpers: who is acting, the workflow with the audit log attached, and
+// how a refusal reads.
+
+// newsroomRoles may open the article pages; editorRoles may publish.
+func newsroomRoles() []account.Role { return []account.Role{account.Writer, account.Editor} }
+func editorRoles() []account.Role   { return []account.Role{account.Editor} }
+
+// storyActor maps the signed-in person to the workflow's two rights:
+// editors publish and edit everything, writers neither.
+func storyActor(a account.Account) article.Actor {
+	ed := a.HasAny(account.Editor)
+	return article.Actor{ID: a.ID, Name: a.Name, CanPublish: ed, CanEditAll: ed}
+}
+
+// newsroom is the workflow acting for the request's person; every change
+// it makes goes into the audit log in the same transaction.
+func (s *Server) newsroom(r *http.Request) *article.Newsroom {
+	who := actor(r)
+	return article.NewNewsroom(s.articles, nil, func(ctx context.Context, q db.Queryer, action string, id int64, before, after any) error {
+		if s.accounts == nil {
+			return nil
+		}
+		return s.accounts.Audit().Record(ctx, q, account.Entry{Actor: who, Action: action, ObjectType: "article",
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
+	})
+}
+
+// errNotYours refuses a workflow step the person's role does not allow.
+var errNotYours = &httpError{Status: http.StatusForbidden,
+	Message: "Your role does not allow this: writers edit only their own drafts and submissions, and only editors publish."}
+
+// workflowError turns the domain's refusal into a 403 page; other errors
+// pass through.
+func workflowError(err error) error {
+	if errors.Is(err, article.ErrForbidden) {
+		return errNotYours
+	}
+	return err
+}
+
+// pathID reads a positive id from the path; anything else is a 404.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// loadStory loads the article named in the path, in any state.
+func (s *Server) loadStory(r *http.Request) (article.Story, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return article.Story{}, err
+	}
+	return s.articles.ByID(r.Context(), id)
+}
+
+// statusLabel is how a status reads to staff.
+func statusLabel(st article.Status) string {
+	switch st {
+	case article.Draft:
+		return "Draft"
+	case article.Submitted:
+		return "Waiting for review"
+	case article.Scheduled:
+		return "Scheduled"
+	case article.Published:
+		return "Published"
+	case article.Unpublished:
+		return "Unpublished"
+	}
+	return string(st)
+}
+
+// allStatuses are the list filter's choices in workflow order.
+func allStatuses() []article.Status {
+	return []article.Status{article.Draft, article.Submitted, article.Scheduled, article.Published, article.Unpublished}
+}
+
+func asValidation(err error, v *article.ValidationError) bool { return errors.As(err, v) }
+
+// newsroomAdminRoutes registers the newsroom's staff pages. Writers and
+// editors share the pages; the buttons that publish are the editors'.
+// Finer rules (a writer's own drafts only) are the domain's, per article.
+func (s *Server) newsroomAdminRoutes(mux *http.ServeMux) {
+	staff, eds := newsroomRoles(), editorRoles()
+	s.adminRoute(mux, "GET /admin/articles", staff, s.adminArticles)
+	s.adminRoute(mux, "GET /admin/articles/new", staff, s.adminArticleNew)
+	s.adminRoute(mux, "POST /admin/articles", staff, s.adminArticleCreate)
+	s.adminRoute(mux, "GET /admin/articles/{id}", staff, s.adminArticleEdit)
+	s.adminRoute(mux, "POST /admin/articles/{id}", staff, s.adminArticleSave)
+	s.adminRoute(mux, "POST /admin/articles/{id}/submit", staff, s.adminArticleStep(stepSubmit))
+	s.adminRoute(mux, "POST /admin/articles/{id}/draft", staff, s.adminArticleStep(stepDraft))
+	s.adminRoute(mux, "POST /admin/articles/{id}/publish", eds, s.adminArticleStep(stepPublish))
+	s.adminRoute(mux, "POST /admin/articles/{id}/schedule", eds, s.adminArticleStep(s.stepSchedule))
+	s.adminRoute(mux, "POST /admin/articles/{id}/unpublish", eds, s.adminArticleStep(stepUnpublish))
+	s.adminRoute(mux, "POST /admin/articles/{id}/corrections", eds, s.adminArticleCorrect)
+	s.adminRoute(mux, "GET /admin/articles/{id}/revisions", staff, s.adminArticleRevisions)
+	s.adminRoute(mux, "POST /admin/articles/{id}/revisions/{rev}/restore", eds, s.adminArticleRestore)
+	s.adminRoute(mux, "POST /admin/preview", staff, s.adminPreview)
+	s.adminRoute(mux, "GET /admin/desk", eds, s.adminDesk)
+}
