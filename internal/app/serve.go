@@ -87,6 +87,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	jr.AddPeriodic(fund.RolloverSchedule())
 	river.AddWorker(jr.Workers(), &account.PruneWorker{Service: accounts})
 	jr.AddPeriodic(account.PruneSchedule())
+	article.RegisterWorkers(jr.Workers(), articles, nil, log) // scheduled publication
 	receipts, err := setupReceipts(d, jr, log)
 	if err != nil {
 		return err
