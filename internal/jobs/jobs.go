@@ -78,7 +78,12 @@ func NewClient(d *db.DB, log *slog.Logger, workers *Workers, o Options) (*Client
 		FetchCooldown:     min(o.PollInterval, 50*time.Millisecond),
 		MaxAttempts:       25,
 		JobTimeout:        time.Minute,
-		PeriodicJobs:      o.Periodic,
+		// A job left running by a crashed node is taken up again after
+		// this long, instead of River's default hour: money that Stripe
+		// was told we have must be credited soon. Every job is idempotent,
+		// so a slow job that overlaps its rescue does no harm.
+		RescueStuckJobsAfter: 2 * time.Minute,
+		PeriodicJobs:         o.Periodic,
 		// Jobs are the record of money applied; keep finished ones a while
 		// so a treasurer can trace a credit back to its event.
 		CompletedJobRetentionPeriod: 30 * 24 * time.Hour,
