@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
@@ -15,6 +16,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/demo"
 	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -106,6 +108,12 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	// outbox as receipts, when SMTP is configured.
 	mailer, _ := receipts.(web.Mailer)
 
+	// Uploaded images live beside the database, in the data directory.
+	images, err := media.NewStore(d, filepath.Join(cfg.DataDir, "media"), media.Options{Audit: accounts.Audit()})
+	if err != nil {
+		return err
+	}
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{
@@ -113,7 +121,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
 		Articles: articles, Fund: fundSrc, FundReports: fundSvc, Ready: readiness{d}, Logger: log, Registry: reg,
 		Donations: pay.starter, DonationLimits: pay.limits, StripeWebhooks: pay.intake,
-		Accounts: accounts, Mail: mailer,
+		Accounts: accounts, Mail: mailer, Media: images,
 	})
 	if err != nil {
 		return err

@@ -38,6 +38,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/users/{id}/roles", admins, s.adminUserRoles)
 	s.adminRoute(mux, "POST /admin/users/{id}/disable", admins, s.adminUserDisable)
 	s.adminRoute(mux, "GET /admin/audit", admins, s.adminAudit)
+	// The image library, admin_media.go.
+	s.mediaAdminRoutes(mux)
 	s.fundAdminRoutes(mux) // the treasurer's pages, admin_fund.go
 	// Articles and the news desk, admin_article.go.
 	s.newsroomAdminRoutes(mux)
@@ -121,6 +123,7 @@ func adminNav() []navItem {
 		{Href: "/admin/", Label: "Dashboard", Roles: anyStaff()},
 		{Href: "/admin/users", Label: "Users", Roles: []account.Role{account.Admin}},
 		{Href: "/admin/audit", Label: "Audit log", Roles: []account.Role{account.Admin}},
+		{Href: "/admin/media", Label: "Images", Roles: mediaRoles()},
 		{Href: "/admin/articles", Label: "Articles", Roles: newsroomRoles()},
 		{Href: "/admin/desk", Label: "News desk", Roles: editorRoles()},
 		{Href: "/admin/fund", Label: "Fighting fund", Roles: treasurers()},

@@ -37,6 +37,12 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/audit":                       {account.Admin},
 	"/admin/":                                account.StaffRoles(),
 
+	// The image library (admin_media.go): whoever writes, edits or admins.
+	"GET /admin/media":       {account.Writer, account.Editor, account.Admin},
+	"POST /admin/media":      {account.Writer, account.Editor, account.Admin},
+	"GET /admin/media/{id}":  {account.Writer, account.Editor, account.Admin},
+	"POST /admin/media/{id}": {account.Writer, account.Editor, account.Admin},
+
 	// The fighting fund (admin_fund.go): treasurers, and admins so that a
 	// paper without a treasurer can still record its post.
 	"GET /admin/fund":                       {account.Treasurer, account.Admin},

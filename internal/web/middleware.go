@@ -47,7 +47,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if r.TLS != nil {
 			h["Strict-Transport-Security"] = hstsValue
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if !isUpload(r) { // image uploads set their own limit (admin_media_upload.go)
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		protected.ServeHTTP(rec, r)
 		route := r.Pattern

@@ -14,6 +14,7 @@ func (s *Server) routes() http.Handler {
 	page("GET /author/{slug}", s.authorPage)
 	page("GET /search", s.searchPage)
 	page("GET /fund", s.fundPage)
+	page("GET /media/{file}", s.mediaFile) // uploaded images (media.go)
 	mux.HandleFunc("GET /fund/live", s.fundLive)
 
 	// Online donations (donate.go) and Stripe's webhooks (webhook_stripe.go).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/media"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -75,6 +76,9 @@ type Deps struct {
 	// (admin.go, auth_*.go); Mail sends reset and sign-in links.
 	Accounts *account.Service
 	Mail     Mailer
+	// Media is the image library (media.go, admin_media*.go); nil leaves
+	// it out.
+	Media *media.Store
 }
 
 // Server is the HTTP side of coopress.
@@ -101,6 +105,7 @@ type Server struct {
 	accounts   *account.Service
 	mail       Mailer
 	adminTable []AdminRoute
+	media      *media.Store
 	// content is the last content version seen; pages cached under an
 	// older one are stale.
 	content atomic.Int64
@@ -134,6 +139,7 @@ func New(d Deps) (*Server, error) {
 		metrics: newMetrics(d.Registry),
 	}
 	s.accounts, s.mail = d.Accounts, d.Mail
+	s.media = d.Media
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
@@ -153,6 +159,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"dateTime": func(t time.Time) string { return t.In(s.site.Location).Format("Monday 2 January 2006, 15:04 MST") },
 		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"add":      func(a, b int) int { return a + b },
+		// mediaImg and mediaImgLazy draw a library image (media.go).
+		"mediaImg":     mediaImg,
+		"mediaImgLazy": mediaImgLazy,
 		// safeHTML marks an article body as HTML; bodies are sanitised by
 		// the article store when saved, never here.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec
