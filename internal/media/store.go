@@ -101,6 +101,12 @@ func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta M
 	if err != nil {
 		return Image{}, err
 	}
+	turn := 1
+	if f.contentType == "image/jpeg" {
+		if turn = jpegOrientation(b); turn >= 5 {
+			cfg.Width, cfg.Height = cfg.Height, cfg.Width
+		}
+	}
 	sum := sha256.Sum256(b)
 	hash := hex.EncodeToString(sum[:])
 	if im, err := s.bySHA(ctx, hash); err == nil {
@@ -120,6 +126,7 @@ func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta M
 	if err != nil {
 		return Image{}, err
 	}
+	img = orient(img, turn)
 	im := Image{Filename: cleanFilename(filename), Key: hash[:keyLen], ContentType: f.contentType,
 		OrigWidth: cfg.Width, OrigHeight: cfg.Height, Bytes: int64(len(b)), SHA256: hash, Meta: meta,
 		UploadedBy: by.ID, UploadedAt: db.UTC(s.opt.Now())}.withRenditions(f.ext)
