@@ -2,11 +2,14 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -90,6 +93,11 @@ func readImport(data []byte, cur string, loc *time.Location, today time.Time) (r
 			". This file's first line has: " + strings.Join(header, ", ") + "."
 	}
 	refs := map[string]int{}
+	// A line without a reference of its own gets one made from the file's
+	// content and its line number, so sending the same file twice (a
+	// double click, the browser's back button) records nothing twice.
+	sum := sha256.Sum256(data)
+	fileRef := "csv:" + hex.EncodeToString(sum[:8])
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -110,6 +118,9 @@ func readImport(data []byte, cur string, loc *time.Location, today time.Time) (r
 		row.In.Public = public
 		var errs fieldErrors
 		row.Gift, errs = parseGift(row.In, cur, loc, today)
+		if row.Gift.ProviderRef == "" {
+			row.Gift.ProviderRef = fileRef + ":" + strconv.Itoa(line)
+		}
 		for _, e := range errs {
 			row.Errors = append(row.Errors, importColumnOf(e.Field)+": "+e.Message)
 		}

@@ -77,9 +77,15 @@ func TestFundImportRecordsAfterConfirmation(t *testing.T) {
 		if got := s.raised(t); got != money.Major(7, "GBP") {
 			t.Fatalf("the preview recorded: %v", got)
 		}
-		res = s.do(t, "POST", "/admin/fund/import", s.treasurer, url.Values{"data": {previewData(t, res.body)}, "confirm": {"1"}})
+		confirm := url.Values{"data": {previewData(t, res.body)}, "confirm": {"1"}}
+		res = s.do(t, "POST", "/admin/fund/import", s.treasurer, confirm)
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("confirm: %d\n%s", res.status, res.body)
+		}
+		// The same confirmation sent again (a double click, the back
+		// button) records nothing more, the line without a reference too.
+		if again := s.do(t, "POST", "/admin/fund/import", s.treasurer, confirm); again.status >= 500 {
+			t.Fatalf("second confirmation: %d", again.status)
 		}
 		done := s.do(t, "GET", res.header.Get("Location"), s.treasurer, nil)
 		if !strings.Contains(done.body, "Recorded 3 gifts.") || !strings.Contains(done.body, "Skipped lines 3, 6") {
