@@ -1,0 +1,167 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/browsertest"
+	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/jobs"
+)
+
+// TestNewsroomJourneyInTheBrowser: a writer signs in, drafts an article
+// (watching the live preview), submits it; an editor signs in, finds it on
+// the desk, publishes it; it appears on the front page, in its section and
+// in the feeds. Then the editor schedules another a few seconds ahead and
+// it appears when its time comes, published by a real River worker.
+//
+// The article has no featured image: the image library is wired into the
+// server separately and this test's site is built without it.
+func TestNewsroomJourneyInTheBrowser(t *testing.T) {
+	d := dbtest.SQLite(t)
+	s := newNewsroomSite(t, d)
+	s.person(t, "wren@example.org", account.Writer)
+	s.person(t, "eddie@example.org", account.Editor)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go s.srv.WatchContent(ctx, 50*time.Millisecond)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	workers := jobs.NewWorkers()
+	article.RegisterWorkers(workers, s.articles, nil, log)
+	runner, err := jobs.NewClient(d, log, workers, jobs.Options{PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
+
+	b := browsertest.New(t)
+	base := s.http.URL
+	run := func(js string) {
+		t.Helper()
+		browsertest.Eval[bool](b, "(() => { "+js+"; return true })()")
+	}
+	waitFor := func(what, js string) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for !browsertest.Eval[bool](b, "(() => { try { return !!("+js+") } catch (e) { return false } })()") {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s; at %s: %.400s", what, browsertest.Eval[string](b, "location.href"),
+					browsertest.Eval[string](b, "document.body.innerText"))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	click := func(label string) {
+		t.Helper()
+		js, _ := json.Marshal(label)
+		run(`[...document.querySelectorAll("button")].find(b => b.textContent.trim() === ` + string(js) + `).click()`)
+		time.Sleep(150 * time.Millisecond)
+	}
+	set := func(id, value string) {
+		t.Helper()
+		v, _ := json.Marshal(value)
+		run(`const e = document.getElementById("` + id + `"); e.value = ` + string(v) + `; e.dispatchEvent(new Event("input", {bubbles: true}))`)
+	}
+	signIn := func(email string) {
+		t.Helper()
+		b.Navigate(base + "/signin")
+		set("email", email)
+		set("password", testPassword)
+		click("Sign in")
+		waitFor("the dashboard", `location.pathname === "/admin/"`)
+	}
+
+	signIn("wren@example.org")
+	b.Navigate(base + "/admin/articles/new")
+	set("headline", "Tenants win rent freeze in Salford")
+	set("standfirst", "Council backs down after a year of protests")
+	set("dateline", "Salford")
+	set("tags", "Housing, Tenants")
+	run(`document.getElementById("section").value = "` + s.worldID + `"`)
+	set("body", "The council *voted* to freeze rents.\n\n<script>alert(1)</script>")
+	waitFor("the live preview", `document.querySelector("#preview em") && document.querySelector("#preview em").textContent === "voted"`)
+	if n := browsertest.Eval[int](b, `document.querySelectorAll("#preview script").length`); n != 0 {
+		t.Fatal("the preview carries a script")
+	}
+	click("Save draft")
+	waitFor("the saved draft", `location.search === "?saved=1"`)
+	editPath := browsertest.Eval[string](b, "location.pathname")
+	click("Submit for review")
+	waitFor("the submission", `document.getElementById("status").textContent === "Waiting for review"`)
+	if browsertest.Eval[bool](b, `[...document.querySelectorAll("button")].some(b => b.textContent.trim() === "Publish now")`) {
+		t.Fatal("a writer is offered Publish now")
+	}
+	click("Sign out")
+
+	signIn("eddie@example.org")
+	b.Navigate(base + "/admin/desk")
+	run(`[...document.querySelectorAll("#main a")].find(a => a.textContent === "Tenants win rent freeze in Salford").click()`)
+	waitFor("the article for review", `location.pathname === "`+editPath+`"`)
+	click("Publish now")
+	waitFor("publication", `document.getElementById("status").textContent === "Published"`)
+
+	for _, path := range []string{"/", "/section/world", "/article/tenants-win-rent-freeze-in-salford"} {
+		b.Navigate(base + path)
+		if !strings.Contains(browsertest.Eval[string](b, `document.querySelector("main").innerText`), "Tenants win rent freeze in Salford") {
+			t.Errorf("%s does not show the published article", path)
+		}
+	}
+	for _, feed := range []string{"/feed.rss", "/feed.atom", "/feed.json"} {
+		if _, _, body := s.get(t, feed); !strings.Contains(body, "Tenants win rent freeze in Salford") {
+			t.Errorf("%s does not carry the article", feed)
+		}
+	}
+
+	// Scheduled a few seconds ahead; the site's zone here is UTC.
+	b.Navigate(base + "/admin/articles/new")
+	set("headline", "Ballot result due at noon")
+	run(`document.getElementById("section").value = "` + s.worldID + `"`)
+	set("body", "The count is under way.")
+	click("Save draft")
+	waitFor("the second draft", `location.search === "?saved=1"`)
+	due := time.Now().UTC().Add(3 * time.Second)
+	set("publish_at", due.Format("2006-01-02T15:04:05"))
+	click("Schedule")
+	waitFor("the schedule", `document.getElementById("status").textContent === "Scheduled"`)
+	if status, _, _ := s.get(t, "/article/ballot-result-due-at-noon"); status != 404 {
+		t.Fatalf("scheduled article visible early: %d", status)
+	}
+	b.Navigate(base + "/admin/desk")
+	if !strings.Contains(browsertest.Eval[string](b, `document.querySelector("main").innerText`), "Ballot result due at noon") {
+		t.Error("the desk does not list the scheduled article")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, _, body := s.get(t, "/"); strings.Contains(body, "Ballot result due at noon") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the scheduled article never appeared on the front page")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The query defeats the browser's own cache: pages may be kept for a
+	// minute, as a CDN would.
+	b.Navigate(base + "/?after=schedule")
+	if !strings.Contains(browsertest.Eval[string](b, `document.querySelector("main").innerText`), "Ballot result due at noon") {
+		t.Error("the browser does not show the scheduled article")
+	}
+	if time.Now().Before(due.Truncate(time.Second)) {
+		t.Errorf("appeared before its time")
+	}
+	for _, path := range []string{"/admin/articles", "/admin/desk", editPath, editPath + "/revisions"} {
+		if vs := b.Axe(base + path); len(vs) > 0 {
+			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
+		}
+	}
+}
