@@ -19,10 +19,10 @@ import (
 // writer and an editor, each with a session.
 type newsroomSite struct {
 	*staffSite
-	d                    *db.DB
+	d                     *db.DB
 	writer, other, editor string // session tokens
-	writerID             int64
-	worldID              string
+	writerID              int64
+	worldID               string
 }
 
 func newNewsroomSite(t *testing.T, d *db.DB) *newsroomSite {
