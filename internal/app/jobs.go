@@ -50,7 +50,7 @@ func (j *jobRunner) start(ctx context.Context, d *db.DB, log *slog.Logger) (stop
 	if err := requeueOrphans(ctx, d); err != nil {
 		return nil, err
 	}
-	c, err := jobs.NewClient(d, log, j.workers, jobs.Options{MaxWorkers: 20, PollInterval: 50 * time.Millisecond,
+	c, err := jobs.NewClient(d, log, j.workers, jobs.Options{MaxWorkers: 50, PollInterval: 50 * time.Millisecond,
 		Periodic: j.periodic})
 	if err != nil {
 		return nil, err

@@ -75,9 +75,13 @@ func NewClient(d *db.DB, log *slog.Logger, workers *Workers, o Options) (*Client
 	cfg := &river.Config{
 		Logger:            log,
 		FetchPollInterval: o.PollInterval,
-		FetchCooldown:     min(o.PollInterval, 50*time.Millisecond),
-		MaxAttempts:       25,
-		JobTimeout:        time.Minute,
+		// After a fetch that filled every free worker, the next fetch comes
+		// after this short pause, not after a whole poll interval: with
+		// short jobs the cooldown, not the workers, bounds throughput
+		// (MaxWorkers jobs per cooldown at most).
+		FetchCooldown: max(time.Millisecond, min(o.PollInterval/10, 5*time.Millisecond)),
+		MaxAttempts:   25,
+		JobTimeout:    time.Minute,
 		// A job left running by a crashed node is taken up again after
 		// this long, instead of River's default hour: money that Stripe
 		// was told we have must be credited soon. Every job is idempotent,
