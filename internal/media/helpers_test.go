@@ -66,14 +66,70 @@ func pngHeader(w, h uint32) []byte {
 	return b.Bytes()
 }
 
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
+// solidWebP writes a lossless WebP (VP8L) image of one colour, built bit
+// by bit from the format's specification: Go has no WebP encoder, and a
+// one-colour image needs none, since every prefix code has a single symbol
+// and each pixel then takes no bits at all.
+func solidWebP(w, h int, c color.NRGBA) []byte {
+	var bw webpBits
+	bw.put(0x2f, 8) // VP8L signature
+	bw.put(uint64(w-1), 14)
+	bw.put(uint64(h-1), 14)
+	alpha := uint64(0)
+	if c.A != 0xff {
+		alpha = 1
 	}
-	return b
+	bw.put(alpha, 1)
+	bw.put(0, 3) // version
+	bw.put(0, 1) // no transform
+	bw.put(0, 1) // no colour cache
+	bw.put(0, 1) // one prefix code group for the whole image
+	for _, sym := range []uint8{c.G, c.R, c.B, c.A} {
+		bw.put(1, 1) // simple code
+		bw.put(0, 1) // of one symbol
+		bw.put(1, 1) // written in 8 bits
+		bw.put(uint64(sym), 8)
+	}
+	bw.put(1, 1) // distance: simple code of one symbol, 0, in 1 bit
+	bw.put(0, 1)
+	bw.put(0, 1)
+	bw.put(0, 1)
+	data := bw.bytes()
+	chunk := append([]byte("VP8L"), le32(len(data))...)
+	chunk = append(chunk, data...)
+	if len(data)%2 == 1 {
+		chunk = append(chunk, 0)
+	}
+	out := append([]byte("RIFF"), le32(4+len(chunk))...)
+	out = append(out, "WEBP"...)
+	return append(out, chunk...)
 }
+
+// webpBits packs values least significant bit first, as VP8L reads them.
+type webpBits struct {
+	buf []byte
+	acc uint64
+	n   uint
+}
+
+func (b *webpBits) put(v uint64, bits uint) {
+	b.acc |= v << b.n
+	b.n += bits
+	for b.n >= 8 {
+		b.buf = append(b.buf, byte(b.acc))
+		b.acc >>= 8
+		b.n -= 8
+	}
+}
+
+func (b *webpBits) bytes() []byte {
+	if b.n > 0 {
+		return append(b.buf, byte(b.acc))
+	}
+	return b.buf
+}
+
+func le32(n int) []byte { return []byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)} }
 
 func newTestStore(t testing.TB, d *db.DB) *Store {
 	t.Helper()
