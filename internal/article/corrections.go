@@ -42,7 +42,7 @@ func (n *Newsroom) AddCorrection(ctx context.Context, actor Actor, articleID int
 	if !actor.CanEditAll {
 		return Correction{}, ErrForbidden
 	}
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\x00", ""))
 	switch {
 	case kind != KindCorrection && kind != KindUpdate:
 		return Correction{}, ValidationError{"kind", "Choose correction or update."}

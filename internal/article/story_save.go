@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -28,6 +29,7 @@ func (n *Newsroom) Save(ctx context.Context, actor Actor, st *Story) error {
 
 func (n *Newsroom) save(ctx context.Context, actor Actor, st *Story, action string) error {
 	s := n.store
+	dropNUL(st)
 	if err := s.prepare(&st.Article); err != nil {
 		return err
 	}
@@ -79,4 +81,17 @@ func insertRevision(ctx context.Context, tx *sql.Tx, st *Story, actor Actor, at 
 		return fmt.Errorf("article: revision of %d: %w", st.ID, err)
 	}
 	return nil
+}
+
+// dropNUL removes NUL characters from every text field: PostgreSQL refuses
+// them in TEXT, no keyboard types them, and a pasted one must not turn a
+// save into a server error.
+func dropNUL(st *Story) {
+	for _, f := range []*string{&st.Headline, &st.Standfirst, &st.BodyMD, &st.Slug, &st.Dateline,
+		&st.Image.Alt, &st.Image.Caption, &st.Image.Credit} {
+		*f = strings.ReplaceAll(*f, "\x00", "")
+	}
+	for i := range st.Tags {
+		st.Tags[i].Name = strings.ReplaceAll(st.Tags[i].Name, "\x00", "")
+	}
 }
