@@ -25,6 +25,7 @@ type articleEditPage struct {
 	CanPublish bool
 	// PublishAt is the schedule field's value, in the paper's time zone.
 	PublishAt   string
+	Images      []imageChoice
 	Correction  string
 	CorrKind    string
 	StatusLabel string
@@ -58,6 +59,9 @@ func (s *Server) newEditPage(r *http.Request, st article.Story, f articleForm) (
 		return nil, err
 	}
 	if p.Authors, err = s.articles.Authors(ctx); err != nil {
+		return nil, err
+	}
+	if p.Images, err = s.imageChoices(r, st, f.ImageID); err != nil {
 		return nil, err
 	}
 	if st.ID != 0 {
