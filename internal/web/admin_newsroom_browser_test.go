@@ -64,7 +64,10 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	click := func(label string) {
 		t.Helper()
 		js, _ := json.Marshal(label)
-		run(`[...document.querySelectorAll("button")].find(b => b.textContent.trim() === ` + string(js) + `).click()`)
+		find := `[...document.querySelectorAll("button")].find(b => b.textContent.trim() === ` + string(js) + `)`
+		// After a navigation the new page may still be parsing.
+		waitFor("the "+label+" button", `document.readyState === "complete" && `+find)
+		run(find + `.click()`)
 		time.Sleep(150 * time.Millisecond)
 	}
 	set := func(id, value string) {
