@@ -43,6 +43,15 @@ func (j *jobRunner) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs
 	return c.InsertTx(ctx, tx, args, opts)
 }
 
+// InsertManyTx inserts several jobs in one statement; it fails before start.
+func (j *jobRunner) InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	c := j.client.Load()
+	if c == nil {
+		return nil, errors.New("app: job queue not started")
+	}
+	return c.InsertManyTx(ctx, tx, params)
+}
+
 // start builds the client with every registered worker and starts working
 // jobs; stop waits for running jobs to finish (up to 10 s, then cancels
 // them: each job is idempotent and is retried after a restart).

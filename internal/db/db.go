@@ -15,7 +15,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // also registers the "sqlite" driver, used directly by backup and restore
 )
 
 // Dialect names the engine behind a DB.
@@ -105,10 +105,7 @@ func sqliteDSN(path string, readOnly bool) string {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	w, err := sql.Open("sqlite", sqliteDSN(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("db: open sqlite: %w", err)
-	}
+	w := openSQLitePool(sqliteDSN(path, false))
 	// One writer: SQLite allows one at a time anyway, and queueing in the
 	// pool is cheaper and fairer than spinning on busy_timeout.
 	w.SetMaxOpenConns(1)
@@ -117,15 +114,17 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, true))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("db: open sqlite reader: %w", err)
-	}
+	r := openSQLitePool(sqliteDSN(path, true))
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxIdleTime(5 * time.Minute)
 	return &DB{read: r, write: w, dialect: SQLite, Path: path, URL: "sqlite://" + path}, nil
+}
+
+// openSQLitePool opens a pool whose connections keep their prepared
+// statements (see stmtcache.go).
+func openSQLitePool(dsn string) *sql.DB {
+	return sql.OpenDB(cachingConnector{dsn: dsn, base: &sqlite.Driver{}})
 }
 
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {

@@ -21,7 +21,7 @@ const Tolerance = 5 * time.Minute
 // JobInserter is the part of the River client intake needs; *jobs.Client
 // is one.
 type JobInserter interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 }
 
 // Intake verifies and stores Stripe's webhooks. It does no work on the
@@ -32,6 +32,7 @@ type Intake struct {
 	jobs   JobInserter
 	secret string
 	now    func() time.Time
+	batch  batcher
 }
 
 // NewIntake returns an intake that checks signatures with the endpoint's
@@ -59,27 +60,9 @@ func (in *Intake) Receive(ctx context.Context, body []byte, signatureHeader stri
 	if err != nil {
 		return false, err
 	}
-	err = in.db.InTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO payment_events
-			(provider, event_id, type, api_version, payment_ref, purpose, payload, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (provider, event_id) DO NOTHING RETURNING id`,
-			ProviderStripe, ev.ID, ev.Type, se.APIVersion, ev.PaymentRef, ev.Purpose, string(body),
-			db.UTC(in.now())).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			duplicate = true
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("payment: store event %s: %w", ev.ID, err)
-		}
-		if _, err := in.jobs.InsertTx(ctx, tx, ApplyEventArgs{Provider: ProviderStripe, EventID: ev.ID}, nil); err != nil {
-			return fmt.Errorf("payment: queue event %s: %w", ev.ID, err)
-		}
-		return nil
-	})
-	return duplicate, err
+	p := &pendingEvent{ev: ev, apiVersion: se.APIVersion, body: body, done: make(chan struct{})}
+	in.store(ctx, p)
+	return p.duplicate, p.err
 }
 
 // verify checks the signature and timestamp with stripe-go and turns its

@@ -24,12 +24,16 @@ const secret = "whsec_payment_test"
 // per new event, in the transaction that stores it.
 type countingInserter struct{ n int }
 
-func (c *countingInserter) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, _ *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-	if _, ok := args.(payment.ApplyEventArgs); !ok {
-		return nil, errors.New("unexpected job")
+func (c *countingInserter) InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	out := make([]*rivertype.JobInsertResult, len(params))
+	for i, p := range params {
+		if _, ok := p.Args.(payment.ApplyEventArgs); !ok {
+			return nil, errors.New("unexpected job")
+		}
+		c.n++
+		out[i] = &rivertype.JobInsertResult{Job: &rivertype.JobRow{}}
 	}
-	c.n++
-	return &rivertype.JobInsertResult{Job: &rivertype.JobRow{}}, nil
+	return out, nil
 }
 
 func body(id string) []byte {

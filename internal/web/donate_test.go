@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/jobs"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
 	"github.com/coopress/coopress/internal/web"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 	"github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 )
@@ -37,19 +35,21 @@ func (f *fakeCheckout) StartDonation(_ context.Context, r web.DonationRequest) (
 	return "https://checkout.stripe.test/c/pay/cs_1", nil
 }
 
-// noJobs accepts job inserts; the webhook tests look only at HTTP.
-type noJobs struct{}
-
-func (noJobs) InsertTx(context.Context, *sql.Tx, river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-	return &rivertype.JobInsertResult{Job: &rivertype.JobRow{}}, nil
-}
-
 const hookSecret = "whsec_web_test"
 
 func newDonateSite(t *testing.T, starter web.DonationStarter) *httptest.Server {
 	t.Helper()
 	d := dbtest.SQLite(t)
-	in, err := payment.NewIntake(d, noJobs{}, hookSecret, nil)
+	// An insert-only River client: the webhook tests look only at HTTP and
+	// at what is stored, so no worker runs the jobs.
+	if err := jobs.Migrate(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	jc, err := jobs.NewClient(d, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, jobs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := payment.NewIntake(d, jc, hookSecret, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
