@@ -34,6 +34,8 @@ type Config struct {
 	TimeZone string
 	// Location is TimeZone loaded; set by Validate.
 	Location *time.Location
+	// DebugAddr, when set, serves Go's profiler on a separate address.
+	DebugAddr string
 	// Demo loads demo content into an empty database at start.
 	Demo bool
 	// ShareOfferURL is where the co-operative box sends readers who want
@@ -79,6 +81,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.StripeAPIURL, "stripe-api-url", env("STRIPE_API_URL", ""), "Stripe API base URL, for stripe-mock; empty for Stripe (env COOPRESS_STRIPE_API_URL)")
 	fs.StringVar(&c.DonationMin, "donation-min", env("DONATION_MIN", "1"), "smallest online gift in pounds (env COOPRESS_DONATION_MIN)")
 	fs.StringVar(&c.DonationMax, "donation-max", env("DONATION_MAX", "10000"), "largest online gift in pounds (env COOPRESS_DONATION_MAX)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", env("DEBUG_ADDR", ""), "if set, serve Go's profiler (net/http/pprof) on this loopback address, never on the public one (env COOPRESS_DEBUG_ADDR)")
 	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load demo content into an empty database (env COOPRESS_DEMO=true)")
 }
 

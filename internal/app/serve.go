@@ -142,6 +142,14 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 		}
 	}, func(err error) { log.Warn("listening for changes failed; retrying", "err", err) })
 
+	if cfg.DebugAddr != "" {
+		stopDebug, err := startDebug(cfg.DebugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
