@@ -121,7 +121,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
 		Articles: articles, Fund: fundSrc, FundReports: fundSvc, Ready: readiness{d}, Logger: log, Registry: reg,
 		Donations: pay.starter, DonationLimits: pay.limits, StripeWebhooks: pay.intake,
-		Accounts: accounts, Mail: mailer, Media: images,
+		Accounts: accounts, Mail: mailer, Media: images, Jobs: jr,
 	})
 	if err != nil {
 		return err

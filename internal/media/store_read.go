@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/coopress/coopress/internal/db"
 )
@@ -75,4 +76,18 @@ func scan(row interface{ Scan(...any) error }) (Image, error) {
 	im.UploadedBy = by.Int64
 	im.UploadedAt = im.UploadedAt.UTC()
 	return im.withRenditions(ext), nil
+}
+
+// BySrc returns the image one of whose renditions is served at src (such
+// as "/media/KEY-960.jpg", what an article stores), so a page can offer
+// every size; ErrNotFound for anything else.
+func (s *Store) BySrc(ctx context.Context, src string) (Image, error) {
+	name, ok := strings.CutPrefix(src, "/media/")
+	if !ok {
+		return Image{}, ErrNotFound
+	}
+	if _, _, ok := ParseName(name); !ok {
+		return Image{}, ErrNotFound
+	}
+	return s.get(ctx, s.db, "storage_key = $1", name[:keyLen])
 }

@@ -30,7 +30,7 @@ func storyActor(a account.Account) article.Actor {
 // it makes goes into the audit log in the same transaction.
 func (s *Server) newsroom(r *http.Request) *article.Newsroom {
 	who := actor(r)
-	return article.NewNewsroom(s.articles, nil, func(ctx context.Context, q db.Queryer, action string, id int64, before, after any) error {
+	return article.NewNewsroom(s.articles, s.jobs, func(ctx context.Context, q db.Queryer, action string, id int64, before, after any) error {
 		if s.accounts == nil {
 			return nil
 		}

@@ -49,8 +49,8 @@ func TestFeaturedImageFromTheLibrary(t *testing.T) {
 		t.Fatal(r.status)
 	}
 	if _, _, body := (&site{http: s.http}).get(t, "/article/pickets-at-felixstowe"); !strings.Contains(body, `src="`+im.Src()+`"`) ||
-		!strings.Contains(body, `alt="Pickets at the dock gate"`) {
-		t.Error("the public page lacks the image")
+		!strings.Contains(body, `alt="Pickets at the dock gate"`) || !strings.Contains(body, `srcset="`+im.SrcSet()+`"`) {
+		t.Error("the public page lacks the image in all its sizes")
 	}
 	for _, tc := range []struct{ imageID, alt, field string }{{"999999", "x", "image_id"}, {"abc", "x", "image_id"}} {
 		form.Set("image_id", tc.imageID)

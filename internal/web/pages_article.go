@@ -9,6 +9,7 @@ import (
 
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/media"
 )
 
 // articlePageData is one article and the co-operative box after it.
@@ -17,6 +18,9 @@ type articlePageData struct {
 	Article article.Article
 	// Corrections are the article's dated corrections and updates.
 	Corrections []article.Correction
+	// Picture is the featured image from the library, with every size for
+	// srcset; nil when the image is not (or no longer) in the library.
+	Picture *media.Image
 }
 
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
@@ -50,6 +54,14 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 			return "", nil, err
 		}
 		d.Corrections = cs
+		if s.media != nil && a.Image.URL != "" {
+			if im, err := s.media.BySrc(ctx, a.Image.URL); err == nil {
+				im.Alt = a.Image.Alt // the article's own words for this use of the picture
+				d.Picture = &im
+			} else if !errors.Is(err, media.ErrNotFound) {
+				return "", nil, err
+			}
+		}
 		d.Description = a.Standfirst
 		d.Canonical = s.site.BaseURL + "/article/" + a.Slug
 		d.Meta, d.JSONLD = s.articleMeta(a, d.Canonical)

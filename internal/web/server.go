@@ -79,6 +79,9 @@ type Deps struct {
 	// Media is the image library (media.go, admin_media*.go); nil leaves
 	// it out.
 	Media *media.Store
+	// Jobs queues durable background jobs (scheduled publication) in the
+	// caller's transaction; nil makes a short-lived client per call.
+	Jobs article.Inserter
 }
 
 // Server is the HTTP side of coopress.
@@ -106,6 +109,7 @@ type Server struct {
 	mail       Mailer
 	adminTable []AdminRoute
 	media      *media.Store
+	jobs       article.Inserter
 	// content is the last content version seen; pages cached under an
 	// older one are stale.
 	content atomic.Int64
@@ -140,6 +144,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.accounts, s.mail = d.Accounts, d.Mail
 	s.media = d.Media
+	s.jobs = d.Jobs
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
