@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/app"
+	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/fund"
@@ -158,4 +159,31 @@ func TestTwoNodesOnOnePostgresSeeEachOthersGifts(t *testing.T) {
 	ta := a.waitForBox(t, "£35")
 	tb := b.waitForBox(t, "£35")
 	t.Logf("node A saw the gift after %s, node B after %s", ta, tb)
+}
+
+// TestFundBoxUpdatesInTheBrowser opens a page in Chromium, lets live.js
+// connect, records a gift from another process and waits for the figure
+// on the page to change without a reload.
+func TestFundBoxUpdatesInTheBrowser(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, app.Config{DataDir: dir})
+	b := browsertest.New(t)
+	if status := b.Navigate(n.base + "/fund"); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	browsertest.Eval[bool](b, `(document.querySelector("[data-fund-live]").scrollIntoView(), true)`)
+	time.Sleep(300 * time.Millisecond) // let the stream open
+	recordElsewhere(t, "", dir, 42)
+	start := time.Now()
+	for {
+		got := browsertest.Eval[string](b, `document.querySelector('.fund-box [data-fund="raised"]').textContent`)
+		if got == "£42" {
+			t.Logf("the open page showed the gift after %s", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if time.Since(start) > 3*time.Second {
+			t.Fatalf("after 3s the open page still shows %q", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
