@@ -23,8 +23,11 @@ test: test-deps
 	$(GO) vet ./...
 	scripts/with-postgres.sh $(GO) test -count=1 -timeout 20m ./...
 
+# bench measures pages against nginx; it installs nginx and wrk when missing.
 bench: build
-	bench/run.sh
+	@command -v nginx >/dev/null && command -v wrk >/dev/null || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; }
+	NO_BUILD=1 bench/run.sh
 
 clean:
 	rm -rf $(BIN) node_modules bench/out
