@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/demo"
 	"github.com/coopress/coopress/internal/mail"
+	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/web"
 )
 
@@ -56,6 +58,7 @@ type staffSite struct {
 	accounts *account.Service
 	clock    *testClock
 	mail     *mailbox
+	images   *media.Store // nil unless built with the image library
 }
 
 // cheapHash keeps argon2id fast in tests; the production cost is tested
@@ -65,6 +68,12 @@ var cheapHash = account.HashParams{Memory: 1024, Time: 1, Threads: 1}
 // newStaffSite builds a server with the account service on d. mailer may
 // be nil for the recording mailbox.
 func newStaffSite(t *testing.T, d *db.DB, mailer web.Mailer) *staffSite {
+	t.Helper()
+	return newStaffSiteWith(t, d, mailer, false)
+}
+
+// newStaffSiteWith is newStaffSite, with the image library when withMedia.
+func newStaffSiteWith(t *testing.T, d *db.DB, mailer web.Mailer, withMedia bool) *staffSite {
 	t.Helper()
 	clock := &testClock{t: time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)}
 	store := article.NewStore(d, clock.Now)
@@ -76,18 +85,27 @@ func newStaffSite(t *testing.T, d *db.DB, mailer web.Mailer) *staffSite {
 	if mailer == nil {
 		mailer = box
 	}
+	var images *media.Store
+	if withMedia {
+		var err error
+		images, err = media.NewStore(d, filepath.Join(t.TempDir(), "media"),
+			media.Options{MaxBytes: 1 << 20, Now: clock.Now, Audit: accounts.Audit()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv, err := web.New(web.Deps{
 		Site:     web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
 		Articles: store, Now: clock.Now, Fund: fixedBox{web.FundBox{Raised: "£5,047"}},
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Accounts: accounts, Mail: mailer,
+		Accounts: accounts, Mail: mailer, Media: images,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &staffSite{site: &site{srv: srv, http: hs, articles: store}, accounts: accounts, clock: clock, mail: box}
+	return &staffSite{site: &site{srv: srv, http: hs, articles: store}, accounts: accounts, clock: clock, mail: box, images: images}
 }
 
 const testPassword = "correct horse battery staple"

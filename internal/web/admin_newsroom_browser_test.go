@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/browsertest"
@@ -21,9 +24,8 @@ import (
 // the desk, publishes it; it appears on the front page, in its section and
 // in the feeds. Then the editor schedules another a few seconds ahead and
 // it appears when its time comes, published by a real River worker.
-//
-// The article has no featured image: the image library is wired into the
-// server separately and this test's site is built without it.
+// The writer first uploads a photograph to the image library and makes it
+// the article's featured image; readers get it in every size.
 func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	d := dbtest.SQLite(t)
 	s := newNewsroomSite(t, d)
@@ -85,7 +87,21 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	}
 
 	signIn("wren@example.org")
+	photo := filepath.Join(t.TempDir(), "salford.jpg")
+	if err := os.WriteFile(photo, testJPEG(t, 1600, 900), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.Navigate(base + "/admin/media")
+	set("alt", "Tenants outside Salford civic centre")
+	set("credit", "Staff photographer")
+	if _, err := chromedp.Run(b.Context(), chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{photo})); err != nil {
+		t.Fatalf("choose the file: %v", err)
+	}
+	click("Upload")
+	waitFor("the uploaded image", `document.body.innerText.includes("Tenants outside Salford civic centre") && location.pathname.startsWith("/admin/media")`)
+
 	b.Navigate(base + "/admin/articles/new")
+	run(`const sel = document.getElementById("image_id"); sel.value = [...sel.options].find(o => o.value).value`)
 	set("headline", "Tenants win rent freeze in Salford")
 	set("standfirst", "Council backs down after a year of protests")
 	set("dateline", "Salford")
@@ -113,6 +129,10 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	click("Publish now")
 	waitFor("publication", `document.getElementById("status").textContent === "Published"`)
 
+	b.Navigate(base + "/article/tenants-win-rent-freeze-in-salford")
+	if got := browsertest.Eval[string](b, `(() => { const i = document.querySelector(".lead-image img"); return i ? i.alt + "|" + i.srcset : "" })()`); !strings.Contains(got, "Tenants outside Salford civic centre|") || !strings.Contains(got, " 480w") {
+		t.Errorf("the featured image on the public page: %q", got)
+	}
 	for _, path := range []string{"/", "/section/world", "/article/tenants-win-rent-freeze-in-salford"} {
 		b.Navigate(base + path)
 		if !strings.Contains(browsertest.Eval[string](b, `document.querySelector("main").innerText`), "Tenants win rent freeze in Salford") {

@@ -27,7 +27,7 @@ type newsroomSite struct {
 
 func newNewsroomSite(t *testing.T, d *db.DB) *newsroomSite {
 	t.Helper()
-	s := &newsroomSite{staffSite: newStaffSite(t, d, nil), d: d}
+	s := &newsroomSite{staffSite: newStaffSiteWith(t, d, nil, true), d: d}
 	if err := jobs.Migrate(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}

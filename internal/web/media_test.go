@@ -7,55 +7,27 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
-	"github.com/coopress/coopress/internal/demo"
 	"github.com/coopress/coopress/internal/media"
-	"github.com/coopress/coopress/internal/web"
 )
 
 // newMediaSite is a staff site with an image library limited to 1 MiB
 // uploads, so the size tests stay small.
 func newMediaSite(t *testing.T, d *db.DB) (*staffSite, *media.Store) {
 	t.Helper()
-	clock := &testClock{t: time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)}
-	store := article.NewStore(d, clock.Now)
-	if err := demo.Load(context.Background(), store, 1); err != nil {
-		t.Fatal(err)
-	}
-	accounts := account.New(d, account.Options{Now: clock.Now, Hash: cheapHash})
-	images, err := media.NewStore(d, filepath.Join(t.TempDir(), "media"),
-		media.Options{MaxBytes: 1 << 20, Now: clock.Now, Audit: accounts.Audit()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Deps{
-		Site:     web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test"},
-		Articles: store, Now: clock.Now, Fund: fixedBox{web.FundBox{Raised: "£5,047"}},
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Accounts: accounts, Mail: &mailbox{}, Media: images,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &staffSite{site: &site{srv: srv, http: hs, articles: store}, accounts: accounts, clock: clock}, images
+	s := newStaffSiteWith(t, d, &mailbox{}, true)
+	return s, s.images
 }
 
 // testJPEG is a w×h JPEG with some detail.
