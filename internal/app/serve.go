@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
@@ -89,7 +90,11 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	jr.AddPeriodic(fund.RolloverSchedule())
 	river.AddWorker(jr.Workers(), &account.PruneWorker{Service: accounts})
 	jr.AddPeriodic(account.PruneSchedule())
-	article.RegisterWorkers(jr.Workers(), articles, nil, log) // scheduled publication
+	// Scheduled publication; the job is audited as the scheduler's act.
+	article.RegisterWorkers(jr.Workers(), articles, func(ctx context.Context, q db.Queryer, action string, id int64, before, after any) error {
+		return accounts.Audit().Record(ctx, q, account.Entry{Actor: account.Actor{Name: "scheduler"}, Action: action,
+			ObjectType: "article", ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
+	}, log)
 	receipts, err := setupReceipts(d, jr, log)
 	if err != nil {
 		return err
