@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/coopress/coopress/internal/app"
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/demo"
 )
@@ -17,22 +15,15 @@ func init() {
 }
 
 func runDemoGenerate(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg app.Config
-	fs := flag.NewFlagSet("demo-generate", flag.ContinueOnError)
-	cfg.AddStoreFlags(fs)
-	count := fs.Int("count", 1000, "how many articles to add")
-	if err := fs.Parse(args); err != nil {
+	c := newStoreCLI("demo-generate")
+	count := c.fs.Int("count", 1000, "how many articles to add")
+	d, err := c.openDB(ctx, args)
+	if err != nil {
 		return err
 	}
 	if *count < 1 || *count > 10_000_000 {
+		d.Close()
 		return fmt.Errorf("--count must be between 1 and 10,000,000")
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	d, err := app.OpenDB(ctx, &cfg)
-	if err != nil {
-		return err
 	}
 	defer d.Close()
 	store := article.NewStore(d, time.Now)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/coopress/coopress/internal/app"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
@@ -22,50 +20,22 @@ func init() {
 }
 
 // fundCommands are the subcommands of `coopress fund`.
-func fundCommands() map[string]func(context.Context, []string, io.Writer) error {
-	return map[string]func(context.Context, []string, io.Writer) error{
+func runFund(ctx context.Context, args []string, stdout io.Writer) error {
+	return subcommands{
 		"add": fundAdd, "reverse": fundReverse, "target": fundTarget,
 		"show": fundShow, "column": fundColumn, "check": fundCheck,
-	}
+	}.dispatch(ctx, "fund", args, stdout)
 }
 
-func runFund(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return errors.New("usage: coopress fund add|reverse|target|show|column|check [flags]")
-	}
-	sub, ok := fundCommands()[args[0]]
-	if !ok {
-		return fmt.Errorf("unknown subcommand %q; want add, reverse, target, show, column or check", args[0])
-	}
-	return sub(ctx, args[1:], stdout)
-}
+// fundCLI opens the database and the fund service for a subcommand.
+type fundCLI struct{ *storeCLI }
 
-// fundCLI is what every fund subcommand shares: the store flags and the
-// service they open.
-type fundCLI struct {
-	cfg app.Config
-	fs  *flag.FlagSet
-}
+func newFundCLI(name string) *fundCLI { return &fundCLI{newStoreCLI("fund " + name)} }
 
-func newFundCLI(name string) *fundCLI {
-	c := &fundCLI{fs: flag.NewFlagSet("fund "+name, flag.ContinueOnError)}
-	c.cfg.AddStoreFlags(c.fs)
-	return c
-}
-
-// open parses the flags and opens the database and the fund service; the
-// caller closes the returned DB.
+// open parses the flags and opens the database and the service; the caller
+// closes the returned DB.
 func (c *fundCLI) open(ctx context.Context, args []string) (*fund.Service, *db.DB, error) {
-	if err := c.fs.Parse(args); err != nil {
-		return nil, nil, err
-	}
-	if c.fs.NArg() > 0 {
-		return nil, nil, fmt.Errorf("unexpected argument %q", c.fs.Arg(0))
-	}
-	if err := c.cfg.Validate(); err != nil {
-		return nil, nil, err
-	}
-	d, err := app.OpenDB(ctx, &c.cfg)
+	d, err := c.openDB(ctx, args)
 	if err != nil {
 		return nil, nil, err
 	}

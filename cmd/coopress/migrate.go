@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-
-	"github.com/coopress/coopress/internal/app"
 )
 
 func init() {
@@ -14,16 +11,8 @@ func init() {
 }
 
 func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
-	var cfg app.Config
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	cfg.AddStoreFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	d, err := app.OpenDB(ctx, &cfg)
+	c := newStoreCLI("migrate")
+	d, err := c.openDB(ctx, args)
 	if err != nil {
 		return err
 	}

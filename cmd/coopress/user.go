@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/app"
 	"github.com/coopress/coopress/internal/db"
 )
 
@@ -20,45 +18,20 @@ func init() {
 }
 
 func runUser(ctx context.Context, args []string, stdout io.Writer) error {
-	subs := map[string]func(context.Context, []string, io.Writer) error{
+	return subcommands{
 		"add": userAdd, "list": userList, "roles": userRoles, "disable": userDisable, "link": userLink,
-	}
-	if len(args) == 0 {
-		return errors.New("usage: coopress user add|list|roles|disable|link [flags]")
-	}
-	sub, ok := subs[args[0]]
-	if !ok {
-		return fmt.Errorf("unknown subcommand %q; want add, list, roles, disable or link", args[0])
-	}
-	return sub(ctx, args[1:], stdout)
+	}.dispatch(ctx, "user", args, stdout)
 }
 
-// userCLI is what every user subcommand shares: the store flags and the
-// account service they open.
-type userCLI struct {
-	cfg app.Config
-	fs  *flag.FlagSet
-}
+// userCLI opens the database and the user service for a subcommand.
+type userCLI struct{ *storeCLI }
 
-func newUserCLI(name string) *userCLI {
-	c := &userCLI{fs: flag.NewFlagSet("user "+name, flag.ContinueOnError)}
-	c.cfg.AddStoreFlags(c.fs)
-	return c
-}
+func newUserCLI(name string) *userCLI { return &userCLI{newStoreCLI("user " + name)} }
 
-// open parses the flags and opens the database and the account service;
-// the caller closes the returned DB.
+// open parses the flags and opens the database and the service; the caller
+// closes the returned DB.
 func (c *userCLI) open(ctx context.Context, args []string) (*account.Service, *db.DB, error) {
-	if err := c.fs.Parse(args); err != nil {
-		return nil, nil, err
-	}
-	if c.fs.NArg() > 0 {
-		return nil, nil, fmt.Errorf("unexpected argument %q", c.fs.Arg(0))
-	}
-	if err := c.cfg.Validate(); err != nil {
-		return nil, nil, err
-	}
-	d, err := app.OpenDB(ctx, &c.cfg)
+	d, err := c.openDB(ctx, args)
 	if err != nil {
 		return nil, nil, err
 	}
