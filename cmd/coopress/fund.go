@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/coopress/coopress/internal/app"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
@@ -39,7 +40,14 @@ func (c *fundCLI) open(ctx context.Context, args []string) (*fund.Service, *db.D
 	if err != nil {
 		return nil, nil, err
 	}
-	return fund.New(d, c.cfg.Location, time.Now), d, nil
+	// A gift recorded here with an address gets its receipt like any
+	// other: queued now, sent by the server's mail worker.
+	opts, err := app.CommandReceipts(d, &c.cfg)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return fund.New(d, c.cfg.Location, time.Now, opts...), d, nil
 }
 
 // recordedBy names the person at the terminal in the ledger.

@@ -6,15 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
-	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
 	"github.com/coopress/coopress/internal/web"
@@ -33,12 +30,6 @@ type Checkout interface {
 	CreateCheckout(ctx context.Context, r payment.CheckoutRequest) (url, sessionID string, err error)
 }
 
-// ReceiptQueue queues a donor's receipt; *mail.Outbox is one. Its Ref makes
-// a second call for the same entry harmless.
-type ReceiptQueue interface {
-	Enqueue(ctx context.Context, m mail.Message) (int64, error)
-}
-
 // Donations joins payments to the fund: it starts a donation's checkout
 // for the web server, and as the payment Handler for DonationPurpose it
 // turns a paid checkout into a ledger credit, and a refund or dispute into
@@ -50,7 +41,6 @@ type ReceiptQueue interface {
 type Donations struct {
 	fund     *fund.Service
 	checkout Checkout // nil when Stripe is not configured
-	receipts ReceiptQueue
 	siteName string
 	baseURL  string
 	log      *slog.Logger
@@ -59,10 +49,10 @@ type Donations struct {
 	locks sync.Map
 }
 
-// NewDonations returns the glue; checkout and receipts may be nil.
-func NewDonations(f *fund.Service, checkout Checkout, receipts ReceiptQueue, siteName, baseURL string, log *slog.Logger) *Donations {
-	return &Donations{fund: f, checkout: checkout, receipts: receipts, siteName: siteName,
-		baseURL: strings.TrimRight(baseURL, "/"), log: log}
+// NewDonations returns the glue; checkout may be nil. Receipts are the
+// fund's business (fund.WithReceipts): every gift with an address gets one.
+func NewDonations(f *fund.Service, checkout Checkout, siteName, baseURL string, log *slog.Logger) *Donations {
+	return &Donations{fund: f, checkout: checkout, siteName: siteName, baseURL: strings.TrimRight(baseURL, "/"), log: log}
 }
 
 // StartDonation creates a Stripe Checkout session for r and returns where
@@ -105,9 +95,8 @@ func (d *Donations) HandlePayment(ctx context.Context, ev payment.Event) error {
 	return nil
 }
 
-// credit records a paid checkout, then queues the receipt. A redelivery,
-// or a retry after a crash between the two, finds the entry already there
-// (ErrDuplicate) and queues the receipt again, which its Ref makes a no-op.
+// credit records a paid checkout; the fund queues the donor's receipt in
+// the same transaction. A redelivery finds the entry already there.
 func (d *Donations) credit(ctx context.Context, ev payment.Event) error {
 	md := ev.Metadata
 	public := md["public"] == "yes"
@@ -120,34 +109,10 @@ func (d *Donations) credit(ctx context.Context, ev payment.Event) error {
 	if public {
 		e.PublicName = e.DonorName
 	}
-	entry, err := d.fund.Record(ctx, e)
-	if err != nil && !errors.Is(err, fund.ErrDuplicate) {
+	if _, err := d.fund.Record(ctx, e); err != nil && !errors.Is(err, fund.ErrDuplicate) {
 		return fmt.Errorf("donations: credit %s: %w", ev.PaymentRef, err)
 	}
-	return d.queueReceipt(ctx, entry)
-}
-
-func (d *Donations) queueReceipt(ctx context.Context, e fund.Entry) error {
-	if d.receipts == nil || e.DonorEmail == "" {
-		return nil
-	}
-	greeting := "Thank you"
-	if e.DonorName != "" {
-		greeting += ", " + e.DonorName
-	}
-	text := fmt.Sprintf("%s.\n\nWe have received your donation of %s to the %s fighting fund on %s.\n"+
-		"It was paid by card through Stripe; your reference is %s.\n\nEvery pound keeps the paper "+
-		"owned by its readers.\n\n%s\n%s\n", greeting, e.Amount.Format(), d.siteName,
-		e.ReceivedAt.In(d.fund.Location()).Format("2 January 2006"), e.ProviderRef, d.siteName, d.baseURL)
-	_, err := d.receipts.Enqueue(ctx, mail.Message{To: e.DonorEmail, Subject: "Your donation to " + d.siteName,
-		Text: text, Kind: "receipt", Ref: "receipt:" + strconv.FormatInt(e.ID, 10)})
-	var invalid mail.ValidationError
-	if errors.As(err, &invalid) {
-		// A donor's odd address must not hold up the ledger; say so once.
-		d.log.Warn("donation receipt not queued", "entry", e.ID, "err", err)
-		return nil
-	}
-	return err
+	return nil
 }
 
 // errNotCredited makes River retry a refund or dispute whose payment has
@@ -186,7 +151,7 @@ type payments struct {
 // setupPayments builds the donation glue and registers the payment worker
 // with jobs; the Stripe parts are left out (and the site says so) when
 // their secrets are not configured. Secrets go into the adapters only.
-func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, receipts ReceiptQueue, log *slog.Logger) (payments, error) {
+func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *slog.Logger) (payments, error) {
 	p := payments{limits: web.DonationLimits{Min: cfg.donationMin, Max: cfg.donationMax}}
 	var checkout Checkout
 	if cfg.StripeSecretKey != "" {
@@ -196,7 +161,7 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, receip
 		}
 		checkout = s
 	}
-	dn := NewDonations(f, checkout, receipts, cfg.SiteName, cfg.BaseURL, log)
+	dn := NewDonations(f, checkout, cfg.SiteName, cfg.BaseURL, log)
 	if checkout != nil {
 		p.starter = dn
 	}
@@ -212,7 +177,7 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, receip
 		p.intake = in
 	}
 	log.Info("online donations", "checkout", checkout != nil, "webhooks", p.intake != nil,
-		"receipts", receipts != nil, "min", cfg.donationMin.Format(), "max", cfg.donationMax.Format())
+		"min", cfg.donationMin.Format(), "max", cfg.donationMax.Format())
 	return p, nil
 }
 
@@ -230,22 +195,4 @@ func (c *Config) validateDonations() error {
 		return errors.New("donation-max is less than donation-min")
 	}
 	return nil
-}
-
-// setupReceipts registers the mail worker and returns the outbox donors'
-// receipts go through, when the operator has named an SMTP host
-// (COOPRESS_SMTP_HOST). Without one no receipts are queued, rather than
-// filling the outbox with failures to reach a relay that is not there.
-func setupReceipts(d *db.DB, jr *jobRunner, log *slog.Logger) (ReceiptQueue, error) {
-	if os.Getenv(mail.EnvSMTPHost) == "" {
-		return nil, nil
-	}
-	smtp, err := mail.SMTPConfigFromEnv()
-	if err != nil {
-		return nil, err
-	}
-	if err := mail.RegisterWorkers(jr.Workers(), d, smtp, mail.WorkerOptions{Log: log}); err != nil {
-		return nil, err
-	}
-	return mail.NewOutbox(d, jr, nil), nil
 }

@@ -46,7 +46,7 @@ func newMoneyPath(t testing.TB, d *db.DB) *moneyPath {
 	}
 	f := fund.New(d, time.UTC, time.Now)
 	jr := newJobRunner()
-	dn := NewDonations(f, nil, nil, "The Daily Co-op", "http://paper.test", log)
+	dn := NewDonations(f, nil, "The Daily Co-op", "http://paper.test", log)
 	w := payment.NewWorker(d, payment.Handlers{DonationPurpose: dn}, log,
 		payment.WorkerOptions{Backoff: func(int) time.Duration { return 20 * time.Millisecond }})
 	river.AddWorker(jr.Workers(), w)

@@ -58,8 +58,8 @@ func toWebBox(b fund.Box) web.FundBox {
 // startFund makes sure this month's campaign exists, loads the snapshot and
 // keeps it fresh: changes made in this process show at once, changes made by
 // other processes (the command line, other nodes) within a second.
-func startFund(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger) (*fund.Service, web.FundSource, func(), error) {
-	svc := fund.New(d, cfg.Location, time.Now)
+func startFund(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger, opts ...fund.Option) (*fund.Service, web.FundSource, func(), error) {
+	svc := fund.New(d, cfg.Location, time.Now, opts...)
 	if _, err := svc.EnsureCampaign(ctx, svc.MonthOf(time.Now())); err != nil {
 		return nil, nil, nil, err
 	}

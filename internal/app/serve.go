@@ -8,20 +8,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
-	"strconv"
 	"time"
 
-	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
-	"github.com/coopress/coopress/internal/demo"
-	"github.com/coopress/coopress/internal/fund"
-	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/riverqueue/river"
 )
 
 // DemoArticles is how many generated articles `serve --demo` adds beside the
@@ -64,70 +56,16 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	defer d.Close()
 	log.Info("database ready", "engine", d.Dialect(), "database", cfg.Redacted(), "data", cfg.DataDir)
 
-	articles := article.NewStore(d, time.Now)
-	if cfg.Demo {
-		start := time.Now()
-		if err := demo.Load(ctx, articles, DemoArticles); err != nil {
-			return err
-		}
-		log.Info("demo content ready", "took", time.Since(start).Round(time.Millisecond))
-	}
-	fundSvc, fundSrc, stopFund, err := startFund(ctx, cfg, d, log)
+	svc, stopServices, err := startServices(ctx, cfg, d, log)
 	if err != nil {
 		return err
 	}
-	defer stopFund()
-	if cfg.Demo {
-		if err := demo.LoadFund(ctx, fundSvc, time.Now()); err != nil {
-			return err
-		}
-	}
-
-	// Background jobs and the money path (jobs.go, donations.go).
-	jr := newJobRunner()
-	accounts := account.New(d, account.Options{})
-	river.AddWorker(jr.Workers(), &fund.RolloverWorker{Service: fundSvc})
-	jr.AddPeriodic(fund.RolloverSchedule())
-	river.AddWorker(jr.Workers(), &account.PruneWorker{Service: accounts})
-	jr.AddPeriodic(account.PruneSchedule())
-	// Scheduled publication; the job is audited as the scheduler's act.
-	article.RegisterWorkers(jr.Workers(), articles, func(ctx context.Context, q db.Queryer, action string, id int64, before, after any) error {
-		return accounts.Audit().Record(ctx, q, account.Entry{Actor: account.Actor{Name: "scheduler"}, Action: action,
-			ObjectType: "article", ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
-	}, log)
-	receipts, err := setupReceipts(d, jr, log)
-	if err != nil {
-		return err
-	}
-	pay, err := setupPayments(cfg, d, fundSvc, jr, receipts, log)
-	if err != nil {
-		return err
-	}
-	stopJobs, err := jr.start(ctx, d, log)
-	if err != nil {
-		return err
-	}
-	defer stopJobs()
-
-	// Staff accounts; sign-in and reset links go out through the same
-	// outbox as receipts, when SMTP is configured.
-	mailer, _ := receipts.(web.Mailer)
-
-	// Uploaded images live beside the database, in the data directory.
-	images, err := media.NewStore(d, filepath.Join(cfg.DataDir, "media"), media.Options{Audit: accounts.Audit()})
-	if err != nil {
-		return err
-	}
-
+	defer stopServices()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := web.New(web.Deps{
-		Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL, Location: cfg.Location,
-			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
-		Articles: articles, Fund: fundSrc, FundReports: fundSvc, Ready: readiness{d}, Logger: log, Registry: reg,
-		Donations: pay.starter, DonationLimits: pay.limits, StripeWebhooks: pay.intake,
-		Accounts: accounts, Mail: mailer, Media: images, Jobs: jr,
-	})
+	deps := svc.webDeps(cfg, d, log)
+	deps.Registry = reg
+	srv, err := web.New(deps)
 	if err != nil {
 		return err
 	}
@@ -138,7 +76,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	// LISTEN/NOTIFY; the polls above remain as a safety net.
 	go d.Listen(watchCtx, func(table string) {
 		if table == "" || table == "fund_state" {
-			if _, err := fundSvc.Refresh(watchCtx); err != nil && watchCtx.Err() == nil {
+			if _, err := svc.fund.Refresh(watchCtx); err != nil && watchCtx.Err() == nil {
 				log.Warn("fund refresh after notification failed", "err", err)
 			}
 		}

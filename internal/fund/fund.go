@@ -7,6 +7,8 @@
 package fund
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -113,10 +115,21 @@ type Service struct {
 	now           func() time.Time
 	defaultTarget money.Money
 	snap          *Snapshot
+	receipts      ReceiptFunc
 }
 
 // Option changes a Service's settings at construction.
 type Option func(*Service)
+
+// ReceiptFunc queues a receipt for a new gift, inside the transaction that
+// records it, so a gift and its receipt are kept or lost together; the
+// mail outbox's EnqueueTx is the usual one.
+type ReceiptFunc func(ctx context.Context, tx *sql.Tx, e Entry) error
+
+// WithReceipts has every gift recorded with a donor's address send that
+// donor a receipt, whatever the channel: online, post or the treasurer's
+// batch.
+func WithReceipts(f ReceiptFunc) Option { return func(s *Service) { s.receipts = f } }
 
 // WithDefaultTarget sets the target (and so the currency) of the first
 // campaign, used when no earlier month has one.

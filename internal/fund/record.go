@@ -26,33 +26,11 @@ func (s *Service) Record(ctx context.Context, e Entry) (Entry, error) {
 	}
 	var st campaignState
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		c, _, err := s.ensureCampaign(ctx, tx, e.Month)
-		if err != nil {
-			return err
-		}
-		if c.Target.Currency != e.Amount.Currency {
-			return invalid("amount", fmt.Sprintf("the %s campaign is in %s, not %s", c.Month, c.Target.Currency, e.Amount.Currency))
-		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO ledger_entries (campaign_id, amount_minor, currency, method,
-			donor_name, donor_email, donor_town, public, public_name, message, provider_ref,
-			received_at, recorded_at, recorded_by, reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, '')
-			ON CONFLICT (provider_ref) DO NOTHING RETURNING id`,
-			c.ID, e.Amount.Minor, e.Amount.Currency, string(e.Method), e.DonorName, e.DonorEmail, e.DonorTown,
-			boolInt(e.Public), e.PublicName, e.Message, nullIfEmpty(e.ProviderRef),
-			e.ReceivedAt, e.RecordedAt, e.RecordedBy).Scan(&e.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			existing, err := getEntryByRef(ctx, tx, e.ProviderRef)
-			if err != nil {
-				return err
-			}
-			e = existing
+		var dup bool
+		e, st, dup, err = s.recordTx(ctx, tx, e)
+		if err == nil && dup {
 			return ErrDuplicate
 		}
-		if err != nil {
-			return fmt.Errorf("fund: record entry: %w", err)
-		}
-		st, err = credit(ctx, tx, c, e.Amount.Minor, e.RecordedAt)
 		return err
 	})
 	if errors.Is(err, ErrDuplicate) {
@@ -63,6 +41,34 @@ func (s *Service) Record(ctx context.Context, e Entry) (Entry, error) {
 	}
 	s.snap.apply(st)
 	return e, nil
+}
+
+// recordTx writes one validated gift in tx: the entry, the campaign's
+// total, and the donor's receipt when there is an address to send it to.
+// dup is true, with e the entry that already holds the reference, when the
+// reference was recorded before; nothing is then written.
+func (s *Service) recordTx(ctx context.Context, tx *sql.Tx, e Entry) (_ Entry, _ campaignState, dup bool, _ error) {
+	c, _, err := s.ensureCampaign(ctx, tx, e.Month)
+	if err != nil {
+		return e, campaignState{}, false, err
+	}
+	if c.Target.Currency != e.Amount.Currency {
+		return e, campaignState{}, false, invalid("amount", fmt.Sprintf("the %s campaign is in %s, not %s", c.Month, c.Target.Currency, e.Amount.Currency))
+	}
+	e, dup, err = insertGift(ctx, tx, c.ID, e)
+	if err != nil || dup {
+		return e, campaignState{}, dup, err
+	}
+	st, err := credit(ctx, tx, c, e.Amount.Minor, e.RecordedAt)
+	if err != nil {
+		return e, st, false, err
+	}
+	if s.receipts != nil && e.DonorEmail != "" {
+		if err := s.receipts(ctx, tx, e); err != nil {
+			return e, st, false, fmt.Errorf("fund: queue receipt for entry %d: %w", e.ID, err)
+		}
+	}
+	return e, st, false, nil
 }
 
 // credit adds amount to the campaign's cached total and bumps the version,

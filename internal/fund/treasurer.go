@@ -61,25 +61,13 @@ func (s *Service) RecordBatch(ctx context.Context, gifts []Entry, hook BatchHook
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		b, states = Batch{}, nil
 		for i, e := range checked {
-			c, _, err := s.ensureCampaign(ctx, tx, e.Month)
+			e, st, dup, err := s.recordTx(ctx, tx, e)
 			if err != nil {
-				return err
-			}
-			if c.Target.Currency != e.Amount.Currency {
-				return rowError(i, invalid("amount", fmt.Sprintf("the %s campaign is in %s, not %s",
-					c.Month, c.Target.Currency, e.Amount.Currency)))
-			}
-			e, dup, err := insertGift(ctx, tx, c.ID, e)
-			if err != nil {
-				return err
+				return rowError(i, err)
 			}
 			if dup {
 				b.Skipped = append(b.Skipped, SkippedGift{Row: i, Existing: e})
 				continue
-			}
-			st, err := credit(ctx, tx, c, e.Amount.Minor, e.RecordedAt)
-			if err != nil {
-				return err
 			}
 			b.Recorded, states = append(b.Recorded, e), append(states, st)
 		}

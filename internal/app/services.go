@@ -1,0 +1,118 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/demo"
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/mail"
+	"github.com/coopress/coopress/internal/media"
+	"github.com/coopress/coopress/internal/web"
+	"github.com/riverqueue/river"
+)
+
+// services are the domain services of a running server, wired together.
+type services struct {
+	articles *article.Store
+	fund     *fund.Service
+	fundBox  web.FundSource
+	accounts *account.Service
+	outbox   *mail.Outbox // nil without SMTP
+	media    *media.Store
+	pay      payments
+	jobs     *jobRunner
+}
+
+// startServices builds every service in the order their dependencies need,
+// registers their background workers and starts the job runner. stop ends
+// the workers and the fund's watch.
+func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger) (s *services, stop func(), err error) {
+	s = &services{articles: article.NewStore(d, time.Now), jobs: newJobRunner()}
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	if cfg.Demo {
+		start := time.Now()
+		if err := demo.Load(ctx, s.articles, DemoArticles); err != nil {
+			return nil, stop, err
+		}
+		log.Info("demo content ready", "took", time.Since(start).Round(time.Millisecond))
+	}
+	// Receipts and password resets share one outbox, when SMTP is set.
+	if s.outbox, err = setupReceipts(d, s.jobs, log); err != nil {
+		return nil, stop, err
+	}
+	var fundOpts []fund.Option
+	if s.outbox != nil {
+		fundOpts = append(fundOpts, fund.WithReceipts(receiptFunc(s.outbox, cfg)))
+	}
+	var stopFund func()
+	if s.fund, s.fundBox, stopFund, err = startFund(ctx, cfg, d, log, fundOpts...); err != nil {
+		return nil, stop, err
+	}
+	stops = append(stops, stopFund)
+	if cfg.Demo {
+		if err := demo.LoadFund(ctx, s.fund, time.Now()); err != nil {
+			return nil, stop, err
+		}
+	}
+	s.accounts = account.New(d, account.Options{})
+	s.registerJobs(log)
+	if s.pay, err = setupPayments(cfg, d, s.fund, s.jobs, log); err != nil {
+		return nil, stop, err
+	}
+	// Uploaded images live beside the database, in the data directory.
+	if s.media, err = media.NewStore(d, filepath.Join(cfg.DataDir, "media"), media.Options{Audit: s.accounts.Audit()}); err != nil {
+		return nil, stop, err
+	}
+	stopJobs, err := s.jobs.start(ctx, d, log)
+	if err != nil {
+		return nil, stop, err
+	}
+	stops = append(stops, stopJobs)
+	return s, stop, nil
+}
+
+// registerJobs adds the periodic and scheduled work of each domain.
+func (s *services) registerJobs(log *slog.Logger) {
+	w := s.jobs.Workers()
+	river.AddWorker(w, &fund.RolloverWorker{Service: s.fund})
+	s.jobs.AddPeriodic(fund.RolloverSchedule())
+	river.AddWorker(w, &account.PruneWorker{Service: s.accounts})
+	s.jobs.AddPeriodic(account.PruneSchedule())
+	// Scheduled publication; the job is audited as the scheduler's act.
+	article.RegisterWorkers(w, s.articles, func(ctx context.Context, q db.Queryer, action string, id int64, before, after any) error {
+		return s.accounts.Audit().Record(ctx, q, account.Entry{Actor: account.Actor{Name: "scheduler"}, Action: action,
+			ObjectType: "article", ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
+	}, log)
+}
+
+// webDeps is what the HTTP server is given.
+func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
+	deps := web.Deps{
+		Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL, Location: cfg.Location,
+			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
+		Articles: s.articles, Fund: s.fundBox, FundReports: s.fund, Ready: readiness{d}, Logger: log,
+		Donations: s.pay.starter, DonationLimits: s.pay.limits, StripeWebhooks: s.pay.intake,
+		Accounts: s.accounts, Media: s.media, Jobs: s.jobs,
+	}
+	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
+		deps.Mail = s.outbox
+	}
+	return deps
+}
