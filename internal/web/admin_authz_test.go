@@ -57,6 +57,7 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/fund/target":                {account.Treasurer, account.Admin},
 	"POST /admin/fund/target":               {account.Treasurer, account.Admin},
 	"GET /admin/fund/reconcile":             {account.Treasurer, account.Admin},
+	"GET /admin/fund/payouts":               {account.Treasurer, account.Admin},
 
 	// The newsroom (admin_article.go): writers and editors share the
 	// pages, only editors publish, correct and restore.

@@ -56,6 +56,7 @@ func (s *Server) fundAdminRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "GET /admin/fund/target", t, s.adminFundTargetForm)
 	s.adminRoute(mux, "POST /admin/fund/target", t, s.adminFundTarget)
 	s.adminRoute(mux, "GET /admin/fund/reconcile", t, s.adminFundReconcile)
+	s.adminRoute(mux, "GET /admin/fund/payouts", t, s.adminFundPayouts)
 }
 
 // ledger is the FundLedger, or a 404 when the server has none.

@@ -38,7 +38,7 @@ func TestFundPagesAccessible(t *testing.T) {
 		t.Fatalf("not signed in as the treasurer: h1 %q", h1)
 	}
 	for _, path := range []string{"/admin/fund", "/admin/fund/gifts/new", "/admin/fund/entries", "/admin/fund/import",
-		"/admin/fund/target", "/admin/fund/reconcile"} {
+		"/admin/fund/target", "/admin/fund/reconcile", "/admin/fund/payouts"} {
 		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}

@@ -38,14 +38,14 @@ func (b snapshotBox) SubscribeFund() (<-chan web.FundBox, func()) {
 
 // fundSite is a staff site with the real fund service on 6 November 2024
 // (18:00 in London), a November target of £18,010, and a treasurer signed
-// in.
+// in; opts may add to its Deps.
 type fundSite struct {
 	*staffSite
 	fund      *fund.Service
 	treasurer string
 }
 
-func newFundSite(t *testing.T, d *db.DB) *fundSite {
+func newFundSite(t *testing.T, d *db.DB, opts ...func(*web.Deps)) *fundSite {
 	t.Helper()
 	ctx := context.Background()
 	london, err := time.LoadLocation("Europe/London")
@@ -65,13 +65,17 @@ func newFundSite(t *testing.T, d *db.DB) *fundSite {
 	if _, err := svc.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Deps{
+	deps := web.Deps{
 		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", Location: london,
 			ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
 		Articles: store, Now: clock.Now, Fund: snapshotBox{svc.Snapshot()}, FundReports: svc,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Accounts: accounts, Mail: &mailbox{},
-	})
+	}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv, err := web.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,8 @@ type fundReconcilePage struct {
 
 // adminFundReconcile shows the month's card entries each beside the
 // stored Stripe event for its payment, the completed checkouts with no
-// entry, and the totals. coopress does not yet read payouts from Stripe,
-// so the payout side is the events the webhook stored; the page says so.
+// entry, and the totals. It needs only what the webhook stored; Stripe's
+// payouts, read from its API, have their own page (admin_fund_payouts.go).
 func (s *Server) adminFundReconcile(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.ledger()
 	if err != nil {

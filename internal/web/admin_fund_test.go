@@ -162,7 +162,7 @@ func TestFundPagesAuthorisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := []string{"/admin/fund", "/admin/fund/gifts/new", "/admin/fund/entries", "/admin/fund/import",
-		"/admin/fund/export.csv", "/admin/fund/column.txt", "/admin/fund/target", "/admin/fund/reconcile"}
+		"/admin/fund/export.csv", "/admin/fund/column.txt", "/admin/fund/target", "/admin/fund/reconcile", "/admin/fund/payouts"}
 	admin := s.session(t, s.person(t, "admin@example.org", account.Admin))
 	for _, p := range pages {
 		for _, token := range []string{s.treasurer, admin} {

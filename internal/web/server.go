@@ -72,6 +72,9 @@ type Deps struct {
 	DonationLimits DonationLimits
 	// StripeWebhooks stores Stripe's events; nil answers 503.
 	StripeWebhooks WebhookReceiver
+	// Payouts reads Stripe's payouts for the treasurer; nil shows that
+	// Stripe is not configured (admin_fund_payouts.go).
+	Payouts PayoutLister
 	// Accounts signs staff in and keeps roles, sessions and the audit log
 	// (admin.go, auth_*.go); Mail sends reset and sign-in links.
 	Accounts *account.Service
@@ -104,6 +107,7 @@ type Server struct {
 	donations      DonationStarter
 	donationLimits DonationLimits
 	webhooks       WebhookReceiver
+	payouts        PayoutLister
 	// accounts, mail and adminTable serve the staff area (admin.go).
 	accounts   *account.Service
 	mail       Mailer
@@ -146,6 +150,7 @@ func New(d Deps) (*Server, error) {
 	s.media = d.Media
 	s.jobs = d.Jobs
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
+	s.payouts = d.Payouts
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment"
+)
+
+// payoutLine is one transaction of a payout beside the ledger's entries
+// for the same payment.
+type payoutLine struct {
+	Tx                payment.PayoutTransaction
+	Gross, Fee, Net   money.Money
+	Entries           []fund.Entry
+	Ledger            money.Money // the payment's ledger net, on its first line only
+	Payment, HasEntry bool        // a charge, refund or dispute; with a gift in the ledger
+}
+
+// payoutView is one payout with its lines and their sums.
+type payoutView struct {
+	Payout          payment.Payout
+	Amount          money.Money
+	Gross, Fee, Net money.Money
+	Lines           []payoutLine
+}
+
+// payoutReconciliation sets the payouts arriving in a month against the
+// card gifts of the ledger. Stripe's side is in the payouts' currency
+// (Currency), the ledger's in LedgerCurrency; the difference is worked
+// out only when the two are the same (Comparable).
+type payoutReconciliation struct {
+	Payouts                []payoutView
+	Unmatched              []payoutLine // payments Stripe paid out that the ledger lacks
+	Pending                []fund.Entry // the month's card gifts in none of the payouts
+	Currency               string
+	LedgerCurrency         string
+	Mixed                  bool // the payouts are in more than one currency: no totals
+	Comparable             bool
+	Gross, Fee, Net        money.Money
+	PaymentGross           money.Money // the charges, refunds and disputes within Gross
+	Ledger, UnmatchedTotal money.Money
+	PendingTotal           money.Money
+	Difference             money.Money // PaymentGross − Ledger
+}
+
+// isPaymentType reports whether a balance transaction moves a donor's
+// money (a charge, its refunds, a dispute's adjustment), as against
+// Stripe's own fees and transfers.
+func isPaymentType(t string) bool {
+	switch t {
+	case "charge", "payment", "refund", "payment_refund", "payment_failure_refund", "adjustment":
+		return true
+	}
+	return false
+}
+
+// reconcilePayouts matches payouts to ledger entries by PaymentIntent: a
+// card gift's provider reference is its PaymentIntent (a kept part after
+// a partial refund adds "~…"; a reversal names the gift it reverses).
+// entries should reach back before the month, since a payout early in the
+// month carries gifts made at the end of the last; only those received in
+// [start, end) can be pending. All sums are integer minor units.
+func reconcilePayouts(payouts []payment.Payout, entries []fund.Entry, start, end time.Time, ledgerCur string) payoutReconciliation {
+	r := payoutReconciliation{LedgerCurrency: ledgerCur}
+	byRef, refOf := map[string][]fund.Entry{}, map[int64]string{}
+	for _, e := range entries {
+		if e.Method == fund.Card && e.ReversalOf == 0 {
+			refOf[e.ID] = paymentOf(e.ProviderRef)
+		}
+	}
+	entryRef := func(e fund.Entry) string {
+		if e.ReversalOf != 0 {
+			return refOf[e.ReversalOf]
+		}
+		return refOf[e.ID]
+	}
+	for _, e := range entries {
+		if ref := entryRef(e); e.Method == fund.Card && ref != "" {
+			byRef[ref] = append(byRef[ref], e)
+		}
+	}
+	for _, p := range payouts {
+		if r.Currency == "" {
+			r.Currency = p.Currency
+		}
+		r.Mixed = r.Mixed || p.Currency != r.Currency
+	}
+	var gross, fee, net, payGross, ledger, unmatched, pending int64
+	paidOut := map[string]bool{}
+	for _, p := range payouts {
+		v := payoutView{Payout: p, Amount: money.New(p.AmountMinor, p.Currency)}
+		var vg, vf, vn int64
+		for _, tx := range p.Transactions {
+			l := payoutLine{Tx: tx, Gross: money.New(tx.AmountMinor, tx.Currency), Fee: money.New(tx.FeeMinor, tx.Currency),
+				Net: money.New(tx.NetMinor, tx.Currency), Payment: isPaymentType(tx.Type) || tx.PaymentRef != "",
+				Ledger: money.Zero(ledgerCur)}
+			vg, vf, vn = vg+tx.AmountMinor, vf+tx.FeeMinor, vn+tx.NetMinor
+			if l.Payment {
+				payGross += tx.AmountMinor
+				l.Entries = byRef[tx.PaymentRef]
+				l.HasEntry = tx.PaymentRef != "" && len(l.Entries) > 0
+			}
+			switch {
+			case l.HasEntry && !paidOut[tx.PaymentRef]:
+				// A charge and its refund may both be paid out; the
+				// gift and its reversal are counted once, on the first.
+				for _, e := range l.Entries {
+					l.Ledger.Minor += e.Amount.Minor
+				}
+				ledger += l.Ledger.Minor
+			case l.Payment && !l.HasEntry:
+				unmatched += tx.AmountMinor
+				r.Unmatched = append(r.Unmatched, l)
+			}
+			if tx.PaymentRef != "" {
+				paidOut[tx.PaymentRef] = true
+			}
+			v.Lines = append(v.Lines, l)
+		}
+		v.Gross, v.Fee, v.Net = money.New(vg, p.Currency), money.New(vf, p.Currency), money.New(vn, p.Currency)
+		gross, fee, net = gross+vg, fee+vf, net+vn
+		r.Payouts = append(r.Payouts, v)
+	}
+	for _, e := range entries {
+		if e.Method != fund.Card || e.ReceivedAt.Before(start) || !e.ReceivedAt.Before(end) || paidOut[entryRef(e)] {
+			continue
+		}
+		r.Pending = append(r.Pending, e)
+		pending += e.Amount.Minor
+	}
+	cur := r.Currency
+	if cur == "" {
+		cur = ledgerCur
+	}
+	r.Gross, r.Fee, r.Net = money.New(gross, cur), money.New(fee, cur), money.New(net, cur)
+	r.PaymentGross, r.UnmatchedTotal = money.New(payGross, cur), money.New(unmatched, cur)
+	r.Ledger, r.PendingTotal = money.New(ledger, ledgerCur), money.New(pending, ledgerCur)
+	r.Comparable = !r.Mixed && cur == ledgerCur
+	r.Difference = money.New(payGross-ledger, cur)
+	return r
+}
+
+// paymentOf is the PaymentIntent a card entry's reference names: the part
+// before "~" of a part re-recorded after a partial refund.
+func paymentOf(ref string) string {
+	p, _, _ := strings.Cut(ref, "~")
+	return p
+}

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment"
+)
+
+// The matching on chosen data: stripe-mock's canned payout has no
+// PaymentIntent, so this is where the gift-by-gift arithmetic is checked.
+func TestReconcilePayouts(t *testing.T) {
+	start := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(0, 1, 0)
+	gbp := func(p int64) money.Money { return money.New(p, "GBP") }
+	card := func(id int64, ref string, p int64, day int) fund.Entry {
+		return fund.Entry{ID: id, Method: fund.Card, ProviderRef: ref, Amount: gbp(p), ReceivedAt: start.AddDate(0, 0, day-1)}
+	}
+	entries := []fund.Entry{
+		card(1, "pi_oct", 1000, -2), // October's gift, paid out in November
+		card(2, "pi_a", 2500, 3),    // paid out, then partly refunded:
+		{ID: 3, Method: fund.Card, ReversalOf: 2, Amount: gbp(-2500), ReceivedAt: start.AddDate(0, 0, 5)},
+		card(4, "pi_a~kept-after-refund-500", 2000, 3), // the part kept
+		card(5, "pi_late", 700, 29),                    // still with Stripe
+		{ID: 6, Method: fund.Cheque, ProviderRef: "chq-1", Amount: gbp(5000), ReceivedAt: start.AddDate(0, 0, 4)},
+	}
+	tx := func(id, typ, pi string, amount, fee int64) payment.PayoutTransaction {
+		return payment.PayoutTransaction{ID: id, Type: typ, PaymentRef: pi, AmountMinor: amount, FeeMinor: fee, NetMinor: amount - fee, Currency: "GBP"}
+	}
+	payouts := []payment.Payout{
+		{ID: "po_1", Currency: "GBP", AmountMinor: 3400, Automatic: true, Transactions: []payment.PayoutTransaction{
+			tx("txn_1", "charge", "pi_oct", 1000, 35), tx("txn_2", "charge", "pi_a", 2500, 55), tx("txn_f", "stripe_fee", "", -10, 0)}},
+		{ID: "po_2", Currency: "GBP", AmountMinor: 1300, Automatic: true, Transactions: []payment.PayoutTransaction{
+			tx("txn_3", "refund", "pi_a", -500, 0), tx("txn_4", "charge", "pi_stranger", 1800, 0)}},
+	}
+	r := reconcilePayouts(payouts, entries, start, end, "GBP")
+	for name, c := range map[string]struct{ got, want money.Money }{
+		"gross":     {r.Gross, gbp(1000 + 2500 - 10 - 500 + 1800)},
+		"fees":      {r.Fee, gbp(90)},
+		"net":       {r.Net, gbp(4790 - 90)},
+		"payments":  {r.PaymentGross, gbp(1000 + 2500 - 500 + 1800)},
+		"ledger":    {r.Ledger, gbp(1000 + 2500 - 2500 + 2000)},
+		"unmatched": {r.UnmatchedTotal, gbp(1800)},
+		"pending":   {r.PendingTotal, gbp(700)},
+		"diff":      {r.Difference, gbp(1800)},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s %v, want %v", name, c.got, c.want)
+		}
+	}
+	if !r.Comparable || r.Mixed || len(r.Unmatched) != 1 || r.Unmatched[0].Tx.ID != "txn_4" ||
+		len(r.Pending) != 1 || r.Pending[0].ID != 5 {
+		t.Fatalf("comparable %v mixed %v unmatched %+v pending %+v", r.Comparable, r.Mixed, r.Unmatched, r.Pending)
+	}
+	if l := r.Payouts[0].Lines[1]; !l.HasEntry || len(l.Entries) != 3 || l.Ledger != gbp(2000) {
+		t.Errorf("pi_a's line %+v", l)
+	}
+	if l := r.Payouts[1].Lines[0]; !l.HasEntry || l.Ledger != gbp(0) {
+		t.Errorf("the refund counted pi_a's gift again: %+v", l)
+	}
+	if v := r.Payouts[0]; v.Net != gbp(3400) || v.Amount != gbp(3400) {
+		t.Errorf("po_1 net %v, amount %v", v.Net, v.Amount)
+	}
+
+	// Stripe in dollars against a ledger in pounds: listed, not compared.
+	usd := []payment.Payout{{ID: "po_3", Currency: "USD", AmountMinor: 100, Transactions: []payment.PayoutTransaction{
+		{ID: "txn_5", Type: "charge", AmountMinor: 100, NetMinor: 100, Currency: "USD"}}}}
+	if r := reconcilePayouts(usd, entries, start, end, "GBP"); r.Comparable || r.Gross != money.New(100, "USD") || len(r.Unmatched) != 1 {
+		t.Errorf("dollars: %+v", r)
+	}
+	mixed := append(usd, payouts[0])
+	if r := reconcilePayouts(mixed, entries, start, end, "GBP"); !r.Mixed || r.Comparable {
+		t.Errorf("two currencies: mixed %v comparable %v", r.Mixed, r.Comparable)
+	}
+}
