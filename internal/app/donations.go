@@ -145,6 +145,7 @@ func clip(s string, n int) string {
 type payments struct {
 	starter web.DonationStarter // nil without a Stripe secret key
 	intake  web.WebhookReceiver // nil without a webhook secret
+	payouts web.PayoutLister    // nil without a Stripe secret key
 	limits  web.DonationLimits
 }
 
@@ -159,7 +160,7 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *s
 		if err != nil {
 			return p, err
 		}
-		checkout = s
+		checkout, p.payouts = s, s
 	}
 	dn := NewDonations(f, checkout, cfg.SiteName, cfg.BaseURL, log)
 	if checkout != nil {
