@@ -70,6 +70,9 @@ type renderedBox struct {
 	html  []byte
 	// tag identifies these figures on this day, for ETags.
 	tag string
+	// at is when these figures were first shown: a page's Last-Modified
+	// is never earlier, so If-Modified-Since cannot keep an old box.
+	at time.Time
 }
 
 var noBox = &renderedBox{tag: "0"}
@@ -98,7 +101,7 @@ func (s *Server) currentBox() *renderedBox {
 	y, m, d := local.Date()
 	b := &renderedBox{
 		version: ver, until: time.Date(y, m, d+1, 0, 0, 0, 0, s.site.Location), html: buf.Bytes(),
-		tag: strconv.FormatInt(ver, 36) + local.Format("0102"),
+		tag: strconv.FormatInt(ver, 36) + local.Format("0102"), at: now.Truncate(time.Second),
 	}
 	s.boxes.v.Store(b)
 	return b
@@ -159,6 +162,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPa
 			lengthH: []string{strconv.Itoa(len(body))}, cacheControl: []string{cacheControl}}
 		if p.modified != "" {
 			a.modifiedH = []string{p.modified}
+			if mod, err := http.ParseTime(p.modified); err == nil && box.at.After(mod) {
+				a.modifiedH = []string{box.at.UTC().Format(http.TimeFormat)}
+			}
 		}
 		p.full.Store(a)
 	}
@@ -168,7 +174,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPa
 	if a.modifiedH != nil {
 		h["Last-Modified"] = a.modifiedH
 	}
-	if notModified(r, a.etag, p.modified) {
+	if notModified(r, a.etag, first(a.modifiedH)) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
@@ -179,6 +185,13 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPa
 	}
 	_, err := w.Write(a.body)
 	return err
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
 }
 
 // pageTag names a page in its ETag, so one page's tag never matches another.
