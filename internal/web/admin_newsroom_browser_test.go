@@ -121,6 +121,7 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 		t.Fatal("a writer is offered Publish now")
 	}
 	click("Sign out")
+	waitFor("signing out", `!location.pathname.startsWith("/admin")`)
 
 	signIn("eddie@example.org")
 	b.Navigate(base + "/admin/desk")
