@@ -25,7 +25,7 @@ func TestKeyboardAndAccessibility(t *testing.T) {
 		t.Fatalf("Enter on the skip link focused %v, want <main id=main>", after)
 	}
 
-	for _, path := range []string{"/", seedPath, "/search?q=treaty", "/search?q=%ff", "/section/world", "/article/missing"} {
+	for _, path := range []string{"/", seedPath, "/search?q=treaty", "/search?q=%ff", "/section/world", "/article/missing", "/shares", "/supporters"} {
 		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}

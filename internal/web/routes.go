@@ -14,6 +14,8 @@ func (s *Server) routes() http.Handler {
 	page("GET /author/{slug}", s.authorPage)
 	page("GET /search", s.searchPage)
 	page("GET /fund", s.fundPage)
+	page("GET /shares", s.infoPage("shares", "Own your paper", "How to buy shares and become a member of the co-operative that owns the paper."))
+	page("GET /supporters", s.infoPage("supporters", "Become a supporter", "How to give to the paper every month."))
 	page("GET /media/{file}", s.mediaFile) // uploaded images (media.go)
 	mux.HandleFunc("GET /fund/live", s.fundLive)
 

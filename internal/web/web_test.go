@@ -145,6 +145,8 @@ func TestPublicRoutes(t *testing.T) {
 			{"search malformed utf-8", "/search?q=%ff%fe", 400, []string{"could not read"}, noLeak},
 			{"search huge", "/search?q=" + strings.Repeat("x", 5000), 400, []string{"fewer words"}, noLeak},
 			{"search bad page", "/search?q=treaty&page=-1", 400, nil, noLeak},
+			{"shares", "/shares", 200, []string{"<h1>Own your paper</h1>", "one vote"}, nil},
+			{"supporters", "/supporters", 200, []string{"<h1>Become a supporter</h1>", "standing order"}, nil},
 			{"healthz", "/healthz", 200, []string{"ok"}, nil},
 			{"unknown path", "/wp-login.php", 404, []string{"Front page"}, noLeak},
 			{"static missing", "/static/nope.css", 404, nil, nil},
