@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -96,6 +97,40 @@ func (s *Store) Corrections(ctx context.Context, articleID int64) ([]Correction,
 	if err != nil {
 		return nil, fmt.Errorf("article: corrections of %d: %w", articleID, err)
 	}
+	return scanCorrections(rows)
+}
+
+// CorrectionsOf returns the notes of every article in ids, oldest first per
+// article, keyed by article id, in one query however many there are: a
+// feed of thirty articles must not cost thirty round trips.
+func (s *Store) CorrectionsOf(ctx context.Context, ids []int64) (map[int64][]Correction, error) {
+	out := make(map[int64][]Correction)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = "$" + strconv.Itoa(i+1)
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, article_id, kind, text, at, by_id, by_name
+		FROM article_corrections WHERE article_id IN (`+strings.Join(ph, ",")+`) ORDER BY article_id, at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("article: corrections of %d articles: %w", len(ids), err)
+	}
+	list, err := scanCorrections(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		out[c.ArticleID] = append(out[c.ArticleID], c)
+	}
+	return out, nil
+}
+
+// scanCorrections reads and closes rows of the columns both queries select.
+func scanCorrections(rows *sql.Rows) ([]Correction, error) {
 	defer rows.Close()
 	var out []Correction
 	for rows.Next() {

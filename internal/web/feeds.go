@@ -87,8 +87,13 @@ func (s *Server) feed(ff feedFormat) handlerFunc {
 				// even if a row was written some other way or the page policy
 				// is one day loosened for embeds.
 				list[i].BodyHTML = san.Sanitize(list[i].BodyHTML)
-				if list[i].UpdatedAt.After(fd.Updated) {
-					fd.Updated = list[i].UpdatedAt
+			}
+			if err := s.feedCorrections(ctx, list); err != nil {
+				return nil, time.Time{}, err
+			}
+			for _, a := range list {
+				if a.UpdatedAt.After(fd.Updated) {
+					fd.Updated = a.UpdatedAt
 				}
 			}
 			fd.Articles = list
