@@ -98,7 +98,10 @@ func (s *Service) defaultTargetFor(ctx context.Context, q db.Queryer, month stri
 
 // SetTarget changes month's target, keeping the old one in
 // campaign_target_changes with who changed it.
-func (s *Service) SetTarget(ctx context.Context, month string, target money.Money, by string) (Campaign, error) {
+//
+// Each hook runs in the change's transaction with the campaign before and
+// after, so a record of the change (the audit log) is kept or lost with it.
+func (s *Service) SetTarget(ctx context.Context, month string, target money.Money, by string, hooks ...func(ctx context.Context, tx *sql.Tx, before, after Campaign) error) (Campaign, error) {
 	if _, err := ParseMonth(month, s.loc); err != nil {
 		return Campaign{}, err
 	}
@@ -137,9 +140,17 @@ func (s *Service) SetTarget(ctx context.Context, month string, target money.Mone
 			target.Minor, now, c.ID); err != nil {
 			return fmt.Errorf("fund: set target: %w", err)
 		}
+		before := c
 		c.Target, c.UpdatedAt = target, now
-		version, err = bumpVersion(ctx, tx)
-		return err
+		if version, err = bumpVersion(ctx, tx); err != nil {
+			return err
+		}
+		for _, h := range hooks {
+			if err := h(ctx, tx, before, c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Campaign{}, err

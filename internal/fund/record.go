@@ -137,8 +137,9 @@ func methodList() string {
 // Reverse posts an entry that cancels entry id, in the same campaign so that
 // a month's result stays the sum of its own gifts. It refuses to reverse a
 // reversal or to reverse an entry twice (the ValidationError wraps
-// ErrAlreadyReversed).
-func (s *Service) Reverse(ctx context.Context, id int64, reason, by string) (Entry, error) {
+// ErrAlreadyReversed). Each hook runs in the reversal's transaction with
+// the new entry, so a record of it (the audit log) is kept or lost with it.
+func (s *Service) Reverse(ctx context.Context, id int64, reason, by string, hooks ...func(ctx context.Context, tx *sql.Tx, rev Entry) error) (Entry, error) {
 	reason, by = strings.TrimSpace(reason), strings.TrimSpace(by)
 	if reason == "" {
 		return Entry{}, invalid("reason", "say why the entry is being reversed")
@@ -184,8 +185,15 @@ func (s *Service) Reverse(ctx context.Context, id int64, reason, by string) (Ent
 		if err != nil {
 			return fmt.Errorf("fund: reverse entry %d: %w", id, err)
 		}
-		st, err = credit(ctx, tx, c, rev.Amount.Minor, now)
-		return err
+		if st, err = credit(ctx, tx, c, rev.Amount.Minor, now); err != nil {
+			return err
+		}
+		for _, h := range hooks {
+			if err := h(ctx, tx, rev); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return Entry{}, err

@@ -129,14 +129,6 @@ func (s *Service) EntriesReceived(ctx context.Context, from, to time.Time) ([]En
 	return entriesBetween(ctx, s.db, from, to)
 }
 
-// InTx runs fn in a transaction on the fund's database. Reverse and
-// SetTarget keep their own who-and-why (the reversal's reason and
-// recorded_by, campaign_target_changes); callers use InTx to add their
-// record of the change, such as the audit log, straight after.
-func (s *Service) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.db.InTx(ctx, fn)
-}
-
 // PaymentEvent is a stored provider event about a payment, as the
 // reconciliation shows it.
 type PaymentEvent struct {

@@ -30,11 +30,10 @@ type FundLedger interface {
 	EntriesReceived(ctx context.Context, from, to time.Time) ([]fund.Entry, error)
 	Largest(ctx context.Context, month string, n int) ([]fund.Entry, error)
 	RecordBatch(ctx context.Context, gifts []fund.Entry, hook fund.BatchHook) (fund.Batch, error)
-	Reverse(ctx context.Context, id int64, reason, by string) (fund.Entry, error)
-	SetTarget(ctx context.Context, month string, target money.Money, by string) (fund.Campaign, error)
+	Reverse(ctx context.Context, id int64, reason, by string, hooks ...func(context.Context, *sql.Tx, fund.Entry) error) (fund.Entry, error)
+	SetTarget(ctx context.Context, month string, target money.Money, by string, hooks ...func(ctx context.Context, tx *sql.Tx, before, after fund.Campaign) error) (fund.Campaign, error)
 	Check(ctx context.Context) (fund.CheckReport, error)
 	ReconcileCard(ctx context.Context, month, purpose string) (fund.CardReconciliation, error)
-	InTx(ctx context.Context, fn func(tx *sql.Tx) error) error
 }
 
 // treasurers may use the fund's staff pages; admins too, so that a paper

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -91,7 +92,9 @@ func (s *Server) adminFundReverse(w http.ResponseWriter, r *http.Request) error 
 	p := &fundEntriesPage{ReasonID: id}
 	p.Reason = formValue(r, &p.Errors, "reason", "The reason", 500)
 	if len(p.Errors) == 0 {
-		rev, err := l.Reverse(ctx, id, p.Reason, recorder(r))
+		_, err := l.Reverse(ctx, id, p.Reason, recorder(r), func(ctx context.Context, tx *sql.Tx, rev fund.Entry) error {
+			return s.audit(ctx, tx, r, "fund.reverse", "ledger_entry", strconv.FormatInt(id, 10), auditGift(orig), auditGift(rev))
+		})
 		var v fund.ValidationError
 		switch {
 		case errors.As(err, &v):
@@ -103,12 +106,6 @@ func (s *Server) adminFundReverse(w http.ResponseWriter, r *http.Request) error 
 		case err != nil:
 			return err
 		default:
-			err = l.InTx(ctx, func(tx *sql.Tx) error {
-				return s.audit(ctx, tx, r, "fund.reverse", "ledger_entry", strconv.FormatInt(id, 10), auditGift(orig), auditGift(rev))
-			})
-			if err != nil {
-				return fmt.Errorf("web: audit reversal %d (the reversal %d stands): %w", id, rev.ID, err)
-			}
 			http.Redirect(w, r, fmt.Sprintf("/admin/fund/entries?month=%s&reversed=%d", orig.Month, id), http.StatusSeeOther)
 			return nil
 		}

@@ -1,9 +1,9 @@
 package web
 
 import (
+	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/coopress/coopress/internal/db"
@@ -71,7 +71,13 @@ func (s *Server) adminFundTarget(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Errors) > 0 {
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_target", p)
 	}
-	c, err := l.SetTarget(ctx, p.Month, target, recorder(r))
+	c, err := l.SetTarget(ctx, p.Month, target, recorder(r), func(ctx context.Context, tx *sql.Tx, before, after fund.Campaign) error {
+		var old any
+		if before.Target.Minor != 0 {
+			old = map[string]string{"target": before.Target.FormatFull()}
+		}
+		return s.audit(ctx, tx, r, "fund.target", "campaign", after.Month, old, map[string]string{"target": after.Target.FormatFull()})
+	})
 	var v fund.ValidationError
 	if errors.As(err, &v) {
 		p.Errors.Add("target", sentence(v.Message))
@@ -79,16 +85,6 @@ func (s *Server) adminFundTarget(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
-	}
-	var old any
-	if before.ID != 0 {
-		old = map[string]string{"target": before.Target.FormatFull()}
-	}
-	err = l.InTx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, r, "fund.target", "campaign", c.Month, old, map[string]string{"target": c.Target.FormatFull()})
-	})
-	if err != nil {
-		return fmt.Errorf("web: audit target of %s (the new target stands): %w", c.Month, err)
 	}
 	http.Redirect(w, r, "/admin/fund/target?saved=1&month="+c.Month, http.StatusSeeOther)
 	return nil
