@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/coopress/coopress/internal/reconcile"
+
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
@@ -30,7 +32,7 @@ type fundPayoutsPage struct {
 	Configured bool
 	// Unavailable is set when Stripe did not answer.
 	Unavailable bool
-	Rec         payoutReconciliation
+	Rec         reconcile.Payouts
 	MaxPayouts  int
 	MaxTx       int
 }
@@ -73,6 +75,6 @@ func (s *Server) adminFundPayouts(w http.ResponseWriter, r *http.Request) error 
 		p.Unavailable = true
 		return s.renderAdmin(w, http.StatusBadGateway, "admin_fund_payouts", p)
 	}
-	p.Rec = reconcilePayouts(payouts, entries, start, end, cur)
+	p.Rec = reconcile.Match(payouts, entries, start, end, cur)
 	return s.renderAdmin(w, http.StatusOK, "admin_fund_payouts", p)
 }

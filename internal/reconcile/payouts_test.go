@@ -1,4 +1,4 @@
-package web
+package reconcile
 
 import (
 	"testing"
@@ -11,7 +11,7 @@ import (
 
 // The matching on chosen data: stripe-mock's canned payout has no
 // PaymentIntent, so this is where the gift-by-gift arithmetic is checked.
-func TestReconcilePayouts(t *testing.T) {
+func TestMatch(t *testing.T) {
 	start := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(0, 1, 0)
 	gbp := func(p int64) money.Money { return money.New(p, "GBP") }
@@ -35,7 +35,7 @@ func TestReconcilePayouts(t *testing.T) {
 		{ID: "po_2", Currency: "GBP", AmountMinor: 1300, Automatic: true, Transactions: []payment.PayoutTransaction{
 			tx("txn_3", "refund", "pi_a", -500, 0), tx("txn_4", "charge", "pi_stranger", 1800, 0)}},
 	}
-	r := reconcilePayouts(payouts, entries, start, end, "GBP")
+	r := Match(payouts, entries, start, end, "GBP")
 	for name, c := range map[string]struct{ got, want money.Money }{
 		"gross":     {r.Gross, gbp(1000 + 2500 - 10 - 500 + 1800)},
 		"fees":      {r.Fee, gbp(90)},
@@ -67,11 +67,11 @@ func TestReconcilePayouts(t *testing.T) {
 	// Stripe in dollars against a ledger in pounds: listed, not compared.
 	usd := []payment.Payout{{ID: "po_3", Currency: "USD", AmountMinor: 100, Transactions: []payment.PayoutTransaction{
 		{ID: "txn_5", Type: "charge", AmountMinor: 100, NetMinor: 100, Currency: "USD"}}}}
-	if r := reconcilePayouts(usd, entries, start, end, "GBP"); r.Comparable || r.Gross != money.New(100, "USD") || len(r.Unmatched) != 1 {
+	if r := Match(usd, entries, start, end, "GBP"); r.Comparable || r.Gross != money.New(100, "USD") || len(r.Unmatched) != 1 {
 		t.Errorf("dollars: %+v", r)
 	}
 	mixed := append(usd, payouts[0])
-	if r := reconcilePayouts(mixed, entries, start, end, "GBP"); !r.Mixed || r.Comparable {
+	if r := Match(mixed, entries, start, end, "GBP"); !r.Mixed || r.Comparable {
 		t.Errorf("two currencies: mixed %v comparable %v", r.Mixed, r.Comparable)
 	}
 }

@@ -1,4 +1,8 @@
-package web
+// Package reconcile sets what a payment provider paid out against the
+// fund's ledger, for the treasurer: each payout's charges and refunds
+// beside the gifts they belong to, what one side has and the other lacks,
+// and the difference. It only reads; nothing here changes the ledger.
+package reconcile
 
 import (
 	"strings"
@@ -9,9 +13,9 @@ import (
 	"github.com/coopress/coopress/internal/payment"
 )
 
-// payoutLine is one transaction of a payout beside the ledger's entries
+// Line is one transaction of a payout beside the ledger's entries
 // for the same payment.
-type payoutLine struct {
+type Line struct {
 	Tx                payment.PayoutTransaction
 	Gross, Fee, Net   money.Money
 	Entries           []fund.Entry
@@ -19,21 +23,21 @@ type payoutLine struct {
 	Payment, HasEntry bool        // a charge, refund or dispute; with a gift in the ledger
 }
 
-// payoutView is one payout with its lines and their sums.
-type payoutView struct {
+// PayoutView is one payout with its lines and their sums.
+type PayoutView struct {
 	Payout          payment.Payout
 	Amount          money.Money
 	Gross, Fee, Net money.Money
-	Lines           []payoutLine
+	Lines           []Line
 }
 
-// payoutReconciliation sets the payouts arriving in a month against the
+// Payouts sets the payouts arriving in a month against the
 // card gifts of the ledger. Stripe's side is in the payouts' currency
 // (Currency), the ledger's in LedgerCurrency; the difference is worked
 // out only when the two are the same (Comparable).
-type payoutReconciliation struct {
-	Payouts                []payoutView
-	Unmatched              []payoutLine // payments Stripe paid out that the ledger lacks
+type Payouts struct {
+	Payouts                []PayoutView
+	Unmatched              []Line       // payments Stripe paid out that the ledger lacks
 	Pending                []fund.Entry // the month's card gifts in none of the payouts
 	Currency               string
 	LedgerCurrency         string
@@ -57,14 +61,14 @@ func isPaymentType(t string) bool {
 	return false
 }
 
-// reconcilePayouts matches payouts to ledger entries by PaymentIntent: a
+// Match matches payouts to ledger entries by PaymentIntent: a
 // card gift's provider reference is its PaymentIntent (a kept part after
 // a partial refund adds "~…"; a reversal names the gift it reverses).
 // entries should reach back before the month, since a payout early in the
 // month carries gifts made at the end of the last; only those received in
 // [start, end) can be pending. All sums are integer minor units.
-func reconcilePayouts(payouts []payment.Payout, entries []fund.Entry, start, end time.Time, ledgerCur string) payoutReconciliation {
-	r := payoutReconciliation{LedgerCurrency: ledgerCur}
+func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time, ledgerCur string) Payouts {
+	r := Payouts{LedgerCurrency: ledgerCur}
 	byRef, refOf := map[string][]fund.Entry{}, map[int64]string{}
 	for _, e := range entries {
 		if e.Method == fund.Card && e.ReversalOf == 0 {
@@ -91,10 +95,10 @@ func reconcilePayouts(payouts []payment.Payout, entries []fund.Entry, start, end
 	var gross, fee, net, payGross, ledger, unmatched, pending int64
 	paidOut := map[string]bool{}
 	for _, p := range payouts {
-		v := payoutView{Payout: p, Amount: money.New(p.AmountMinor, p.Currency)}
+		v := PayoutView{Payout: p, Amount: money.New(p.AmountMinor, p.Currency)}
 		var vg, vf, vn int64
 		for _, tx := range p.Transactions {
-			l := payoutLine{Tx: tx, Gross: money.New(tx.AmountMinor, tx.Currency), Fee: money.New(tx.FeeMinor, tx.Currency),
+			l := Line{Tx: tx, Gross: money.New(tx.AmountMinor, tx.Currency), Fee: money.New(tx.FeeMinor, tx.Currency),
 				Net: money.New(tx.NetMinor, tx.Currency), Payment: isPaymentType(tx.Type) || tx.PaymentRef != "",
 				Ledger: money.Zero(ledgerCur)}
 			vg, vf, vn = vg+tx.AmountMinor, vf+tx.FeeMinor, vn+tx.NetMinor
