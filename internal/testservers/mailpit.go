@@ -67,18 +67,25 @@ type Message struct {
 func StartMailpit(t testing.TB) *Mailpit {
 	t.Helper()
 	bin := repoBinary(t, "mailpit")
+	return withRetries(t, "mailpit", func() (*Mailpit, error) { return startMailpit(t, bin) })
+}
+
+// withRetries calls start up to three times: a free port can be taken
+// between our probe and the server's bind, and new ports get past that
+// race.
+func withRetries[T any](t testing.TB, name string, start func() (T, error)) T {
+	t.Helper()
 	var lastErr error
-	// A free port can be taken between our probe and mailpit's bind; a
-	// second try with new ports gets past that race.
 	for range 3 {
-		m, err := startMailpit(t, bin)
+		v, err := start()
 		if err == nil {
-			return m
+			return v
 		}
 		lastErr = err
 	}
-	t.Fatalf("mailpit: %v", lastErr)
-	return nil
+	t.Fatalf("%s: %v", name, lastErr)
+	var zero T
+	return zero
 }
 
 func startMailpit(t testing.TB, bin string) (*Mailpit, error) {

@@ -22,18 +22,7 @@ type StripeMock struct {
 func StartStripeMock(t testing.TB) *StripeMock {
 	t.Helper()
 	bin := repoBinary(t, "stripe-mock")
-	var lastErr error
-	// A probed free port can be taken before stripe-mock binds it; new
-	// ports on a second try get past that race.
-	for range 3 {
-		m, err := startStripeMock(t, bin)
-		if err == nil {
-			return m
-		}
-		lastErr = err
-	}
-	t.Fatalf("stripe-mock: %v", lastErr)
-	return nil
+	return withRetries(t, "stripe-mock", func() (*StripeMock, error) { return startStripeMock(t, bin) })
 }
 
 func startStripeMock(t testing.TB, bin string) (*StripeMock, error) {
