@@ -111,6 +111,12 @@ func TestServeHealthMetricsAndGiftFromAnotherProcess(t *testing.T) {
 			t.Errorf("GET %s: %d %.100q", path, status, body)
 		}
 	}
+	for path, want := range map[string]int{"/fund?month=2024-13": 400, "/fund?month=%ff": 400, "/fund?month=1999-01": 404,
+		"/fund?month=" + strings.Repeat("9", 5000): 400} {
+		if status, body := n.get(t, path); status != want || strings.Contains(body, "sql") {
+			t.Errorf("GET %.40s: %d, want %d", path, status, want)
+		}
+	}
 	if _, body := n.get(t, "/metrics"); !strings.Contains(body, "coopress_http_requests_total") {
 		t.Error("metrics lack the request counter")
 	}
