@@ -43,6 +43,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	s.fundAdminRoutes(mux) // the treasurer's pages, admin_fund.go
 	// Articles and the news desk, admin_article.go.
 	s.newsroomAdminRoutes(mux)
+	s.authorAdminRoutes(mux) // author profiles and their accounts, admin_authors.go
 
 	// Any other address under /admin/ asks for a sign-in before it says
 	// 404, so the staff area's map is not visible from outside.
@@ -126,6 +127,7 @@ func adminNav() []navItem {
 		{Href: "/admin/media", Label: "Images", Roles: mediaRoles()},
 		{Href: "/admin/articles", Label: "Articles", Roles: newsroomRoles()},
 		{Href: "/admin/desk", Label: "News desk", Roles: editorRoles()},
+		{Href: "/admin/authors", Label: "Authors", Roles: authorRoles()},
 		{Href: "/admin/fund", Label: "Fighting fund", Roles: treasurers()},
 		{Href: "/admin/account", Label: "Your account", Roles: anyStaff()},
 	}

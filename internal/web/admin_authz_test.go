@@ -76,6 +76,13 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/articles/{id}/revisions/{rev}/restore": {account.Editor},
 	"POST /admin/preview":                               {account.Writer, account.Editor},
 	"GET /admin/desk":                                   {account.Editor},
+
+	// Author profiles (admin_authors.go): editors own the bylines, admins
+	// the accounts they are tied to.
+	"GET /admin/authors":       {account.Editor, account.Admin},
+	"POST /admin/authors":      {account.Editor, account.Admin},
+	"GET /admin/authors/{id}":  {account.Editor, account.Admin},
+	"POST /admin/authors/{id}": {account.Editor, account.Admin},
 }
 
 // persona is one kind of visitor in the matrix.

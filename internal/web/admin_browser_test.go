@@ -53,7 +53,8 @@ func TestSignInWithKeyboard(t *testing.T) {
 	if h1 := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); h1 != "Staff dashboard" {
 		t.Fatalf("h1 %q", h1)
 	}
-	for _, path := range []string{"/admin/", "/admin/account", "/admin/users", "/admin/audit", "/admin/audit?since=nonsense"} {
+	for _, path := range []string{"/admin/", "/admin/account", "/admin/users", "/admin/audit", "/admin/audit?since=nonsense",
+		"/admin/authors", "/admin/authors/1"} {
 		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}

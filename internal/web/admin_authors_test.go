@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/dbtest"
+)
+
+var authorSavedRE = regexp.MustCompile(`^/admin/authors/(\d+)\?saved=1$`)
+
+// TestAdminAuthors walks an editor through creating, editing, linking and
+// unlinking a profile, with the refusals on the way, and checks what the
+// writer, the author's page and the audit log see.
+func TestAdminAuthors(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := newNewsroomSite(t, d)
+		ctx := context.Background()
+		admin := s.person(t, "admin@example.org", account.Admin)
+		wid := strconv.FormatInt(s.writerID, 10)
+
+		// Everyone editors may tie a byline to is offered; admins are not.
+		res := s.do(t, "GET", "/admin/authors", s.editor, nil)
+		if res.status != 200 || !strings.Contains(res.body, `<option value="`+wid+`">Test writer &lt;writer@example.org&gt;</option>`) ||
+			strings.Contains(res.body, "admin@example.org") || !strings.Contains(res.body, `href="/admin/authors"`) {
+			t.Fatalf("authors page: %d\n%s", res.status, res.body)
+		}
+
+		// Create, tied to the writer; the slug comes from the name.
+		res = s.do(t, "POST", "/admin/authors", s.editor, url.Values{"name": {"Wendy Writer"}, "slug": {""},
+			"bio": {"Covers <unions> & work."}, "account": {wid}})
+		m := authorSavedRE.FindStringSubmatch(res.header.Get("Location"))
+		if res.status != http.StatusSeeOther || m == nil {
+			t.Fatalf("create: %d %s\n%s", res.status, res.header.Get("Location"), errorSummary(res.body))
+		}
+		id := m[1]
+		res = s.do(t, "GET", "/admin/authors/"+id+"?saved=1", s.editor, nil)
+		for _, want := range []string{"Author saved.", `value="wendy-writer"`, "Covers &lt;unions&gt; &amp; work.</textarea>",
+			`<option value="` + wid + `" selected>`} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("edit page lacks %q", want)
+			}
+		}
+
+		// The writer's new article carries their byline.
+		res = s.do(t, "GET", "/admin/articles/new", s.writer, nil)
+		if !strings.Contains(res.body, `<option value="`+id+`" selected>Wendy Writer</option>`) {
+			t.Errorf("the writer's byline is not preselected:\n%s", res.body)
+		}
+
+		// A taken slug is refused beside the field, the values kept.
+		res = s.do(t, "POST", "/admin/authors", s.editor, url.Values{"name": {"Another Wendy"}, "slug": {"wendy-writer"},
+			"bio": {"Kept bio"}, "account": {""}})
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="slug-error"`) ||
+			!strings.Contains(res.body, "Another author already has this slug.") || !strings.Contains(res.body, `value="Another Wendy"`) ||
+			!strings.Contains(res.body, "Kept bio</textarea>") || !strings.Contains(res.body, `id="slug" name="slug" type="text" value="wendy-writer"`) {
+			t.Errorf("duplicate slug: %d\n%s", res.status, res.body)
+		}
+		// An account that is no writer or editor is refused beside its field.
+		res = s.do(t, "POST", "/admin/authors", s.editor, url.Values{"name": {"Ada Admin"}, "account": {strconv.FormatInt(admin.ID, 10)}})
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="account-error"`) {
+			t.Errorf("linking an admin: %d\n%s", res.status, errorSummary(res.body))
+		}
+
+		// An edit shows at once on the author's page, which was cached.
+		if res = s.do(t, "GET", "/author/wendy-writer", "", nil); !strings.Contains(res.body, "Covers &lt;unions&gt;") {
+			t.Fatalf("author page before the edit: %d", res.status)
+		}
+		res = s.do(t, "POST", "/admin/authors/"+id, s.editor, url.Values{"name": {"Wendy Writer"}, "slug": {"wendy-writer"},
+			"bio": {"Labour correspondent."}, "account": {wid}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("edit: %d\n%s", res.status, errorSummary(res.body))
+		}
+		if res = s.do(t, "GET", "/author/wendy-writer", "", nil); !strings.Contains(res.body, "Labour correspondent.") {
+			t.Errorf("author page still shows the old biography")
+		}
+
+		// An admin unlinks it: the writer's form no longer picks it.
+		adminToken := s.session(t, admin)
+		res = s.do(t, "POST", "/admin/authors/"+id, adminToken, url.Values{"name": {"Wendy Writer"}, "slug": {"wendy-writer"},
+			"bio": {"Labour correspondent."}, "account": {""}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("unlink: %d\n%s", res.status, errorSummary(res.body))
+		}
+		if _, err := s.articles.AuthorForAccount(ctx, s.writerID); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("after unlink the writer still has a byline: %v", err)
+		}
+		if res = s.do(t, "GET", "/admin/articles/new", s.writer, nil); strings.Contains(res.body, `<option value="`+id+`" selected>`) {
+			t.Errorf("unlinked byline still preselected")
+		}
+
+		// Writers may not manage profiles, and cannot see the link.
+		for _, r := range []struct{ method, path string }{{"GET", "/admin/authors"}, {"POST", "/admin/authors"},
+			{"GET", "/admin/authors/" + id}, {"POST", "/admin/authors/" + id}} {
+			if res := s.do(t, r.method, r.path, s.writer, url.Values{"name": {"Mine"}}); res.status != http.StatusForbidden {
+				t.Errorf("writer %s %s: %d", r.method, r.path, res.status)
+			}
+		}
+		if res = s.do(t, "GET", "/admin/articles", s.writer, nil); strings.Contains(res.body, `href="/admin/authors"`) {
+			t.Errorf("writer's navigation links to the authors page")
+		}
+		if res = s.do(t, "GET", "/admin/authors/999999", s.editor, nil); res.status != http.StatusNotFound {
+			t.Errorf("missing author: %d", res.status)
+		}
+
+		entries, _, err := s.accounts.Audit().List(ctx, account.Filter{ObjectType: "author", ObjectID: id}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, fmt.Sprintf("%s by %s", e.Action, e.ActorName))
+		}
+		slices.Reverse(got) // the log lists newest first
+		want := []string{"author.create by editor@example.org", "author.link by editor@example.org", "author.update by editor@example.org",
+			"author.update by admin@example.org", "author.unlink by admin@example.org"}
+		if !slices.Equal(got, want) {
+			t.Errorf("audit log %v, want %v", got, want)
+		}
+	})
+}
