@@ -126,25 +126,46 @@ func (s *Store) List(ctx context.Context, f Filter, page, perPage int) (Page, er
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a WHERE `+where, args...).Scan(&p.Total); err != nil {
 		return Page{}, fmt.Errorf("article: count: %w", err)
 	}
+	var err error
+	if p.Articles, err = s.list(ctx, where, args, perPage, (page-1)*perPage); err != nil {
+		return Page{}, err
+	}
+	return p, nil
+}
+
+// Latest returns the n newest published articles matching f, with authors,
+// without counting them all: the front page's blocks need no page count.
+func (s *Store) Latest(ctx context.Context, f Filter, n int) ([]Article, error) {
+	where, args := f.where(nil)
+	return s.list(ctx, where, args, n, 0)
+}
+
+// list reads one page of summaries. The page's ids are found first from the
+// index alone, then only those rows are read: an OFFSET deep into 100,000
+// articles then skips index entries, not whole rows and their joins.
+func (s *Store) list(ctx context.Context, where string, args []any, limit, offset int) ([]Article, error) {
 	n := len(args)
-	args = append(args, perPage, (page-1)*perPage)
+	args = append(args, limit, offset)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+summaryCols+` FROM articles a JOIN sections s ON s.id = a.section_id
-		WHERE `+where+` ORDER BY a.published_at DESC, a.id DESC LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), args...)
+		WHERE a.id IN (SELECT a.id FROM articles a WHERE `+where+`
+			ORDER BY a.published_at DESC, a.id DESC LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2)+`)
+		ORDER BY a.published_at DESC, a.id DESC`, args...)
 	if err != nil {
-		return Page{}, fmt.Errorf("article: list: %w", err)
+		return nil, fmt.Errorf("article: list: %w", err)
 	}
 	defer rows.Close()
+	var out []Article
 	for rows.Next() {
 		var a Article
 		if err := scanSummary(rows, &a); err != nil {
-			return Page{}, fmt.Errorf("article: list scan: %w", err)
+			return nil, fmt.Errorf("article: list scan: %w", err)
 		}
-		p.Articles = append(p.Articles, a)
+		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
-		return Page{}, fmt.Errorf("article: list: %w", err)
+		return nil, fmt.Errorf("article: list: %w", err)
 	}
-	return p, s.loadLinks(ctx, p.Articles, false)
+	return out, s.loadLinks(ctx, out, false)
 }
 
 // loadLinks fills the authors (and tags, when withTags) of every article in

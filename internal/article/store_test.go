@@ -3,6 +3,7 @@ package article_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +171,30 @@ func TestSearchHighlightsAndSurvivesHostileQueries(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A word found in more articles than are ranked still answers quickly with
+// the best of the newest, and says that there are more.
+func TestSearchCapsCommonWordsOnSQLite(t *testing.T) {
+	d := dbtest.SQLite(t)
+	f := newFixture(t, d)
+	list := make([]*article.Article, 0, article.MaxHits+50)
+	for i := 0; i < article.MaxHits+50; i++ {
+		list = append(list, &article.Article{Headline: fmt.Sprintf("Rent rise %d", i), Slug: fmt.Sprintf("rent-rise-%d", i),
+			BodyMD: "Tenants face a rent rise.", Section: f.world, Status: article.Published,
+			PublishedAt: f.clock.Add(time.Duration(i) * time.Minute)})
+	}
+	if err := f.store.SaveAll(context.Background(), list); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.store.Search(context.Background(), "rent", 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Capped || res.Total != article.MaxHits || len(res.Hits) != 10 {
+		t.Fatalf("capped %v total %d hits %d", res.Capped, res.Total, len(res.Hits))
+	}
+	if !strings.Contains(string(res.Hits[0].Headline), "<mark>") {
+		t.Errorf("not highlighted: %s", res.Hits[0].Headline)
+	}
 }

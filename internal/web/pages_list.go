@@ -71,18 +71,16 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 			return "", nil, errNotFound
 		}
 		if n == 1 {
-			top, err := s.articles.List(ctx, article.Filter{TopOnly: true}, 1, 3)
-			if err != nil {
+			if d.Top, err = s.articles.Latest(ctx, article.Filter{TopOnly: true}, 3); err != nil {
 				return "", nil, err
 			}
-			d.Top = top.Articles
 			for _, sec := range d.Sections {
-				p, err := s.articles.List(ctx, article.Filter{SectionID: sec.ID}, 1, 4)
+				stories, err := s.articles.Latest(ctx, article.Filter{SectionID: sec.ID}, 4)
 				if err != nil {
 					return "", nil, err
 				}
-				if len(p.Articles) > 0 {
-					d.BySecton = append(d.BySecton, sectionStories{Section: sec, Stories: p.Articles})
+				if len(stories) > 0 {
+					d.BySecton = append(d.BySecton, sectionStories{Section: sec, Stories: stories})
 				}
 			}
 		}
