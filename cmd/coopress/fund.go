@@ -20,7 +20,7 @@ func init() {
 	commands["fund"] = command{"the fighting fund: add, reverse, target, show, column, check", runFund}
 }
 
-// fundCommands are the subcommands of `coopress fund`.
+// runFund runs a subcommand of `coopress fund`.
 func runFund(ctx context.Context, args []string, stdout io.Writer) error {
 	return subcommands{
 		"add": fundAdd, "reverse": fundReverse, "target": fundTarget,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -98,40 +97,14 @@ func startMailpit(t testing.TB, bin string) (*Mailpit, error) {
 		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure",
 		"--database", filepath.Join(dir, "mailpit.db"),
 		"--quiet")
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
 	m := &Mailpit{
 		smtpPort: smtpPort,
 		api:      "http://127.0.0.1:" + strconv.Itoa(httpPort),
 		http:     &http.Client{Timeout: 10 * time.Second},
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for !m.ready() {
-		select {
-		case <-exited:
-			return nil, fmt.Errorf("exited before it was ready: %s", out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return nil, fmt.Errorf("not ready after 15s: %s", out.String())
-		}
+	if err := runUntilReady(t, cmd, m.ready); err != nil {
+		return nil, err
 	}
-	t.Cleanup(stop)
 	return m, nil
 }
 

@@ -1,9 +1,7 @@
 package testservers
 
 import (
-	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
 	"strconv"
 	"testing"
@@ -30,36 +28,10 @@ func startStripeMock(t testing.TB, bin string) (*StripeMock, error) {
 	cmd := exec.Command(bin,
 		"-http-addr", "127.0.0.1:"+strconv.Itoa(httpPort),
 		"-https-addr", "127.0.0.1:"+strconv.Itoa(httpsPort))
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
 	m := &StripeMock{url: "http://127.0.0.1:" + strconv.Itoa(httpPort)}
-	deadline := time.Now().Add(15 * time.Second)
-	for !m.ready() {
-		select {
-		case <-exited:
-			return nil, fmt.Errorf("exited before it was ready: %s", out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return nil, fmt.Errorf("not ready after 15s: %s", out.String())
-		}
+	if err := runUntilReady(t, cmd, m.ready); err != nil {
+		return nil, err
 	}
-	t.Cleanup(stop)
 	return m, nil
 }
 
