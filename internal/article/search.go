@@ -112,10 +112,14 @@ func (s *Store) Search(ctx context.Context, q string, page, perPage int) (Search
 		// Terms hold only letters and digits, so joining them with & is a
 		// query of words and nothing else; the last may be half typed.
 		match = strings.Join(res.Terms, " & ") + ":*"
-		countSQL = `SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND a.search @@ to_tsquery('english', $1)`
+		countSQL = `SELECT COUNT(*) FROM (SELECT 1 FROM articles a WHERE a.status = 'published'
+			AND a.search @@ to_tsquery('english', $1) LIMIT ` + strconv.Itoa(MaxHits+1) + `) c`
+		// As on SQLite, only the newest matches are ranked.
 		hitSQL = `WITH q AS (SELECT to_tsquery('english', $1) AS q),
-			hits AS (SELECT a.id, ts_rank(a.search, q.q) AS rank FROM articles a, q
-				WHERE a.status = 'published' AND a.search @@ q.q ORDER BY rank DESC, a.published_at DESC LIMIT $2 OFFSET $3)
+			recent AS (SELECT a.id, a.search, a.published_at FROM articles a, q
+				WHERE a.status = 'published' AND a.search @@ q.q ORDER BY a.id DESC LIMIT ` + strconv.Itoa(4*MaxHits) + `),
+			hits AS (SELECT r.id, ts_rank(r.search, q.q) AS rank FROM recent r, q
+				ORDER BY rank DESC, r.published_at DESC LIMIT $2 OFFSET $3)
 			SELECT ` + summaryCols + `,
 				ts_headline('english', a.headline, q.q, 'StartSel=` + markOpen + `,StopSel=` + markClose + `,HighlightAll=true'),
 				ts_headline('english', a.standfirst || ' ' || a.body_text, q.q, 'StartSel=` + markOpen + `,StopSel=` + markClose + `,MaxWords=35,MinWords=15,MaxFragments=2,FragmentDelimiter=" … "')

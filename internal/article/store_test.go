@@ -175,8 +175,11 @@ func TestSearchHighlightsAndSurvivesHostileQueries(t *testing.T) {
 
 // A word found in more articles than are ranked still answers quickly with
 // the best of the newest, and says that there are more.
-func TestSearchCapsCommonWordsOnSQLite(t *testing.T) {
-	d := dbtest.SQLite(t)
+func TestSearchCapsCommonWords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) { searchCapsCommonWords(t, d) })
+}
+
+func searchCapsCommonWords(t *testing.T, d *db.DB) {
 	f := newFixture(t, d)
 	list := make([]*article.Article, 0, article.MaxHits+50)
 	for i := 0; i < article.MaxHits+50; i++ {
