@@ -13,7 +13,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/coopress/coopress/internal/db"
@@ -94,9 +93,4 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
-}
-
-// TempFile returns a path for a file in a test's temporary directory.
-func TempFile(t testing.TB, name string) string {
-	return filepath.Join(t.TempDir(), name)
 }

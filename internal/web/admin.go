@@ -92,7 +92,7 @@ func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.
 	s.adminTable = append(s.adminTable, AdminRoute{Pattern: pattern, Roles: roles})
 	mux.Handle(pattern, s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-store")
-		ss, token, ok, err := s.loadSession(w, r)
+		ss, _, ok, err := s.loadSession(w, r)
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.
 		if !ss.Account.HasAny(roles...) {
 			return s.renderDenied(w, r, http.StatusForbidden, ss.Account, roles)
 		}
-		return h(w, withAuth(r, ss.Account, token))
+		return h(w, withAuth(r, ss.Account))
 	}))
 }
 

@@ -21,7 +21,6 @@ type authKey struct{}
 // auth is what adminRoute puts in the request context.
 type auth struct {
 	account account.Account
-	token   string
 }
 
 // currentAccount is the signed-in person of a request that passed through
@@ -31,15 +30,8 @@ func currentAccount(r *http.Request) account.Account {
 	return a.account
 }
 
-// currentToken is the session token of a request that passed through
-// adminRoute.
-func currentToken(r *http.Request) string {
-	a, _ := r.Context().Value(authKey{}).(auth)
-	return a.token
-}
-
-func withAuth(r *http.Request, a account.Account, token string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), authKey{}, auth{account: a, token: token}))
+func withAuth(r *http.Request, a account.Account) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), authKey{}, auth{account: a}))
 }
 
 // loadSession returns the live session named by the request's cookie. A

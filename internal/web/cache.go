@@ -108,7 +108,7 @@ func (s *Server) currentBox() *renderedBox {
 }
 
 // renderBox returns the fund box's HTML for pages rendered per request.
-func (s *Server) renderBox(r *http.Request) []byte { return s.currentBox().html }
+func (s *Server) renderBox() []byte { return s.currentBox().html }
 
 // cachedPage serves the page under key from the cache, or renders it with
 // build and caches it. The ETag covers the content and fund versions and the

@@ -181,7 +181,7 @@ func (s *Server) writeFormPage(w http.ResponseWriter, r *http.Request, name stri
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	return p.writeTo(w, s.renderBox(r))
+	return p.writeTo(w, s.renderBox())
 }
 
 // donateThanksPage is where Stripe sends the donor back. It promises

@@ -119,6 +119,9 @@ func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=30")
-	w.Header().Set("Content-Length", strconv.Itoa(len(p.head)+len(p.tail)+len(s.renderBox(r))))
-	return p.writeTo(w, s.renderBox(r))
+	// One box for both: a gift arriving between two calls would make the
+	// length disagree with the body.
+	box := s.renderBox()
+	w.Header().Set("Content-Length", strconv.Itoa(len(p.head)+len(p.tail)+len(box)))
+	return p.writeTo(w, box)
 }

@@ -101,7 +101,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, he *httpError
 	data.NoIndex = true
 	w.Header().Set("Cache-Control", "no-store")
 	var buf bytes.Buffer
-	if err := s.tmpl.execute(&buf, "error", &data, s.renderBox(r)); err != nil {
+	if err := s.tmpl.execute(&buf, "error", &data, s.renderBox()); err != nil {
 		s.log.Error("render error page", "err", err)
 		http.Error(w, he.Message, he.Status)
 		return

@@ -183,5 +183,5 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	w.WriteHeader(status)
-	return p.writeTo(w, s.renderBox(r))
+	return p.writeTo(w, s.renderBox())
 }

@@ -99,8 +99,9 @@ func (s *Server) sitemapFile(w http.ResponseWriter, r *http.Request) error {
 			return s.pagesSitemap(r)
 		})
 	}
-	num, ok := strings.CutPrefix(name, "articles-")
-	if num, ok = strings.CutSuffix(num, ".xml"); !ok {
+	num, okPrefix := strings.CutPrefix(name, "articles-")
+	num, okSuffix := strings.CutSuffix(num, ".xml")
+	if !okPrefix || !okSuffix {
 		return errNotFound
 	}
 	// Only the canonical spelling: no sign, no leading zeros.

@@ -65,11 +65,6 @@ func (sf *staticFiles) path(name string) string {
 	return "/static/" + name
 }
 
-// body returns a static file's content by plain name (for inlining).
-func (sf *staticFiles) body(name string) []byte {
-	return sf.files[sf.byName[name]].body
-}
-
 func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
 	f, ok := sf.files[name]
