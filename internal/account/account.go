@@ -9,6 +9,7 @@ package account
 import (
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"slices"
 	"strings"
 	"time"
@@ -50,7 +51,7 @@ func ParseRoles(s string) ([]Role, error) {
 			continue
 		}
 		if !r.Valid() {
-			return nil, ValidationError{Field: "roles", Message: fmt.Sprintf("%q is not a role; roles are writer, editor, admin, treasurer, secretary and reader", string(r))}
+			return nil, valid.Error{Field: "roles", Message: fmt.Sprintf("%q is not a role; roles are writer, editor, admin, treasurer, secretary and reader", string(r))}
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)
@@ -110,15 +111,6 @@ var ErrNoSession = errors.New("account: no such session")
 // ErrTokenInvalid is returned for a sign-in or reset token that is unknown,
 // already used, expired or meant for another purpose.
 var ErrTokenInvalid = errors.New("account: link is invalid, used or expired")
-
-// ValidationError is bad input, named by field, with a message fit to show
-// the person who gave it.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e ValidationError) Error() string { return e.Field + ": " + e.Message }
 
 // Options tune the service; zero values take the defaults in comments.
 type Options struct {

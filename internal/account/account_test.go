@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestPasswordPolicy(t *testing.T) {
 			}
 			continue
 		}
-		var v account.ValidationError
+		var v valid.Error
 		if !errors.As(err, &v) || v.Field != "password" || !strings.Contains(v.Message, tc.want) {
 			t.Errorf("%.20q: %v, want a password error with %q", tc.pw, err, tc.want)
 		}
@@ -56,14 +57,14 @@ func TestCreateAndAuthenticate(t *testing.T) {
 		}
 		// A second account differing only in case is refused.
 		_, err := s.CreateAccount(ctx, cli, account.NewAccount{Email: "ED@example.org", Name: "X"})
-		var v account.ValidationError
+		var v valid.Error
 		if !errors.As(err, &v) || v.Field != "email" {
 			t.Fatalf("duplicate email: %v", err)
 		}
 		for _, bad := range []account.NewAccount{{Email: "not-an-email", Name: "X"}, {Email: "a@b.c", Name: ""},
 			{Email: "a@b.c", Name: "X", Roles: []account.Role{"king"}}, {Email: "a@b.c", Name: "X", Password: "short"}} {
 			if _, err := s.CreateAccount(ctx, cli, bad); !errors.As(err, &v) {
-				t.Errorf("%+v: %v, want ValidationError", bad, err)
+				t.Errorf("%+v: %v, want valid.Error", bad, err)
 			}
 		}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strings"
 	"unicode/utf8"
 
@@ -31,10 +32,10 @@ const (
 	MaxPasswordLength = 1000
 )
 
-// CheckPassword applies the password policy, returning a ValidationError
+// CheckPassword applies the password policy, returning a valid.Error
 // for the "password" field.
 func CheckPassword(pw string) error {
-	bad := func(msg string) error { return ValidationError{Field: "password", Message: msg} }
+	bad := func(msg string) error { return valid.Error{Field: "password", Message: msg} }
 	if !utf8.ValidString(pw) {
 		return bad("Your password contains characters we could not read.")
 	}

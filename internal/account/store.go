@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/mail"
 	"slices"
 	"strings"
@@ -35,7 +36,7 @@ func viewOf(a Account) accountView {
 }
 
 func checkEmail(email string) error {
-	bad := func(msg string) error { return ValidationError{Field: "email", Message: msg} }
+	bad := func(msg string) error { return valid.Error{Field: "email", Message: msg} }
 	if email == "" {
 		return bad("Enter an email address.")
 	}
@@ -50,10 +51,10 @@ func checkEmail(email string) error {
 
 func checkName(name string) error {
 	if !utf8.ValidString(name) {
-		return ValidationError{Field: "name", Message: "The name contains characters we could not read."}
+		return valid.Error{Field: "name", Message: "The name contains characters we could not read."}
 	}
 	if n := utf8.RuneCountInString(name); n == 0 || n > 200 {
-		return ValidationError{Field: "name", Message: "Enter a name of up to 200 characters."}
+		return valid.Error{Field: "name", Message: "Enter a name of up to 200 characters."}
 	}
 	return nil
 }
@@ -61,7 +62,7 @@ func checkName(name string) error {
 func checkRoles(roles []Role) error {
 	for _, r := range roles {
 		if !r.Valid() {
-			return ValidationError{Field: "roles", Message: fmt.Sprintf("%q is not a role.", string(r))}
+			return valid.Error{Field: "roles", Message: fmt.Sprintf("%q is not a role.", string(r))}
 		}
 	}
 	return nil
@@ -88,7 +89,7 @@ func (s *Service) CreateAccount(ctx context.Context, by Actor, n NewAccount) (Ac
 		err := tx.QueryRowContext(ctx, `INSERT INTO accounts (email, name, password_hash, created_at)
 			VALUES ($1, $2, $3, $4) RETURNING id`, a.Email, a.Name, hash, a.CreatedAt).Scan(&a.ID)
 		if db.IsUniqueViolation(err) {
-			return ValidationError{Field: "email", Message: "An account with that email address already exists."}
+			return valid.Error{Field: "email", Message: "An account with that email address already exists."}
 		}
 		if err != nil {
 			return fmt.Errorf("account: create %s: %w", a.Email, err)
@@ -102,10 +103,10 @@ func (s *Service) CreateAccount(ctx context.Context, by Actor, n NewAccount) (Ac
 	return a, err
 }
 
-// firstValidation returns the first ValidationError in a joined error, so
+// firstValidation returns the first valid.Error in a joined error, so
 // a form shows one message per field in order.
 func firstValidation(err error) error {
-	var v ValidationError
+	var v valid.Error
 	if errors.As(err, &v) {
 		return v
 	}

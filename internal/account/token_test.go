@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"sync"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ func TestPasswordReset(t *testing.T) {
 		token := sent["ed@example.org"]
 		session, _, _ := s.NewSession(ctx, a.ID, "", "")
 		// A weak password leaves the token usable.
-		var v account.ValidationError
+		var v valid.Error
 		if _, err := s.ResetPassword(ctx, token, "short", ""); !errors.As(err, &v) {
 			t.Fatalf("weak password: %v", err)
 		}

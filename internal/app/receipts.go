@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"io"
 	"log/slog"
 	"os"
@@ -79,7 +80,7 @@ func receiptFunc(outbox *mail.Outbox, cfg *Config) fund.ReceiptFunc {
 		text += "\nEvery pound keeps the paper owned by its readers.\n\n" + site + "\n" + base + "\n"
 		_, err := outbox.EnqueueTx(ctx, tx, mail.Message{To: e.DonorEmail, Subject: "Your gift to " + site,
 			Text: text, Kind: "receipt", Ref: "receipt:" + strconv.FormatInt(e.ID, 10)})
-		var invalid mail.ValidationError
+		var invalid valid.Error
 		if errors.As(err, &invalid) {
 			// An address the mail system cannot use must not hold up the
 			// ledger; the gift is recorded without a receipt.

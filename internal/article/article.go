@@ -5,6 +5,7 @@ package article
 
 import (
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strings"
 	"time"
 	"unicode"
@@ -100,15 +101,6 @@ func (p Page) HasPrev() bool { return p.Number > 1 }
 // HasNext reports whether there is a page after this one.
 func (p Page) HasNext() bool { return p.Number < p.Pages() }
 
-// ValidationError is bad input for one field, with a message fit to show
-// beside it.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e ValidationError) Error() string { return e.Field + ": " + e.Message }
-
 // MaxSlugLen bounds slugs so that URLs stay readable and indexes small.
 const MaxSlugLen = 120
 
@@ -164,17 +156,17 @@ func Slugify(s string) string {
 func (a *Article) validate() error {
 	switch {
 	case strings.TrimSpace(a.Headline) == "":
-		return ValidationError{"headline", "Give the article a headline."}
+		return valid.Error{Field: "headline", Message: "Give the article a headline."}
 	case len(a.Headline) > 300:
-		return ValidationError{"headline", "Keep the headline under 300 characters."}
+		return valid.Error{Field: "headline", Message: "Keep the headline under 300 characters."}
 	case len(a.Standfirst) > 1000:
-		return ValidationError{"standfirst", "Keep the standfirst under 1,000 characters."}
+		return valid.Error{Field: "standfirst", Message: "Keep the standfirst under 1,000 characters."}
 	case len(a.BodyMD) > 500_000:
-		return ValidationError{"body", "The body is too long (500,000 characters at most)."}
+		return valid.Error{Field: "body", Message: "The body is too long (500,000 characters at most)."}
 	case !ValidSlug(a.Slug):
-		return ValidationError{"slug", fmt.Sprintf("Use lower-case letters, digits and single hyphens (at most %d).", MaxSlugLen)}
+		return valid.Error{Field: "slug", Message: fmt.Sprintf("Use lower-case letters, digits and single hyphens (at most %d).", MaxSlugLen)}
 	case a.Section.ID == 0:
-		return ValidationError{"section", "Choose a section."}
+		return valid.Error{Field: "section", Message: "Choose a section."}
 	}
 	return nil
 }

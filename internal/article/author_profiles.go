@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -89,24 +90,24 @@ func (p *AuthorProfile) validate() error {
 	}
 	switch {
 	case !utf8.ValidString(p.Name) || !utf8.ValidString(p.Bio):
-		return ValidationError{"name", "The profile contains characters we could not read."}
+		return valid.Error{Field: "name", Message: "The profile contains characters we could not read."}
 	case p.Name == "":
-		return ValidationError{"name", "Give the author's name as it appears in the byline."}
+		return valid.Error{Field: "name", Message: "Give the author's name as it appears in the byline."}
 	case utf8.RuneCountInString(p.Name) > MaxAuthorNameLen:
-		return ValidationError{"name", fmt.Sprintf("Keep the name under %d characters.", MaxAuthorNameLen)}
+		return valid.Error{Field: "name", Message: fmt.Sprintf("Keep the name under %d characters.", MaxAuthorNameLen)}
 	case !ValidSlug(p.Slug):
-		return ValidationError{"slug", "Use lower-case letters, digits and single hyphens."}
+		return valid.Error{Field: "slug", Message: "Use lower-case letters, digits and single hyphens."}
 	case utf8.RuneCountInString(p.Bio) > MaxAuthorBioLen:
-		return ValidationError{"bio", fmt.Sprintf("Keep the biography under %d characters.", MaxAuthorBioLen)}
+		return valid.Error{Field: "bio", Message: fmt.Sprintf("Keep the biography under %d characters.", MaxAuthorBioLen)}
 	case p.AccountID < 0:
-		return ValidationError{"account", "Choose an account from the list."}
+		return valid.Error{Field: "account", Message: "Choose an account from the list."}
 	}
 	return nil
 }
 
 // SaveAuthor creates an author (ID 0) or updates one: byline, slug,
 // biography and the account it belongs to. A slug or account already taken
-// by another author is a ValidationError on that field. Which accounts may
+// by another author is a valid.Error on that field. Which accounts may
 // hold a byline is the caller's rule; this package knows no roles. The
 // change and audit's record of it (author.create or author.update, and
 // author.link or author.unlink when the account changes) are kept or lost
@@ -135,13 +136,13 @@ func (s *Store) SaveAuthor(ctx context.Context, p AuthorProfile, audit AuditFunc
 			return fmt.Errorf("article: check author slug: %w", err)
 		}
 		if n > 0 {
-			return ValidationError{"slug", "Another author already has this slug."}
+			return valid.Error{Field: "slug", Message: "Another author already has this slug."}
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM authors WHERE account_id = $1 AND id <> $2`, acc, p.ID).Scan(&n); err != nil {
 			return fmt.Errorf("article: check author account: %w", err)
 		}
 		if n > 0 {
-			return ValidationError{"account", "That account already has another byline."}
+			return valid.Error{Field: "account", Message: "That account already has another byline."}
 		}
 		var err error
 		if before == nil {
@@ -152,7 +153,7 @@ func (s *Store) SaveAuthor(ctx context.Context, p AuthorProfile, audit AuditFunc
 				p.ID, p.Slug, p.Name, p.Bio, acc)
 		}
 		if db.IsUniqueViolation(err) {
-			return ValidationError{"slug", "Another author already has this slug or account."}
+			return valid.Error{Field: "slug", Message: "Another author already has this slug or account."}
 		}
 		if err != nil {
 			return fmt.Errorf("article: save author %s: %w", p.Slug, err)

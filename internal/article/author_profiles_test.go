@@ -3,6 +3,7 @@ package article_test
 import (
 	"context"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"slices"
 	"testing"
 
@@ -32,9 +33,9 @@ func TestSaveAuthor(t *testing.T) {
 			t.Fatalf("byline of the linked writer: %+v %v", au, err)
 		}
 		fieldOf := func(err error) string {
-			var v article.ValidationError
+			var v valid.Error
 			if !errors.As(err, &v) {
-				t.Fatalf("want a ValidationError, got %v", err)
+				t.Fatalf("want a valid.Error, got %v", err)
 			}
 			return v.Field
 		}

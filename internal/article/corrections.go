@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strconv"
 	"strings"
 	"time"
@@ -46,13 +47,13 @@ func (n *Newsroom) AddCorrection(ctx context.Context, actor Actor, articleID int
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\x00", ""))
 	switch {
 	case kind != KindCorrection && kind != KindUpdate:
-		return Correction{}, ValidationError{"kind", "Choose correction or update."}
+		return Correction{}, valid.Error{Field: "kind", Message: "Choose correction or update."}
 	case !utf8.ValidString(text):
-		return Correction{}, ValidationError{"text", "The note contains characters we could not read."}
+		return Correction{}, valid.Error{Field: "text", Message: "The note contains characters we could not read."}
 	case text == "":
-		return Correction{}, ValidationError{"text", "Write what was corrected or updated."}
+		return Correction{}, valid.Error{Field: "text", Message: "Write what was corrected or updated."}
 	case utf8.RuneCountInString(text) > MaxCorrectionLen:
-		return Correction{}, ValidationError{"text", fmt.Sprintf("Keep the note under %d characters.", MaxCorrectionLen)}
+		return Correction{}, valid.Error{Field: "text", Message: fmt.Sprintf("Keep the note under %d characters.", MaxCorrectionLen)}
 	}
 	s := n.store
 	c := Correction{ArticleID: articleID, Kind: kind, Text: text, At: db.UTC(s.now()), ByID: actor.ID, ByName: actor.Name}
@@ -62,7 +63,7 @@ func (n *Newsroom) AddCorrection(ctx context.Context, actor Actor, articleID int
 			return err
 		}
 		if cur.Status != Published {
-			return ValidationError{"text", "Corrections and updates go on published articles only."}
+			return valid.Error{Field: "text", Message: "Corrections and updates go on published articles only."}
 		}
 		var by any
 		if actor.ID != 0 {

@@ -71,7 +71,7 @@ func (s *Store) Revision(ctx context.Context, articleID, revisionID int64) (Revi
 // Restore saves the text of an old revision as the article's new version:
 // history is never rewritten, so the restore is itself a revision. Only
 // editors may restore. A slug that another article took since fails as a
-// ValidationError on "slug".
+// valid.Error on "slug".
 func (n *Newsroom) Restore(ctx context.Context, actor Actor, articleID, revisionID int64) (Story, error) {
 	if !actor.CanEditAll {
 		return Story{}, ErrForbidden

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +99,7 @@ func TestSlugChangeRedirectsAndDuplicateSlugRefused(t *testing.T) {
 			t.Fatalf("old slug still found: %v", err)
 		}
 		b := &article.Article{Headline: "Other", Slug: "better-headline", Section: f.world}
-		var ve article.ValidationError
+		var ve valid.Error
 		if err := f.store.Save(ctx, b); !errors.As(err, &ve) || ve.Field != "slug" {
 			t.Fatalf("duplicate slug: %v", err)
 		}

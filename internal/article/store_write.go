@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strings"
 	"time"
 
@@ -32,7 +33,7 @@ func (s *Store) Renderer() *Renderer { return s.r }
 // UpsertSection creates a section or updates the one with the same slug.
 func (s *Store) UpsertSection(ctx context.Context, sec Section) (Section, error) {
 	if !ValidSlug(sec.Slug) || strings.TrimSpace(sec.Name) == "" {
-		return Section{}, ValidationError{"section", "A section needs a name and a valid slug."}
+		return Section{}, valid.Error{Field: "section", Message: "A section needs a name and a valid slug."}
 	}
 	err := s.db.Writer().QueryRowContext(ctx, `
 		INSERT INTO sections (slug, name, description, position) VALUES ($1, $2, $3, $4)
@@ -47,7 +48,7 @@ func (s *Store) UpsertSection(ctx context.Context, sec Section) (Section, error)
 // UpsertAuthor creates an author or updates the one with the same slug.
 func (s *Store) UpsertAuthor(ctx context.Context, a Author) (Author, error) {
 	if !ValidSlug(a.Slug) || strings.TrimSpace(a.Name) == "" {
-		return Author{}, ValidationError{"author", "An author needs a name and a valid slug."}
+		return Author{}, valid.Error{Field: "author", Message: "An author needs a name and a valid slug."}
 	}
 	err := s.db.Writer().QueryRowContext(ctx, `
 		INSERT INTO authors (slug, name, bio) VALUES ($1, $2, $3)
@@ -69,7 +70,7 @@ func upsertTag(ctx context.Context, q db.Queryer, t Tag) (Tag, error) {
 		t.Slug = Slugify(t.Name)
 	}
 	if !ValidSlug(t.Slug) || strings.TrimSpace(t.Name) == "" {
-		return Tag{}, ValidationError{"tags", fmt.Sprintf("The tag %q needs letters or digits.", t.Name)}
+		return Tag{}, valid.Error{Field: "tags", Message: fmt.Sprintf("The tag %q needs letters or digits.", t.Name)}
 	}
 	err := q.QueryRowContext(ctx, `
 		INSERT INTO tags (slug, name) VALUES ($1, $2)
@@ -170,7 +171,7 @@ func (s *Store) saveTx(ctx context.Context, tx *sql.Tx, a *Article) error {
 	}
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return ValidationError{"slug", "Another article already uses this slug."}
+			return valid.Error{Field: "slug", Message: "Another article already uses this slug."}
 		}
 		return fmt.Errorf("article: save %q: %w", a.Slug, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strconv"
 
 	"github.com/coopress/coopress/internal/db"
@@ -222,7 +223,7 @@ func (s *Store) LinkAuthor(ctx context.Context, authorID, accountID int64) error
 	res, err := s.db.ExecContext(ctx, `UPDATE authors SET account_id = $2 WHERE id = $1`, authorID, acc)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return ValidationError{"author", "That account already has a byline."}
+			return valid.Error{Field: "author", Message: "That account already has a byline."}
 		}
 		return fmt.Errorf("article: link author %d: %w", authorID, err)
 	}

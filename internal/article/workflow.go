@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -18,7 +19,7 @@ import (
 // Writers move their own drafts to submitted and back; everything else is
 // for people who CanPublish.
 
-func stateError(msg string) error { return ValidationError{"status", msg} }
+func stateError(msg string) error { return valid.Error{Field: "status", Message: msg} }
 
 // Submit sends a draft for review. Its writer or an editor may do it.
 func (n *Newsroom) Submit(ctx context.Context, actor Actor, id int64) (Story, error) {
@@ -80,7 +81,7 @@ func (n *Newsroom) Publish(ctx context.Context, actor Actor, id int64) (Story, e
 func (n *Newsroom) Schedule(ctx context.Context, actor Actor, id int64, at time.Time) (Story, error) {
 	at = db.UTC(at).Truncate(time.Second)
 	if !at.After(n.store.now()) {
-		return Story{}, ValidationError{"publish_at", "Choose a time in the future."}
+		return Story{}, valid.Error{Field: "publish_at", Message: "Choose a time in the future."}
 	}
 	ins, err := n.inserter()
 	if err != nil {

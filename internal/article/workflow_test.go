@@ -3,6 +3,7 @@ package article_test
 import (
 	"context"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"slices"
 	"testing"
 	"time"
@@ -137,6 +138,6 @@ func TestSaveValidationAndSlugs(t *testing.T) {
 }
 
 func isField(err error, field string) bool {
-	var v article.ValidationError
+	var v valid.Error
 	return errors.As(err, &v) && v.Field == field
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -51,28 +52,13 @@ func (m Method) Valid() bool {
 // a redelivered webhook must never credit twice.
 var ErrDuplicate = errors.New("fund: already recorded")
 
-// ErrAlreadyReversed is wrapped by the ValidationError Reverse returns for an
+// ErrAlreadyReversed is wrapped by the valid.Error Reverse returns for an
 // entry that has been reversed before, so a redelivered refund can be
 // recognised and acknowledged.
 var ErrAlreadyReversed = errors.New("fund: entry already reversed")
 
-// ValidationError is bad input, named by field, with a message fit to show
-// the person who gave it.
-type ValidationError struct {
-	Field   string
-	Message string
-	// Cause, when set, lets callers match a reason with errors.Is.
-	Cause error
-}
-
-// Error reads "amount: must be more than zero".
-func (e ValidationError) Error() string { return e.Field + ": " + e.Message }
-
-// Unwrap gives the Cause.
-func (e ValidationError) Unwrap() error { return e.Cause }
-
-// invalid is shorthand for a ValidationError.
-func invalid(field, msg string) error { return ValidationError{Field: field, Message: msg} }
+// invalid is shorthand for a valid.Error.
+func invalid(field, msg string) error { return valid.Error{Field: field, Message: msg} }
 
 // Entry is one line of the donation ledger.
 type Entry struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -136,7 +137,7 @@ func methodList() string {
 
 // Reverse posts an entry that cancels entry id, in the same campaign so that
 // a month's result stays the sum of its own gifts. It refuses to reverse a
-// reversal or to reverse an entry twice (the ValidationError wraps
+// reversal or to reverse an entry twice (the valid.Error wraps
 // ErrAlreadyReversed). Each hook runs in the reversal's transaction with
 // the new entry, so a record of it (the audit log) is kept or lost with it.
 func (s *Service) Reverse(ctx context.Context, id int64, reason, by string, hooks ...func(ctx context.Context, tx *sql.Tx, rev Entry) error) (Entry, error) {
@@ -157,7 +158,7 @@ func (s *Service) Reverse(ctx context.Context, id int64, reason, by string, hook
 		if orig.ReversalOf != 0 {
 			return invalid("id", fmt.Sprintf("entry %d is itself a reversal; record a new gift instead", id))
 		}
-		already := ValidationError{Field: "id", Message: fmt.Sprintf("entry %d has already been reversed", id), Cause: ErrAlreadyReversed}
+		already := valid.Error{Field: "id", Message: fmt.Sprintf("entry %d has already been reversed", id), Cause: ErrAlreadyReversed}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_entries WHERE reversal_of = $1`, id).Scan(&n); err != nil {
 			return fmt.Errorf("fund: find reversal: %w", err)

@@ -3,6 +3,7 @@ package fund_test
 import (
 	"context"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"testing"
 	"time"
 
@@ -85,9 +86,9 @@ func TestRecordRefusesBadInput(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := s.Record(ctx, tt.entry)
-				var ve fund.ValidationError
+				var ve valid.Error
 				if !errors.As(err, &ve) || ve.Field != tt.field || ve.Message == "" {
-					t.Fatalf("err = %v, want a ValidationError on %s", err, tt.field)
+					t.Fatalf("err = %v, want a valid.Error on %s", err, tt.field)
 				}
 			})
 		}
@@ -154,9 +155,9 @@ func TestReverse(t *testing.T) {
 				if tt.is != nil && !errors.Is(err, tt.is) {
 					t.Fatalf("err = %v, want %v", err, tt.is)
 				}
-				var ve fund.ValidationError
+				var ve valid.Error
 				if tt.field != "" && (!errors.As(err, &ve) || ve.Field != tt.field) {
-					t.Fatalf("err = %v, want a ValidationError on %s", err, tt.field)
+					t.Fatalf("err = %v, want a valid.Error on %s", err, tt.field)
 				}
 			})
 		}
@@ -192,7 +193,7 @@ func TestTargets(t *testing.T) {
 		}
 		for _, tt := range tests {
 			_, err := s.SetTarget(ctx, tt.month, tt.target, tt.by)
-			var ve fund.ValidationError
+			var ve valid.Error
 			if !errors.As(err, &ve) || ve.Field != tt.field {
 				t.Errorf("SetTarget(%s, %s, %q) = %v, want error on %s", tt.month, tt.target, tt.by, err, tt.field)
 			}

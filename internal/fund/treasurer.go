@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -15,13 +16,13 @@ import (
 // in the batch, so the treasurer can be told which line to mend.
 type RowError struct {
 	Row int
-	Err ValidationError
+	Err valid.Error
 }
 
 // Error reads "gift 3: amount: must be more than zero".
 func (e RowError) Error() string { return fmt.Sprintf("gift %d: %v", e.Row, e.Err) }
 
-// Unwrap gives the ValidationError, so errors.As finds the field.
+// Unwrap gives the valid.Error, so errors.As finds the field.
 func (e RowError) Unwrap() error { return e.Err }
 
 // Batch is what RecordBatch did.
@@ -85,9 +86,9 @@ func (s *Service) RecordBatch(ctx context.Context, gifts []Entry, hook BatchHook
 	return b, nil
 }
 
-// rowError numbers a ValidationError by its place in the batch.
+// rowError numbers a valid.Error by its place in the batch.
 func rowError(i int, err error) error {
-	var v ValidationError
+	var v valid.Error
 	if errors.As(err, &v) {
 		return RowError{Row: i, Err: v}
 	}

@@ -10,6 +10,7 @@ package mail
 
 import (
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -58,19 +59,7 @@ const (
 	Failed Status = "failed"
 )
 
-// ValidationError is bad input, named by field, with a message fit to show
-// the person who gave it.
-type ValidationError struct {
-	// Field names the Message or SMTPConfig field at fault, "to", "subject".
-	Field string
-	// Message says what is wrong, in words for the person who gave it.
-	Message string
-}
-
-// Error reads "to: is not an email address".
-func (e ValidationError) Error() string { return "mail: " + e.Field + ": " + e.Message }
-
-func invalid(field, msg string) error { return ValidationError{Field: field, Message: msg} }
+func invalid(field, msg string) error { return valid.Error{Field: field, Message: msg} }
 
 // Validate refuses a message that could not be sent as it stands, or that
 // would let its content write extra headers: header fields must be one line

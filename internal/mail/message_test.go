@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"log/slog"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 	"github.com/coopress/coopress/internal/mail"
 )
 
-func valid() mail.Message {
+func goodMessage() mail.Message {
 	return mail.Message{To: "ann@example.test", Subject: "Hello", Text: "Body", Kind: "password_reset"}
 }
 
@@ -53,7 +54,7 @@ func TestMessageValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := valid()
+			m := goodMessage()
 			tt.edit(&m)
 			err := m.Validate()
 			if tt.field == "" {
@@ -62,9 +63,9 @@ func TestMessageValidate(t *testing.T) {
 				}
 				return
 			}
-			var ve mail.ValidationError
+			var ve valid.Error
 			if !errors.As(err, &ve) || ve.Field != tt.field {
-				t.Fatalf("Validate = %v, want a ValidationError on %s", err, tt.field)
+				t.Fatalf("Validate = %v, want a valid.Error on %s", err, tt.field)
 			}
 		})
 	}
@@ -81,9 +82,9 @@ func TestEnqueueRefusesInjection(t *testing.T) {
 			{To: "ann@example.test\r\nBcc: all@example.test", Subject: "s", Text: "t", Kind: "k"},
 			{To: "ann@example.test", Subject: "s\r\nBcc: all@example.test", Text: "t", Kind: "k"},
 		} {
-			var ve mail.ValidationError
+			var ve valid.Error
 			if _, err := o.Enqueue(ctx, m); !errors.As(err, &ve) {
-				t.Errorf("Enqueue(%q, %q) = %v, want a ValidationError", m.To, m.Subject, err)
+				t.Errorf("Enqueue(%q, %q) = %v, want a valid.Error", m.To, m.Subject, err)
 			}
 		}
 		var n int
@@ -139,9 +140,9 @@ func TestSMTPConfigFromLookup(t *testing.T) {
 		{mail.EnvSMTPFrom, "not an address"}, {mail.EnvSMTPHost, "a b"}, {mail.EnvSMTPPassword, "pw"},
 		{mail.EnvSMTPHost, "smtp.example", mail.EnvSMTPUsername, "u"}, // a password in the clear over the network
 	} {
-		var ve mail.ValidationError
+		var ve valid.Error
 		if _, err := mail.SMTPConfigFromLookup(env(bad...)); !errors.As(err, &ve) {
-			t.Errorf("%s=%q: %v, want a ValidationError", bad[0], bad[1], err)
+			t.Errorf("%s=%q: %v, want a valid.Error", bad[0], bad[1], err)
 		}
 	}
 }

@@ -8,6 +8,7 @@ package media
 import (
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ import (
 // ErrNotFound is db.ErrNotFound, so callers test for one sentinel only.
 var ErrNotFound = db.ErrNotFound
 
-// The reasons an upload is refused. Upload wraps each in a ValidationError
+// The reasons an upload is refused. Upload wraps each in a valid.Error
 // for the "file" field, so a form can show it and a caller can still test
 // it with errors.Is.
 var (
@@ -27,19 +28,6 @@ var (
 	ErrTooManyPixels = errors.New("media: too many pixels")
 	ErrUnsupported   = errors.New("media: not a JPEG, PNG or WebP image")
 )
-
-// ValidationError is bad input for one field, with a message fit to show
-// beside it. Err, when set, is the sentinel behind it.
-type ValidationError struct {
-	Field   string
-	Message string
-	Err     error
-}
-
-func (e ValidationError) Error() string { return e.Field + ": " + e.Message }
-
-// Unwrap lets errors.Is find ErrTooLarge and the other sentinels.
-func (e ValidationError) Unwrap() error { return e.Err }
 
 // Widths returns the rendition widths written for every image, smallest
 // first. An image narrower than one of them is never enlarged: its own
@@ -65,7 +53,7 @@ type Meta struct {
 
 // Normalize trims the fields and checks them: alt text is required, every
 // field must be valid UTF-8 and within its limit. It returns the first
-// problem as a ValidationError named after the form field.
+// problem as a valid.Error named after the form field.
 func (m Meta) Normalize() (Meta, error) {
 	m.Alt, m.Caption, m.Credit = strings.TrimSpace(m.Alt), strings.TrimSpace(m.Caption), strings.TrimSpace(m.Credit)
 	for _, f := range []struct {
@@ -73,14 +61,14 @@ func (m Meta) Normalize() (Meta, error) {
 		max                 int
 	}{{"alt", "The alt text", m.Alt, MaxAlt}, {"caption", "The caption", m.Caption, MaxCaption}, {"credit", "The credit", m.Credit, MaxCredit}} {
 		if !utf8.ValidString(f.value) {
-			return m, ValidationError{Field: f.field, Message: f.label + " contains characters we could not read."}
+			return m, valid.Error{Field: f.field, Message: f.label + " contains characters we could not read."}
 		}
 		if n := utf8.RuneCountInString(f.value); n > f.max {
-			return m, ValidationError{Field: f.field, Message: fmt.Sprintf("%s is too long (%d characters at most).", f.label, f.max)}
+			return m, valid.Error{Field: f.field, Message: fmt.Sprintf("%s is too long (%d characters at most).", f.label, f.max)}
 		}
 	}
 	if m.Alt == "" {
-		return m, ValidationError{Field: "alt", Message: "Describe the image for people who cannot see it (alt text)."}
+		return m, valid.Error{Field: "alt", Message: "Describe the image for people who cannot see it (alt text)."}
 	}
 	return m, nil
 }

@@ -3,6 +3,7 @@ package media
 import (
 	"bytes"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -42,7 +43,7 @@ func formatOf(contentType string) (format, bool) {
 
 // sniff names the format of b from its first bytes, then checks that the
 // real decoder can read the header. It returns the format and dimensions,
-// or a ValidationError for the file field. It never decodes the pixels, so
+// or a valid.Error for the file field. It never decodes the pixels, so
 // a header that claims too many of them is refused before any memory is
 // spent on them.
 func sniff(b []byte, maxPixels int64) (format, image.Config, error) {
@@ -50,7 +51,7 @@ func sniff(b []byte, maxPixels int64) (format, image.Config, error) {
 	// the header with the matching decoder.
 	f, ok := formatOf(detect(b))
 	if !ok {
-		return format{}, image.Config{}, ValidationError{Field: "file", Err: ErrUnsupported,
+		return format{}, image.Config{}, valid.Error{Field: "file", Cause: ErrUnsupported,
 			Message: "This file is not a JPEG, PNG or WebP image. Choose a photograph or graphic in one of those formats."}
 	}
 	cfg, err := f.decodeConfig(bytes.NewReader(b))
@@ -61,7 +62,7 @@ func sniff(b []byte, maxPixels int64) (format, image.Config, error) {
 		return format{}, image.Config{}, unreadable(f)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return format{}, image.Config{}, ValidationError{Field: "file", Err: ErrTooManyPixels,
+		return format{}, image.Config{}, valid.Error{Field: "file", Cause: ErrTooManyPixels,
 			Message: fmt.Sprintf("This image is %d×%d pixels; the most we accept is %d megapixels. Make it smaller and try again.",
 				cfg.Width, cfg.Height, maxPixels/1_000_000)}
 	}
@@ -69,7 +70,7 @@ func sniff(b []byte, maxPixels int64) (format, image.Config, error) {
 }
 
 func unreadable(f format) error {
-	return ValidationError{Field: "file", Err: ErrUnsupported,
+	return valid.Error{Field: "file", Cause: ErrUnsupported,
 		Message: "This file looks like a " + f.contentType[len("image/"):] + " image but could not be read. It may be damaged; export it again and retry."}
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"io"
 	"os"
 	"path/filepath"
@@ -76,7 +77,7 @@ func NewStore(d *db.DB, dir string, o Options) (*Store, error) {
 func (s *Store) MaxBytes() int64 { return s.opt.MaxBytes }
 
 // Upload checks and stores the image read from r, at most MaxBytes of it.
-// It refuses (with a ValidationError naming the field, and nothing stored)
+// It refuses (with a valid.Error naming the field, and nothing stored)
 // missing alt text, a file that is too large, one that is not really a
 // JPEG, PNG or WebP whatever its name says, and one with too many pixels.
 // The same file uploaded again returns the image already stored, with
@@ -91,11 +92,11 @@ func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta M
 		return Image{}, fmt.Errorf("media: read upload: %w", err)
 	}
 	if int64(len(b)) > s.opt.MaxBytes {
-		return Image{}, ValidationError{Field: "file", Err: ErrTooLarge,
+		return Image{}, valid.Error{Field: "file", Cause: ErrTooLarge,
 			Message: fmt.Sprintf("This file is larger than %d MB. Export a smaller version and try again.", s.opt.MaxBytes>>20)}
 	}
 	if len(b) == 0 {
-		return Image{}, ValidationError{Field: "file", Message: "Choose an image file to upload."}
+		return Image{}, valid.Error{Field: "file", Message: "Choose an image file to upload."}
 	}
 	f, cfg, err := sniff(b, s.opt.MaxPixels)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -136,9 +137,9 @@ func TestUploadRefusals(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := s.Upload(context.Background(), bytes.NewReader(tt.body), "x.jpg", tt.meta, tester)
-				var ve ValidationError
+				var ve valid.Error
 				if !errors.As(err, &ve) || ve.Field != tt.field || ve.Message == "" {
-					t.Fatalf("err %v, want a ValidationError for %s", err, tt.field)
+					t.Fatalf("err %v, want a valid.Error for %s", err, tt.field)
 				}
 				if tt.is != nil && !errors.Is(err, tt.is) {
 					t.Errorf("err %v is not %v", err, tt.is)
@@ -207,6 +208,6 @@ func TestUpdateMetaAndAudit(t *testing.T) {
 }
 
 func isField(err error, field string) bool {
-	var ve ValidationError
+	var ve valid.Error
 	return errors.As(err, &ve) && ve.Field == field
 }

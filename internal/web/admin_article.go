@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 
@@ -92,7 +93,7 @@ func allStatuses() []article.Status {
 	return []article.Status{article.Draft, article.Submitted, article.Scheduled, article.Published, article.Unpublished}
 }
 
-func asValidation(err error, v *article.ValidationError) bool { return errors.As(err, v) }
+func asValidation(err error, v *valid.Error) bool { return errors.As(err, v) }
 
 // newsroomAdminRoutes registers the newsroom's staff pages. Writers and
 // editors share the pages; the buttons that publish are the editors'.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"slices"
 	"strconv"
@@ -127,10 +128,10 @@ func (f articleForm) story(sections []article.Section, authors []article.Author,
 	return st
 }
 
-// addArticleValidation puts the store's ValidationError beside its field
+// addArticleValidation puts the store's valid.Error beside its field
 // and reports whether it was one.
 func (e *fieldErrors) addArticleValidation(err error) bool {
-	var v article.ValidationError
+	var v valid.Error
 	if !errors.As(err, &v) {
 		return false
 	}

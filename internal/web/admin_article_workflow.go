@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 
 	"github.com/coopress/coopress/internal/article"
@@ -73,14 +74,14 @@ func (s *Server) stepSchedule(nr *article.Newsroom, r *http.Request, a article.A
 	var errs fieldErrors
 	v := formValue(r, &errs, "publish_at", "The publication time", 40)
 	if len(errs) > 0 {
-		return article.Story{}, article.ValidationError{Field: "publish_at", Message: errs[0].Message}
+		return article.Story{}, valid.Error{Field: "publish_at", Message: errs[0].Message}
 	}
 	if v == "" {
-		return article.Story{}, article.ValidationError{Field: "publish_at", Message: "Choose the date and time to publish."}
+		return article.Story{}, valid.Error{Field: "publish_at", Message: "Choose the date and time to publish."}
 	}
 	at, ok := s.parseLocal(v)
 	if !ok {
-		return article.Story{}, article.ValidationError{Field: "publish_at", Message: "Give the date and time like 2024-11-07 06:00."}
+		return article.Story{}, valid.Error{Field: "publish_at", Message: "Give the date and time like 2024-11-07 06:00."}
 	}
 	return nr.Schedule(r.Context(), a, id, at)
 }
@@ -101,7 +102,7 @@ func (s *Server) adminArticleCorrect(w http.ResponseWriter, r *http.Request) err
 			http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?corrected=1", id), http.StatusSeeOther)
 			return nil
 		}
-		var v article.ValidationError
+		var v valid.Error
 		if !asValidation(err, &v) {
 			return workflowError(err)
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 
@@ -113,7 +114,7 @@ func (s *Server) adminAuthorSave(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Errors) == 0 {
 		prof.Name, prof.Slug, prof.Bio, prof.AccountID = p.Form.Name, p.Form.Slug, p.Form.Bio, p.Form.Account
 		saved, err := s.articles.SaveAuthor(ctx, prof, s.authorAudit(r))
-		var v article.ValidationError
+		var v valid.Error
 		switch {
 		case asValidation(err, &v):
 			p.Errors.Add(v.Field, v.Message)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 	"time"
@@ -95,7 +96,7 @@ func (s *Server) adminFundReverse(w http.ResponseWriter, r *http.Request) error 
 		_, err := l.Reverse(ctx, id, p.Reason, recorder(r), func(ctx context.Context, tx *sql.Tx, rev fund.Entry) error {
 			return s.audit(ctx, tx, r, "fund.reverse", "ledger_entry", strconv.FormatInt(id, 10), auditGift(orig), auditGift(rev))
 		})
-		var v fund.ValidationError
+		var v valid.Error
 		switch {
 		case errors.As(err, &v):
 			msg := sentence(v.Message)

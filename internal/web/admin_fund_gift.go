@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 	"strings"
@@ -179,7 +180,7 @@ func (s *Server) adminFundGiftCreate(w http.ResponseWriter, r *http.Request) err
 		}
 		return nil
 	})
-	var v fund.ValidationError
+	var v valid.Error
 	if errors.As(err, &v) {
 		p.Errors.Add(v.Field, sentence(v.Message))
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_gift", p)

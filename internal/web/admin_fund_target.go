@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 
 	"github.com/coopress/coopress/internal/db"
@@ -78,7 +79,7 @@ func (s *Server) adminFundTarget(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.audit(ctx, tx, r, "fund.target", "campaign", after.Month, old, map[string]string{"target": after.Target.FormatFull()})
 	})
-	var v fund.ValidationError
+	var v valid.Error
 	if errors.As(err, &v) {
 		p.Errors.Add("target", sentence(v.Message))
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_target", p)

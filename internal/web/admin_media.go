@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 
@@ -108,10 +109,10 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// addMediaError records a media.ValidationError beside its field and
+// addMediaError records a valid.Error beside its field and
 // reports whether err was one.
 func addMediaError(e *fieldErrors, err error) bool {
-	var v media.ValidationError
+	var v valid.Error
 	if !errors.As(err, &v) {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 
 	"github.com/coopress/coopress/internal/account"
@@ -56,11 +57,11 @@ func (e fieldErrors) Of(field string) string {
 	return ""
 }
 
-// addValidation records err if it is a ValidationError (under its own
+// addValidation records err if it is a valid.Error (under its own
 // field, or as field when that is set) and reports whether it was one;
 // anything else is for the caller to return.
 func (e *fieldErrors) addValidation(err error, field string) bool {
-	var v account.ValidationError
+	var v valid.Error
 	if !errors.As(err, &v) {
 		return false
 	}
