@@ -10,6 +10,7 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment/payref"
 )
 
 // RowError is a gift of a batch that cannot be recorded; Row is its index
@@ -169,8 +170,8 @@ const checkoutTypes = `('checkout.session.completed', 'checkout.session.async_pa
 
 // ReconcileCard matches month's card entries to the completed checkouts
 // stored for purpose. An entry matches an event when its provider
-// reference is the event's payment, or starts with the payment and "~" (a
-// part re-recorded after a partial refund); a reversal matches through the
+// reference names the event's payment (payref: the gift, or a part
+// re-recorded after a partial refund); a reversal matches through the
 // gift it reverses. It only reads payment_events,
 // which the payment package owns, and knows nothing of Stripe's payloads.
 func (s *Service) ReconcileCard(ctx context.Context, month, purpose string) (CardReconciliation, error) {
@@ -209,9 +210,9 @@ func (s *Service) ReconcileCard(ctx context.Context, month, purpose string) (Car
 	for _, e := range entries {
 		// A refund's reversal carries no reference of its own; it belongs
 		// to the payment of the gift it reverses, in the same campaign.
-		ref := basePaymentRef(e.ProviderRef)
+		ref := payref.PaymentOf(e.ProviderRef)
 		if e.ReversalOf != 0 {
-			ref = basePaymentRef(refOf[e.ReversalOf])
+			ref = payref.PaymentOf(refOf[e.ReversalOf])
 		}
 		m := CardMatch{Entry: e, Event: byRef[ref]}
 		if r.LedgerTotal, err = r.LedgerTotal.Add(e.Amount); err != nil {
@@ -234,16 +235,6 @@ func (s *Service) ReconcileCard(ctx context.Context, month, purpose string) (Car
 		}
 	}
 	return r, nil
-}
-
-// basePaymentRef is the payment a card entry's reference names.
-func basePaymentRef(ref string) string {
-	for i := 0; i < len(ref); i++ {
-		if ref[i] == '~' {
-			return ref[:i]
-		}
-	}
-	return ref
 }
 
 // paymentEvents reads the completed checkouts for purpose received in

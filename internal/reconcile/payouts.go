@@ -5,12 +5,12 @@
 package reconcile
 
 import (
-	"strings"
 	"time"
 
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/payment/payref"
 )
 
 // Line is one transaction of a payout beside the ledger's entries
@@ -62,8 +62,9 @@ func isPaymentType(t string) bool {
 }
 
 // Match matches payouts to ledger entries by PaymentIntent: a
-// card gift's provider reference is its PaymentIntent (a kept part after
-// a partial refund adds "~…"; a reversal names the gift it reverses).
+// card gift's provider reference names its PaymentIntent (payref: the gift
+// or a part kept after a partial refund; a reversal names the gift it
+// reverses).
 // entries should reach back before the month, since a payout early in the
 // month carries gifts made at the end of the last; only those received in
 // [start, end) can be pending. All sums are integer minor units.
@@ -72,7 +73,7 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 	byRef, refOf := map[string][]fund.Entry{}, map[int64]string{}
 	for _, e := range entries {
 		if e.Method == fund.Card && e.ReversalOf == 0 {
-			refOf[e.ID] = paymentOf(e.ProviderRef)
+			refOf[e.ID] = payref.PaymentOf(e.ProviderRef)
 		}
 	}
 	entryRef := func(e fund.Entry) string {
@@ -145,11 +146,4 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 	r.Comparable = !r.Mixed && cur == ledgerCur
 	r.Difference = money.New(payGross-ledger, cur)
 	return r
-}
-
-// paymentOf is the PaymentIntent a card entry's reference names: the part
-// before "~" of a part re-recorded after a partial refund.
-func paymentOf(ref string) string {
-	p, _, _ := strings.Cut(ref, "~")
-	return p
 }
