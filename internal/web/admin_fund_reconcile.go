@@ -5,12 +5,9 @@ import (
 	"net/http"
 
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/fund"
 )
-
-// donationPurpose is the purpose internal/app puts on donation checkouts
-// (app.DonationPurpose); web cannot import app, which imports web.
-const donationPurpose = "donation"
 
 // fundReconcilePage sets a month's card gifts against the Stripe events
 // that paid them.
@@ -37,7 +34,7 @@ func (s *Server) adminFundReconcile(w http.ResponseWriter, r *http.Request) erro
 	p := &fundReconcilePage{adminFrame: s.newAdminFrame(r, "Reconcile card gifts, "+start.Format("January 2006")),
 		Month: month, Label: start.Format("January 2006"),
 		PrevMonth: start.AddDate(0, -1, 0).Format("2006-01"), NextMonth: start.AddDate(0, 1, 0).Format("2006-01")}
-	p.Rec, err = l.ReconcileCard(r.Context(), month, donationPurpose)
+	p.Rec, err = l.ReconcileCard(r.Context(), month, donation.Purpose)
 	if errors.Is(err, db.ErrNotFound) {
 		p.Notice = "There is no campaign for " + p.Label + "."
 		return s.renderAdmin(w, http.StatusNotFound, "admin_fund_reconcile", p)

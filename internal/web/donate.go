@@ -2,37 +2,19 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/valid"
 )
-
-// DonationRequest is a validated gift from the donate form, ready for a
-// payment provider's checkout.
-type DonationRequest struct {
-	Amount  money.Money
-	Name    string
-	Email   string
-	Town    string
-	Message string
-	// Public is the donor's opt-in to printed thanks.
-	Public bool
-}
 
 // DonationStarter starts an online payment for a gift and returns the
 // provider's page to send the donor to. The application supplies it; nil
 // means online giving is not set up.
 type DonationStarter interface {
-	StartDonation(ctx context.Context, r DonationRequest) (checkoutURL string, err error)
-}
-
-// DonationLimits bound one online gift; both are in the site's currency.
-type DonationLimits struct {
-	Min, Max money.Money
+	StartDonation(ctx context.Context, r donation.Request) (checkoutURL string, err error)
 }
 
 // suggestedPounds are the radio buttons on the donate form.
@@ -106,57 +88,46 @@ func (s *Server) donateSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// validateDonation checks every field and says what is wrong beside each.
-func (s *Server) validateDonation(f donateForm, currency string) (DonationRequest, donateErrors) {
-	var e donateErrors
-	cur := s.donationLimits.Min.Currency
+// validateDonation asks the donation rules about the form and puts each
+// message beside its field.
+func (s *Server) validateDonation(f donateForm, currency string) (donation.Request, donateErrors) {
 	raw := f.Amount
 	if raw == "" || raw == "other" {
 		raw = f.Custom
 	}
-	amount, err := money.Parse(raw, cur)
-	var pe *money.ParseError
-	switch {
-	case currency != "" && !strings.EqualFold(currency, cur):
-		e.Amount = "We can take gifts online in " + cur + " only."
-	case errors.As(err, &pe) && errors.Is(err, money.ErrCurrency):
-		e.Amount = "We can take gifts online in " + cur + " only: enter an amount in " + money.Symbol(cur) + "."
-	case errors.Is(err, money.ErrEmpty):
-		e.Amount = "Choose an amount, or enter your own."
-	case errors.Is(err, money.ErrNotNumber):
-		e.Amount = "Enter the amount as a number, like 15 or 15.50."
-	case errors.Is(err, money.ErrTooPrecise):
-		e.Amount = "Enter pounds and pence, with no more than two figures after the point."
-	case errors.Is(err, money.ErrNotPositive):
-		e.Amount = "Enter an amount of at least " + s.donationLimits.Min.Format() + "."
-	case errors.Is(err, money.ErrTooLarge) || (err == nil && amount.Minor > s.donationLimits.Max.Minor):
-		e.Amount = "We can take up to " + s.donationLimits.Max.Format() +
-			" online. For a larger gift, please give by bank transfer or post; thank you."
-	case err != nil:
-		e.Amount = "Enter the amount as a number, like 15 or 15.50."
-	case amount.Minor < s.donationLimits.Min.Minor:
-		e.Amount = "The smallest gift we can take online is " + s.donationLimits.Min.Format() + "."
+	req, err := donation.NewRequest(donation.Input{Amount: raw, Currency: currency, Name: f.Name, Email: f.Email,
+		Town: f.Town, Message: f.Message, Public: f.Public}, s.donationLimits)
+	var e donateErrors
+	for _, fe := range validErrors(err) {
+		switch fe.Field {
+		case "amount":
+			e.Amount = fe.Message
+		case "name":
+			e.Name = fe.Message
+		case "email":
+			e.Email = fe.Message
+		case "town":
+			e.Town = fe.Message
+		case "message":
+			e.Message = fe.Message
+		}
 	}
-	e.Name = tooLong(f.Name, 200)
-	e.Town = tooLong(f.Town, 200)
-	e.Message = tooLong(f.Message, 500)
-	if e.Email = tooLong(f.Email, 200); e.Email == "" && f.Email != "" &&
-		(!strings.Contains(f.Email, "@") || strings.ContainsAny(f.Email, " \t<>,;")) {
-		e.Email = "Enter an email address like name@example.com, or leave it empty."
-	}
-	return DonationRequest{Amount: amount, Name: f.Name, Email: f.Email, Town: f.Town,
-		Message: f.Message, Public: f.Public}, e
+	return req, e
 }
 
-// tooLong says so when s has more than n characters or is not UTF-8.
-func tooLong(s string, n int) string {
-	switch {
-	case !utf8.ValidString(s):
-		return "We could not read some characters; please type it again."
-	case utf8.RuneCountInString(s) > n:
-		return "Please keep this to " + strconv.Itoa(n) + " characters."
+// validErrors lists the valid.Errors in err, which may join several.
+func validErrors(err error) []valid.Error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []valid.Error
+		for _, e := range joined.Unwrap() {
+			out = append(out, validErrors(e)...)
+		}
+		return out
 	}
-	return ""
+	if v, ok := valid.As(err); ok {
+		return []valid.Error{v}
+	}
+	return nil
 }
 
 func (s *Server) renderDonate(w http.ResponseWriter, r *http.Request, f donateForm, e donateErrors, status int) error {
@@ -190,15 +161,4 @@ func (s *Server) donateThanksPage(w http.ResponseWriter, r *http.Request) error 
 	d := donatePageData{layout: s.newLayout(r, "Thank you | "+s.site.Name), Enabled: s.donations != nil}
 	d.Canonical, d.NoIndex = s.site.BaseURL+"/donate/thanks", true
 	return s.writeFormPage(w, r, "donate_thanks", &d, http.StatusOK)
-}
-
-// withDefaults fills unset limits: £1 to £10,000.
-func (l DonationLimits) withDefaults() DonationLimits {
-	if l.Min.Currency == "" {
-		l.Min = money.Major(1, money.DefaultCurrency)
-	}
-	if l.Max.Currency == "" {
-		l.Max = money.Major(10000, l.Min.Currency)
-	}
-	return l
 }

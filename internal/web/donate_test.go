@@ -14,6 +14,7 @@ import (
 
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/jobs"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
@@ -25,10 +26,10 @@ import (
 // fakeCheckout records what the donate form asked for.
 type fakeCheckout struct {
 	mu   sync.Mutex
-	reqs []web.DonationRequest
+	reqs []donation.Request
 }
 
-func (f *fakeCheckout) StartDonation(_ context.Context, r web.DonationRequest) (string, error) {
+func (f *fakeCheckout) StartDonation(_ context.Context, r donation.Request) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reqs = append(f.reqs, r)
@@ -55,7 +56,7 @@ func newDonateSite(t *testing.T, starter web.DonationStarter) *httptest.Server {
 	}
 	deps := web.Deps{Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", SocietyName: "the Readers' Society"},
 		Articles: article.NewStore(d, time.Now), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DonationLimits: web.DonationLimits{Min: money.Major(1, "GBP"), Max: money.Major(10000, "GBP")},
+		DonationLimits: donation.Limits{Min: money.Major(1, "GBP"), Max: money.Major(10000, "GBP")},
 		StripeWebhooks: in}
 	if starter != nil {
 		deps.Donations = starter

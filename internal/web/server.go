@@ -13,6 +13,7 @@ import (
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/media"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -69,7 +70,7 @@ type Deps struct {
 	// Donations starts online gifts; nil shows that online giving is not
 	// set up. DonationLimits bound one gift (default £1 to £10,000).
 	Donations      DonationStarter
-	DonationLimits DonationLimits
+	DonationLimits donation.Limits
 	// StripeWebhooks stores Stripe's events; nil answers 503.
 	StripeWebhooks WebhookReceiver
 	// Payouts reads Stripe's payouts for the treasurer; nil shows that
@@ -105,7 +106,7 @@ type Server struct {
 	// donations, donationLimits and webhooks serve donate.go and
 	// webhook_stripe.go.
 	donations      DonationStarter
-	donationLimits DonationLimits
+	donationLimits donation.Limits
 	webhooks       WebhookReceiver
 	payouts        PayoutLister
 	// accounts, mail and adminTable serve the staff area (admin.go).
@@ -149,7 +150,7 @@ func New(d Deps) (*Server, error) {
 	s.accounts, s.mail = d.Accounts, d.Mail
 	s.media = d.Media
 	s.jobs = d.Jobs
-	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.withDefaults(), d.StripeWebhooks
+	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/donation"
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/web"
+	"github.com/riverqueue/river"
+)
+
+// payments is the money path as the server runs it.
+type payments struct {
+	starter web.DonationStarter // nil without a Stripe secret key
+	intake  web.WebhookReceiver // nil without a webhook secret
+	payouts web.PayoutLister    // nil without a Stripe secret key
+	limits  donation.Limits
+}
+
+// setupPayments builds the donation service and registers the payment
+// worker with jobs; the Stripe parts are left out (and the site says so)
+// when their secrets are not configured. Secrets go into the adapters
+// only.
+func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *slog.Logger) (payments, error) {
+	p := payments{limits: donation.Limits{Min: cfg.donationMin, Max: cfg.donationMax}}
+	var checkout donation.Checkout
+	if cfg.StripeSecretKey != "" {
+		s, err := payment.NewStripe(payment.StripeConfig{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL, MaxNetworkRetries: 2})
+		if err != nil {
+			return p, err
+		}
+		checkout, p.payouts = s, s
+	}
+	dn := donation.New(d, f, checkout, cfg.SiteName, cfg.BaseURL)
+	if checkout != nil {
+		p.starter = dn
+	}
+	w := payment.NewWorker(d, payment.Handlers{donation.Purpose: dn}, log, payment.WorkerOptions{})
+	if err := river.AddWorkerSafely(jr.Workers(), w); err != nil {
+		return p, fmt.Errorf("register payment worker: %w", err)
+	}
+	if cfg.StripeWebhookSecret != "" {
+		in, err := payment.NewIntake(d, jr, cfg.StripeWebhookSecret, nil)
+		if err != nil {
+			return p, err
+		}
+		p.intake = in
+	}
+	log.Info("online donations", "checkout", checkout != nil, "webhooks", p.intake != nil,
+		"min", cfg.donationMin.Format(), "max", cfg.donationMax.Format())
+	return p, nil
+}
+
+// validateDonations parses the donation limits for Config.Validate.
+func (c *Config) validateDonations() error {
+	var err1, err2 error
+	c.donationMin, err1 = money.Parse(cmp.Or(c.DonationMin, "1"), money.DefaultCurrency)
+	c.donationMax, err2 = money.Parse(cmp.Or(c.DonationMax, "10000"), money.DefaultCurrency)
+	switch {
+	case err1 != nil:
+		return fmt.Errorf("donation-min: %w", err1)
+	case err2 != nil:
+		return fmt.Errorf("donation-max: %w", err2)
+	case c.donationMax.Minor < c.donationMin.Minor:
+		return errors.New("donation-max is less than donation-min")
+	}
+	return nil
+}
