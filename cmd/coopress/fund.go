@@ -69,7 +69,7 @@ func fundAdd(ctx context.Context, args []string, stdout io.Writer) error {
 	email := c.fs.String("email", "", "donor's email, for the receipt; never printed")
 	date := c.fs.String("date", "", "day received, YYYY-MM-DD in the publication's zone (default today)")
 	public := c.fs.Bool("public", false, "the donor agreed to be thanked in print")
-	publicName := c.fs.String("public-name", "", "name or initials to print (default --name); with --public")
+	publicName := c.fs.String("public-name", "", "name or initials to print; empty prints \"a Leeds reader\" (from --town); with --public")
 	message := c.fs.String("message", "", "the donor's message, printed with --public")
 	ref := c.fs.String("ref", "", "payment reference; a reference already recorded is not added twice")
 	s, d, err := c.open(ctx, args)
@@ -77,29 +77,19 @@ func fundAdd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	m, err := money.Parse(*amount, *currency)
+	in := fund.GiftInput{Amount: *amount, Currency: *currency, Method: *method, Date: *date, Name: *name,
+		Town: *town, Email: *email, PublicName: *publicName, Message: *message, Reference: *ref}
+	if *public {
+		in.Public = "yes"
+	}
+	if in.Date == "" {
+		in.Date = time.Now().In(c.cfg.Location).Format("2006-01-02")
+	}
+	e, err := fund.ParseGift(in, c.cfg.Location, time.Now())
 	if err != nil {
-		return fmt.Errorf("--amount: %w", err)
+		return err
 	}
-	e := fund.Entry{Amount: m, Method: fund.Method(*method), DonorName: *name, DonorTown: *town,
-		DonorEmail: *email, Public: *public, Message: *message, ProviderRef: *ref, RecordedBy: recordedBy()}
-	if e.Public {
-		e.PublicName = *publicName
-		if e.PublicName == "" {
-			e.PublicName = *name
-		}
-	}
-	if *date != "" {
-		day, err := time.ParseInLocation("2006-01-02", *date, c.cfg.Location)
-		if err != nil {
-			return fmt.Errorf("--date %q: write it as YYYY-MM-DD", *date)
-		}
-		// Today's gift is stamped now, so the day's column keeps its order;
-		// an earlier day's at the start of that day.
-		if day.Format("2006-01-02") != time.Now().In(c.cfg.Location).Format("2006-01-02") {
-			e.ReceivedAt = day
-		}
-	}
+	e.RecordedBy = recordedBy()
 	got, err := s.Record(ctx, e)
 	if errors.Is(err, fund.ErrDuplicate) {
 		fmt.Fprintf(stdout, "reference %s was already recorded as entry %d (%s); nothing added\n", got.ProviderRef, got.ID, got.Amount)

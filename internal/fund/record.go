@@ -110,14 +110,11 @@ func (s *Service) validate(e Entry) (Entry, error) {
 	case !e.ReceivedAt.IsZero() && e.ReceivedAt.After(now.Add(futureSlack)):
 		return e, invalid("received_at", "is in the future")
 	}
-	for name, v := range map[string]string{"donor_name": e.DonorName, "donor_email": e.DonorEmail,
-		"donor_town": e.DonorTown, "public_name": e.PublicName, "provider_ref": e.ProviderRef} {
-		if utf8.RuneCountInString(v) > 200 {
-			return e, invalid(name, "is longer than 200 characters")
+	for _, f := range []struct{ name, v string }{{FieldName, e.DonorName}, {FieldEmail, e.DonorEmail},
+		{FieldTown, e.DonorTown}, {FieldPublicName, e.PublicName}, {FieldMessage, e.Message}, {FieldReference, e.ProviderRef}} {
+		if n := maxRunes(f.name); utf8.RuneCountInString(f.v) > n {
+			return e, invalid(f.name, "is longer than "+groupThousands(n)+" characters")
 		}
-	}
-	if utf8.RuneCountInString(e.Message) > 1000 {
-		return e, invalid("message", "is longer than 1,000 characters")
 	}
 	if e.ReceivedAt.IsZero() {
 		e.ReceivedAt = now

@@ -35,7 +35,7 @@ func TestFundImportPreviewShowsErrorsAndRecordsNothing(t *testing.T) {
 		body := unescape(res.body)
 		for _, want := range []string{"3 lines of the file have errors", "£20", "J Smith",
 			"amount: The amount must be more than zero", "date: Write the date as year-month-day",
-			"method: Choose how the gift came", "email: Enter an email address", "public: write yes or no",
+			"method: Choose how the gift came", "email: Enter an email address", "public: Write yes or no",
 			"date: The date received cannot be in the future", "amount: Write the amount in GBP"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("preview lacks %q", want)

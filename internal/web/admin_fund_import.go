@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -15,6 +16,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // fundImportPage is the upload form, then the preview of a file.
@@ -37,7 +39,7 @@ func (s *Server) adminFundImportForm(w http.ResponseWriter, r *http.Request) err
 	if _, err := s.ledger(); err != nil {
 		return err
 	}
-	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: importColumns()}
+	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: fund.ImportColumns()}
 	q := r.URL.Query()
 	if n, err := strconv.Atoi(q.Get("recorded")); err == nil {
 		p.Notice = fmt.Sprintf("Recorded %d %s.", n, plural(n, "gift", "gifts"))
@@ -59,7 +61,7 @@ func (s *Server) adminFundImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: importColumns()}
+	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: fund.ImportColumns()}
 	data, problem := importUpload(w, r)
 	if problem != "" {
 		p.Errors.Add("file", problem)
@@ -70,11 +72,15 @@ func (s *Server) adminFundImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, problem := readImport(data, cur, s.site.Location, s.today())
-	if problem != "" {
-		p.Errors.Add("file", problem)
+	parsed, err := fund.ParseCSV(bytes.NewReader(data), cur, s.site.Location, s.now())
+	if v, ok := valid.As(err); ok {
+		p.Errors.Add("file", v.Message)
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_import", p)
 	}
+	if err != nil {
+		return err
+	}
+	rows := previewRows(parsed)
 	if err := markRecorded(ctx, l, rows); err != nil {
 		return err
 	}
@@ -129,7 +135,7 @@ func (s *Server) recordImport(w http.ResponseWriter, r *http.Request, l FundLedg
 	var re fund.RowError
 	if errors.As(err, &re) && re.Row < len(p.Rows) {
 		row := &p.Rows[re.Row]
-		row.Errors = append(row.Errors, importColumnOf(re.Err.Field)+": "+sentence(re.Err.Message))
+		row.Errors = append(row.Errors, fund.ImportColumn(re.Err.Field)+": "+sentence(re.Err.Message))
 		p.Errors.Add("file", fmt.Sprintf("Line %d cannot be recorded, shown below. Nothing has been recorded.", row.Line))
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_import", p)
 	}
@@ -152,9 +158,9 @@ func (s *Server) recordImport(w http.ResponseWriter, r *http.Request, l FundLedg
 // confirmation. problem is a message for the treasurer.
 func importUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem string) {
 	// Room for the file as base64 in the confirmation, and the form around it.
-	r.Body = http.MaxBytesReader(w, r.Body, importMaxBytes*3/2+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, fund.ImportMaxBytes*3/2+64<<10)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(importMaxBytes); err != nil {
+		if err := r.ParseMultipartForm(fund.ImportMaxBytes); err != nil {
 			return nil, uploadProblem(err)
 		}
 	} else if err := r.ParseForm(); err != nil {
@@ -172,7 +178,7 @@ func importUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem 
 		return nil, "Choose the CSV file with your gifts."
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, importMaxBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, fund.ImportMaxBytes+1))
 	if err != nil {
 		return nil, "The file could not be read. Upload it again."
 	}

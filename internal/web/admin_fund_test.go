@@ -100,9 +100,17 @@ func TestFundGiftBadAmountsRecordNothing(t *testing.T) {
 		bad := giftForm("20")
 		bad.Set("received_at", "2024-11-07")
 		bad.Set("method", "bitcoin")
+		bad.Set("provider_ref", "pi_3QxYz")
 		res := s.do(t, "POST", "/admin/fund/gifts/new", s.treasurer, bad)
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="received_at-error"`) || !strings.Contains(res.body, `id="method-error"`) {
-			t.Errorf("future date and unknown method: %d", res.status)
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="received_at-error"`) || !strings.Contains(res.body, `id="method-error"`) ||
+			!strings.Contains(unescape(res.body), "References beginning pi_ are Stripe's") {
+			t.Errorf("future date, unknown method and a Stripe reference: %d", res.status)
+		}
+		bad = giftForm("20")
+		bad.Set("received_at", "2024-02-30")
+		if res := s.do(t, "POST", "/admin/fund/gifts/new", s.treasurer, bad); res.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "2024-02-30 does not exist: February 2024 has 29 days.") || !strings.Contains(res.body, `value="2024-02-30"`) {
+			t.Errorf("an impossible date: %d", res.status)
 		}
 		if got := s.raised(t); got.Minor != 0 {
 			t.Fatalf("bad gifts recorded %v", got)
