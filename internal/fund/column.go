@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/money"
 )
 
@@ -101,22 +102,63 @@ func article(town string) string {
 // publication's zone. Reversed gifts count in the take but are not thanked.
 func (s *Service) DailyColumn(ctx context.Context, day time.Time) (Column, error) {
 	y, m, d := day.In(s.loc).Date()
-	start := time.Date(y, m, d, 0, 0, 0, 0, s.loc)
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, s.loc)
-	entries, err := entriesBetween(ctx, s.db, start, end)
+	cols, err := s.columns(ctx, time.Date(y, m, d, 0, 0, 0, 0, s.loc), 1)
 	if err != nil {
 		return Column{}, err
 	}
-	reversed, err := s.reversedAmong(ctx, entries)
+	return cols[0], nil
+}
+
+// MonthColumns gathers the column of every day of month, the 1st first,
+// as DailyColumn would, from one read of the ledger: the /fund page
+// prints a month of them, and a query per day cost a month of round trips.
+func (s *Service) MonthColumns(ctx context.Context, month string) ([]Column, error) {
+	start, err := ParseMonth(month, s.loc)
 	if err != nil {
-		return Column{}, err
+		return nil, err
 	}
+	return s.columns(ctx, start, time.Date(start.Year(), start.Month()+1, 0, 0, 0, 0, 0, s.loc).Day())
+}
+
+// columns builds the columns of n days from start, midnight in s.loc,
+// reading every entry received in those days at once and grouping them
+// by local day here.
+func (s *Service) columns(ctx context.Context, start time.Time, n int) ([]Column, error) {
+	y, m, d := start.Date()
+	entries, reversed, err := columnEntries(ctx, s.db, start, time.Date(y, m, d+n, 0, 0, 0, 0, s.loc))
+	if err != nil {
+		return nil, err
+	}
+	// Days are counted on the calendar, not in hours, so a day of 23 or
+	// 25 hours at a clock change is still one day.
+	first := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	byDay := make([][]Entry, n)
+	for _, e := range entries {
+		ly, lm, ld := e.ReceivedAt.In(s.loc).Date()
+		i := int(time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC).Sub(first) / (24 * time.Hour))
+		if i >= 0 && i < n {
+			byDay[i] = append(byDay[i], e)
+		}
+	}
+	cols := make([]Column, n)
+	for i := range cols {
+		if cols[i], err = s.column(time.Date(y, m, d+i, 0, 0, 0, 0, s.loc), byDay[i], reversed); err != nil {
+			return nil, err
+		}
+	}
+	return cols, nil
+}
+
+// column is one day's column from that day's entries, oldest first;
+// reversed says which entries have been reversed, on any day.
+func (s *Service) column(day time.Time, entries []Entry, reversed map[int64]bool) (Column, error) {
 	cur := s.defaultTarget.Currency
 	if len(entries) > 0 {
 		cur = entries[0].Amount.Currency
 	}
-	col := Column{Date: start, Take: money.Zero(cur)}
+	col := Column{Date: day, Take: money.Zero(cur)}
 	groups := map[Channel]*ColumnGroup{}
+	var err error
 	for _, e := range entries {
 		if col.Take, err = col.Take.Add(e.Amount); err != nil {
 			return Column{}, fmt.Errorf("fund: column: entry %d: %w", e.ID, err)
@@ -150,38 +192,40 @@ func (s *Service) DailyColumn(ctx context.Context, day time.Time) (Column, error
 	return col, nil
 }
 
-// reversedAmong reports which of entries have been reversed, on any day.
-func (s *Service) reversedAmong(ctx context.Context, entries []Entry) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	if len(entries) == 0 {
-		return out, nil
-	}
-	lo, hi := idRange(entries)
-	rows, err := s.db.QueryContext(ctx, `SELECT reversal_of FROM ledger_entries
-		WHERE reversal_of >= $1 AND reversal_of <= $2`, lo, hi)
+// columnEntries lists the entries received in [from, to), oldest first,
+// and which of them have been reversed (whenever the reversal was), in
+// one query.
+func columnEntries(ctx context.Context, q db.Queryer, from, to time.Time) ([]Entry, map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reversal_of = e.id)
+		THEN 1 ELSE 0 END, `+entryColumns+` WHERE e.received_at >= $1 AND e.received_at < $2
+		ORDER BY e.received_at, e.id`, db.UTC(from), db.UTC(to))
 	if err != nil {
-		return nil, fmt.Errorf("fund: column reversals: %w", err)
+		return nil, nil, fmt.Errorf("fund: column entries: %w", err)
 	}
 	defer rows.Close()
+	var out []Entry
+	reversed := map[int64]bool{}
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		var flag int
+		e, err := scanEntry(flagged{rows, &flag})
+		if err != nil {
+			return nil, nil, err
 		}
-		out[id] = true
+		out = append(out, e)
+		if flag == 1 {
+			reversed[e.ID] = true
+		}
 	}
-	return out, rows.Err()
+	return out, reversed, rows.Err()
 }
 
-// idRange is the smallest and largest id among entries, which are sorted by
-// time rather than id.
-func idRange(entries []Entry) (lo, hi int64) {
-	lo = entries[0].ID
-	for _, e := range entries {
-		lo, hi = min(lo, e.ID), max(hi, e.ID)
-	}
-	return lo, hi
+// flagged scans one leading column into flag before the entry's own.
+type flagged struct {
+	r    scanner
+	flag *int
 }
+
+func (f flagged) Scan(dest ...any) error { return f.r.Scan(append([]any{f.flag}, dest...)...) }
 
 // Text writes the column as plain text for the print edition.
 func (c Column) Text() string {

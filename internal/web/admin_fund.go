@@ -24,6 +24,7 @@ type FundLedger interface {
 	FundReports
 	Campaign(ctx context.Context, month string) (fund.Campaign, error)
 	EnsureCampaign(ctx context.Context, month string) (fund.Campaign, error)
+	DailyColumn(ctx context.Context, day time.Time) (fund.Column, error)
 	Entry(ctx context.Context, id int64) (fund.Entry, error)
 	EntryByRef(ctx context.Context, ref string) (fund.Entry, error)
 	Entries(ctx context.Context, month string) ([]fund.Entry, error)

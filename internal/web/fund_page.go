@@ -17,7 +17,8 @@ type FundReports interface {
 	MonthOf(t time.Time) string
 	Totals(ctx context.Context, month string) (fund.Totals, error)
 	Days(ctx context.Context, month string) ([]fund.Day, error)
-	DailyColumn(ctx context.Context, day time.Time) (fund.Column, error)
+	// MonthColumns gives every day's column of a month in one read.
+	MonthColumns(ctx context.Context, month string) ([]fund.Column, error)
 	Campaigns(ctx context.Context) ([]fund.Campaign, error)
 }
 
@@ -88,16 +89,16 @@ func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 			d.Days[i].Percent = int(max(1, d.Days[i].Amount.Minor*100/d.MaxDay))
 		}
 	}
+	cols, err := s.fundReports.MonthColumns(ctx, month)
+	if err != nil {
+		return err
+	}
 	// The column runs newest day first, like the paper prints it.
-	for i := len(d.Days) - 1; i >= 0; i-- {
+	for i := min(len(d.Days), len(cols)) - 1; i >= 0; i-- {
 		if d.Days[i].Gifts == 0 && d.Days[i].Amount.Minor == 0 {
 			continue
 		}
-		col, err := s.fundReports.DailyColumn(ctx, d.Days[i].Date)
-		if err != nil {
-			return err
-		}
-		d.Columns = append(d.Columns, col)
+		d.Columns = append(d.Columns, cols[i])
 	}
 	camps, err := s.fundReports.Campaigns(ctx)
 	if err != nil {
