@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment/payref"
 	"github.com/coopress/coopress/internal/valid"
 )
 
@@ -223,6 +224,9 @@ func reservedReference(ref string) string {
 		if strings.HasPrefix(low, p) {
 			return "References beginning " + p + " are Stripe's, which records its own payments. Use the cheque number or bank reference (such as chq-100234), or leave it empty."
 		}
+	}
+	if r, err := payref.Parse(strings.TrimSpace(ref)); err == nil && r.Kind == payref.Kept {
+		return "References like " + quoted(ref) + " mark the part of a card gift kept after a refund, which the fund records itself. Write the reference another way, or leave it empty."
 	}
 	if strings.HasPrefix(low, importPrefix) {
 		return "References beginning " + importPrefix + " are made by the import for lines without one. Use the cheque number or bank reference, or leave it empty."
