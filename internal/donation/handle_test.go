@@ -206,3 +206,27 @@ func TestConcurrentDeliveriesCreditExactlyOnce(t *testing.T) {
 		}
 	})
 }
+
+// A partial refund re-records the part the donor kept; they were thanked
+// for the whole gift when it arrived, so no second receipt goes out.
+func TestPartialRefundsSendNoSecondReceipt(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		m := newMoneyPath(t, d)
+		events := [][]byte{
+			paid("e1", "pi_r", 2000, map[string]string{"email": "ann@example.test", "name": "Ann"}),
+			refunded("e2", "pi_r", 2000, 500),
+			refunded("e3", "pi_r", 2000, 1200),
+		}
+		for i, b := range events {
+			m.deliver(t, b)
+			paymenttest.WaitApplied(t, d, i+1, 15*time.Second)
+		}
+		gifts, _, total := ledger(t, d)
+		if gifts != 3 || total != 800 {
+			t.Fatalf("ledger: %d gifts, total %d; want 3 gifts (the first and two kept parts), 800", gifts, total)
+		}
+		if n := m.receipts.Load(); n != 1 {
+			t.Fatalf("%d receipts queued for one gift and its two partial refunds; want 1", n)
+		}
+	})
+}

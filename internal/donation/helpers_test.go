@@ -2,8 +2,10 @@ package donation
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +27,8 @@ type moneyPath struct {
 	fund *fund.Service
 	svc  *Service
 	in   *payment.Intake
+	// receipts counts the receipts the fund queued.
+	receipts atomic.Int64
 }
 
 // newMoneyPath starts it all; retries come back after 20 ms so that
@@ -36,10 +40,14 @@ func newMoneyPath(t testing.TB, d *db.DB) *moneyPath {
 	if err := jobs.Migrate(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	f := fund.New(d, time.UTC, time.Now)
-	svc := New(d, f, nil, "The Daily Co-op", "http://paper.test")
+	m := &moneyPath{d: d}
+	m.fund = fund.New(d, time.UTC, time.Now, fund.WithReceipts(func(context.Context, *sql.Tx, fund.Entry) error {
+		m.receipts.Add(1)
+		return nil
+	}))
+	m.svc = New(d, m.fund, nil, "The Daily Co-op", "http://paper.test")
 	w := jobs.NewWorkers()
-	river.AddWorker(w, payment.NewWorker(d, payment.Handlers{Purpose: svc}, log,
+	river.AddWorker(w, payment.NewWorker(d, payment.Handlers{Purpose: m.svc}, log,
 		payment.WorkerOptions{Backoff: func(int) time.Duration { return 20 * time.Millisecond }}))
 	c, err := jobs.NewClient(d, log, w, jobs.Options{MaxWorkers: 50, PollInterval: 20 * time.Millisecond})
 	if err != nil {
@@ -53,11 +61,10 @@ func newMoneyPath(t testing.TB, d *db.DB) *moneyPath {
 		defer cancel()
 		_ = c.Stop(sctx)
 	})
-	in, err := payment.NewIntake(d, c, testSecret, nil)
-	if err != nil {
+	if m.in, err = payment.NewIntake(d, c, testSecret, nil); err != nil {
 		t.Fatal(err)
 	}
-	return &moneyPath{d: d, fund: f, svc: svc, in: in}
+	return m
 }
 
 // deliver hands body to the intake as the webhook endpoint would, signed.

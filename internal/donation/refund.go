@@ -96,6 +96,8 @@ func (s *Service) applyRefund(ctx context.Context, orig fund.Entry, ev payment.E
 		DonorName: orig.DonorName, DonorEmail: orig.DonorEmail, DonorTown: orig.DonorTown, Public: orig.Public,
 		PublicName: orig.PublicName, Message: orig.Message,
 		ProviderRef: ref, ReceivedAt: orig.ReceivedAt, RecordedBy: recorder,
+		// The donor was thanked for the whole gift when it arrived.
+		Restates: true,
 	})
 	if err != nil && !errors.Is(err, fund.ErrDuplicate) {
 		return fmt.Errorf("donation: re-record kept part of %s: %w", c.payment, err)

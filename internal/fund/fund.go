@@ -88,6 +88,11 @@ type Entry struct {
 	ReversalOf int64
 	// Reason says why a reversal was made.
 	Reason string
+	// Restates is set, by the code that records it, on an entry that
+	// states again part of a gift already thanked for (the part a donor
+	// kept after a partial refund). It is not stored; it only stops a
+	// second receipt for the same money.
+	Restates bool
 }
 
 // DefaultTarget is the target of the very first campaign, until the

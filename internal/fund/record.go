@@ -64,7 +64,7 @@ func (s *Service) recordTx(ctx context.Context, tx *sql.Tx, e Entry) (_ Entry, _
 	if err != nil {
 		return e, st, false, err
 	}
-	if s.receipts != nil && e.DonorEmail != "" {
+	if s.receipts != nil && e.DonorEmail != "" && !e.Restates {
 		if err := s.receipts(ctx, tx, e); err != nil {
 			return e, st, false, fmt.Errorf("fund: queue receipt for entry %d: %w", e.ID, err)
 		}
