@@ -139,7 +139,7 @@ func TestBackupCommandRefusals(t *testing.T) {
 	}
 	empty := filepath.Join(t.TempDir(), "typo")
 	code, _, errOut = backupCLI(t, "backup", "--data", empty, filepath.Join(t.TempDir(), "x.db"))
-	if code != 1 || !strings.Contains(errOut, "no database to back up") {
+	if code != 1 || !strings.Contains(errOut, "no coopress database in "+empty+" (is --data or COOPRESS_DATA right?)") {
 		t.Errorf("backup of a missing site: exit %d, %q", code, errOut)
 	}
 	if _, err := os.Stat(empty); err == nil {

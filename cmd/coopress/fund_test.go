@@ -12,10 +12,21 @@ import (
 )
 
 // fundStores runs fn with the store flags of a fresh SQLite data directory
-// and of a fresh PostgreSQL database.
+// and of a fresh PostgreSQL database, each made by `coopress migrate` (the
+// other commands refuse a site that does not exist).
 func fundStores(t *testing.T, fn func(t *testing.T, store []string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, []string{"--data", t.TempDir()}) })
-	t.Run("postgres", func(t *testing.T) { fn(t, []string{"--database", dbtest.PostgresURL(t)}) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, migrated(t, "--data", t.TempDir())) })
+	t.Run("postgres", func(t *testing.T) { fn(t, migrated(t, "--database", dbtest.PostgresURL(t))) })
+}
+
+// migrated runs coopress migrate with the store flags and returns them.
+func migrated(t *testing.T, store ...string) []string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), append([]string{"migrate"}, store...), &out, &errOut); code != 0 {
+		t.Fatalf("migrate: %d %s", code, errOut.String())
+	}
+	return store
 }
 
 // coopress runs the command line in-process and returns its exit code and
@@ -44,14 +55,14 @@ func TestFundCommands(t *testing.T) {
 				"--town", "Swansea", "--public", "--email", "a@example.org"}, 0, []string{"raised £5,047 of £18,010"}, ""},
 			{[]string{"add", "--amount", "5027", "--method", "card", "--date", "2024-11-06", "--ref", "sumup-1"}, 0,
 				[]string{"reference sumup-1 was already recorded as entry 2 (£5,027); nothing added"}, ""},
-			{[]string{"add", "--amount", "1.234", "--method", "cash"}, 1, nil, "amount: The amount can have at most two decimal places"},
+			{[]string{"add", "--amount", "1.234", "--method", "cash"}, 1, nil, "--amount: The amount can have at most two decimal places"},
 			{[]string{"add", "--amount", "0", "--method", "cash"}, 1, nil, "must be more than zero"},
-			{[]string{"add", "--amount", "abc", "--method", "cash"}, 1, nil, "amount: Write the amount in figures"},
+			{[]string{"add", "--amount", "abc", "--method", "cash"}, 1, nil, "--amount: Write the amount in figures"},
 			{[]string{"add", "--amount", "2000000", "--method", "cash"}, 1, nil, "the most one entry can hold"},
 			{[]string{"add", "--amount", "5", "--method", "paypal"}, 1, nil, `"paypal" is not one`},
-			{[]string{"add", "--amount", "5", "--method", "card", "--ref", " PI_3Qx "}, 1, nil, "provider_ref: References beginning pi_ are Stripe's"},
-			{[]string{"add", "--amount", "5", "--method", "cash", "--date", "6/11/2024"}, 1, nil, "received_at: Write the date as year-month-day"},
-			{[]string{"add", "--amount", "5", "--method", "cash", "--date", "2999-01-01"}, 1, nil, "received_at: The date received cannot be in the future"},
+			{[]string{"add", "--amount", "5", "--method", "card", "--ref", " PI_3Qx "}, 1, nil, "--ref: References beginning pi_ are Stripe's"},
+			{[]string{"add", "--amount", "5", "--method", "cash", "--date", "6/11/2024"}, 1, nil, "--date: Write the date as year-month-day"},
+			{[]string{"add", "--amount", "5", "--method", "cash", "--date", "2999-01-01"}, 1, nil, "--date: The date received cannot be in the future"},
 			{[]string{"show", "--month", "2024-11"}, 0, []string{"Fighting fund, November 2024", "raised          £5,047",
 				"still needed    £12,963", "days remaining  0 (month ended)", "card    £5,027  1 gift\n", "cheque  £20     1 gift\n"}, ""},
 			{[]string{"column", "--date", "2024-11-06"}, 0, []string{"Fighting fund, Wednesday 6 November 2024: £5,047 today.",
@@ -60,7 +71,7 @@ func TestFundCommands(t *testing.T) {
 			{[]string{"reverse", "--id", "1", "--reason", "again"}, 1, nil, "entry 1 has already been reversed"},
 			{[]string{"reverse", "--id", "{rev}", "--reason", "undo"}, 1, nil, "is itself a reversal"},
 			{[]string{"reverse", "--id", "99", "--reason", "x"}, 1, nil, "no entry 99"},
-			{[]string{"reverse", "--id", "2"}, 1, nil, "reason: say why"},
+			{[]string{"reverse", "--id", "2"}, 1, nil, "--reason is required"},
 			{[]string{"show", "--month", "2024-11"}, 0, []string{"raised          £5,027", "gifts           2 (1 reversed)"}, ""},
 			{[]string{"show", "--month", "2023-01"}, 1, nil, "no campaign for 2023-01"},
 			{[]string{"show"}, 0, []string{"days remaining  "}, ""},

@@ -3,16 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
+
+	"github.com/coopress/coopress/internal/app"
 )
 
 func init() {
-	commands["migrate"] = command{"apply pending database migrations", runMigrate}
+	commands["migrate"] = &command{summary: "create the database if needed and apply pending migrations",
+		about: "Like serve, migrate creates a new database when there is none; every other command refuses to.",
+		run:   runMigrate}
 }
 
-func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
-	c := newStoreCLI("migrate")
-	d, err := c.openDB(ctx, args)
+func runMigrate(ctx context.Context, inv *invocation, args []string) error {
+	c := newStoreCLI(inv)
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	d, err := app.OpenDB(ctx, &c.cfg)
 	if err != nil {
 		return err
 	}
@@ -21,6 +27,6 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s database is at migration %d of %d\n", d.Dialect(), applied, total)
+	fmt.Fprintf(inv.stdout, "%s database is at migration %d of %d\n", d.Dialect(), applied, total)
 	return nil
 }

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,14 +13,22 @@ import (
 )
 
 func init() {
-	commands["restore"] = command{"put a backup made by `coopress backup` back in place (server stopped)", runRestore}
+	commands["restore"] = &command{summary: "put a backup made by `coopress backup` back in place (stop the server first)",
+		args: "FILE",
+		about: "Stop coopress serve first: restore refuses while a server holds the data directory.\n\n" +
+			"FILE must be a coopress SQLite backup; it is checked before anything changes. It is installed as\n" +
+			"DIR/coopress.db, and the database it replaces is kept beside it as coopress.db.before-restore-TIME.\n" +
+			"DIR may be new or empty (rebuilding a site on a new machine): restore creates it, but only once\n" +
+			"FILE has passed its checks, so a refused restore creates nothing. Start coopress serve afterwards;\n" +
+			"it applies any migrations the backup lacks. SQLite only: on PostgreSQL use pg_restore.",
+		run: runRestore}
 }
 
-func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
+func runRestore(ctx context.Context, inv *invocation, args []string) error {
 	var cfg app.Config
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs := inv.flagSet()
 	cfg.AddStoreFlags(fs)
-	file, err := parseFileArg(fs, args, "restore")
+	file, err := inv.parseFileArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -30,7 +36,7 @@ func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	switch {
-	case strings.HasPrefix(cfg.DatabaseURL, "postgres"):
+	case db.IsPostgresURL(cfg.DatabaseURL):
 		return errors.New("restore works on SQLite only; on PostgreSQL use pg_restore (see docs/operations.md)")
 	case cfg.DatabaseURL != "":
 		// Restore installs coopress.db in the data directory, under the
@@ -41,13 +47,13 @@ func runRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := db.Restore(ctx, file, cfg.DataDir); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s to %s\n", file, filepath.Join(cfg.DataDir, "coopress.db"))
+	fmt.Fprintf(inv.stdout, "restored %s to %s\n", file, filepath.Join(cfg.DataDir, "coopress.db"))
 	for _, k := range keptCopies(cfg.DataDir) {
 		if !slices.Contains(before, k) {
-			fmt.Fprintf(stdout, "the database it replaced is kept as %s\n", k)
+			fmt.Fprintf(inv.stdout, "the database it replaced is kept as %s\n", k)
 		}
 	}
-	fmt.Fprintln(stdout, "start coopress serve; it applies any migrations the backup lacks")
+	fmt.Fprintln(inv.stdout, "start coopress serve; it applies any migrations the backup lacks")
 	return nil
 }
 

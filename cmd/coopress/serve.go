@@ -2,41 +2,30 @@ package main
 
 import (
 	"context"
-	"flag"
-	"io"
 	"log/slog"
-	"os"
 
 	"github.com/coopress/coopress/internal/app"
 )
 
 func init() {
-	commands["serve"] = command{"serve the site (add --demo to load demo content)", runServe}
+	commands["serve"] = &command{summary: "serve the site; creates and migrates the database when needed",
+		about: "With --demo (or COOPRESS_DEMO=1) it first loads demo content, but only into a database with no\n" +
+			"articles, no ledger entries and no accounts: otherwise it says what is there and does not start.\n" +
+			"Logs are JSON lines on standard output.",
+		run: runServe}
 }
 
-func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+func runServe(ctx context.Context, inv *invocation, args []string) error {
 	var cfg app.Config
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := inv.flagSet()
 	cfg.AddStoreFlags(fs)
 	cfg.AddServeFlags(fs)
-	logLevel := fs.String("log-level", envOr("COOPRESS_LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
-	if err := fs.Parse(args); err != nil {
+	if err := inv.parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return err
-	}
-	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewJSONHandler(inv.stdout, &slog.HandlerOptions{Level: cfg.Level}))
 	return app.Serve(ctx, &cfg, log, nil)
-}
-
-func envOr(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
 }

@@ -4,77 +4,145 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/app"
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 func init() {
-	commands["user"] = command{"staff accounts: add, list, roles, disable, link", runUser}
-}
-
-func runUser(ctx context.Context, args []string, stdout io.Writer) error {
-	return subcommands{
-		"add": userAdd, "list": userList, "roles": userRoles, "disable": userDisable, "link": userLink,
-	}.dispatch(ctx, "user", args, stdout)
+	commands["user"] = &command{summary: "staff accounts: add, list, roles, disable, enable, link", subs: map[string]*command{
+		"add":  {summary: "create an account and print a one-time sign-in link", run: userAdd},
+		"list": {summary: "list every account with its roles and status", run: userList},
+		"roles": {summary: "replace an account's roles", run: userRoles,
+			about: "Refused if it would leave the paper with no active admin."},
+		"disable": {summary: "stop an account signing in and end its sessions", run: userDisable,
+			about: "Refused if it would leave the paper with no active admin. `coopress user enable` undoes it."},
+		"enable": {summary: "let a disabled account sign in again", run: userEnable},
+		"link":   {summary: "print a new one-time sign-in link for an account (when mail cannot reach them)", run: userLink},
+	}}
 }
 
 // userCLI opens the database and the user service for a subcommand.
-type userCLI struct{ *storeCLI }
+type userCLI struct {
+	*storeCLI
+	email *string
+}
 
-func newUserCLI(name string) *userCLI { return &userCLI{newStoreCLI("user " + name)} }
+// newUserCLI makes the subcommand's flags; those that act on one account
+// get --email.
+func newUserCLI(inv *invocation, emailUsage string) *userCLI {
+	c := &userCLI{storeCLI: newStoreCLI(inv)}
+	if emailUsage != "" {
+		c.email = c.fs.String("email", "", emailUsage)
+	}
+	return c
+}
 
-// open parses the flags and opens the database and the service; the caller
+// parse parses the flags and insists on --email where there is one.
+func (c *userCLI) parse(args []string) error {
+	if err := c.storeCLI.parse(args); err != nil {
+		return err
+	}
+	if c.email != nil && strings.TrimSpace(*c.email) == "" {
+		return errors.New("--email is required: the account's email address")
+	}
+	return nil
+}
+
+// open opens the database (which must exist) and the service; the caller
 // closes the returned DB.
-func (c *userCLI) open(ctx context.Context, args []string) (*account.Service, *db.DB, error) {
-	d, err := c.openDB(ctx, args)
+func (c *userCLI) open(ctx context.Context) (*account.Service, *db.DB, error) {
+	d, err := app.OpenExistingDB(ctx, &c.cfg)
 	if err != nil {
 		return nil, nil, err
 	}
 	return account.New(d, account.Options{}), d, nil
 }
 
+// byEmail opens the service and finds the account --email names.
+func (c *userCLI) byEmail(ctx context.Context) (*account.Service, *db.DB, account.Account, error) {
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return nil, nil, account.Account{}, err
+	}
+	a, err := s.ByEmail(ctx, *c.email)
+	if errors.Is(err, account.ErrNotFound) {
+		d.Close()
+		return nil, nil, account.Account{}, fmt.Errorf("--email %s: there is no account with that address (see coopress user list)", *c.email)
+	}
+	if err != nil {
+		d.Close()
+		return nil, nil, account.Account{}, err
+	}
+	return s, d, a, nil
+}
+
+// inUserWords rewrites an account validation error in terms of the flags.
+func inUserWords(err error) error {
+	if v, ok := valid.As(err); ok {
+		if f, ok := map[string]string{"email": "--email", "name": "--name", "roles": "--role"}[v.Field]; ok {
+			return fmt.Errorf("%s: %s", f, v.Message)
+		}
+		return errors.New(v.Message)
+	}
+	return err
+}
+
 // cliActor names the person at the terminal in the audit log.
 func cliActor() account.Actor { return account.Actor{Name: recordedBy()} }
 
+// baseURLFlag adds --base-url, defaulting to the configured public address
+// (COOPRESS_BASE_URL, else http://COOPRESS_ADDR), for printed links.
+func (c *userCLI) baseURLFlag() *string {
+	return c.fs.String("base-url", "", "public URL of the site, for the link (default COOPRESS_BASE_URL, else http://COOPRESS_ADDR)")
+}
+
+// linkBase is the address printed links start with.
+func (c *userCLI) linkBase(flagValue string) string {
+	if flagValue != "" {
+		return strings.TrimRight(flagValue, "/")
+	}
+	return c.cfg.BaseURL
+}
+
 // userAdd creates an account and prints a one-time sign-in link; the new
 // person chooses their own password, so none passes through a terminal.
-func userAdd(ctx context.Context, args []string, stdout io.Writer) error {
-	c := newUserCLI("add")
-	email := c.fs.String("email", "", "the person's email address (required)")
+func userAdd(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "the person's email address (required)")
 	name := c.fs.String("name", "", "the person's name (required)")
 	roles := c.fs.String("role", "", "roles, comma-separated: writer, editor, admin, treasurer, secretary, reader (required)")
-	baseURL := c.fs.String("base-url", os.Getenv("COOPRESS_BASE_URL"), "public URL of the site, for the link (env COOPRESS_BASE_URL)")
-	s, d, err := c.open(ctx, args)
+	baseURL := c.baseURLFlag()
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	rs, err := account.ParseRoles(*roles)
+	switch {
+	case strings.TrimSpace(*name) == "":
+		return errors.New("--name is required: the person's name")
+	case err != nil:
+		return inUserWords(err)
+	case len(rs) == 0:
+		return errors.New("--role is required: one or more of writer, editor, admin, treasurer, secretary, reader, e.g. --role admin")
+	}
+	s, d, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	rs, err := account.ParseRoles(*roles)
+	a, err := s.CreateAccount(ctx, cliActor(), account.NewAccount{Email: *c.email, Name: *name, Roles: rs})
 	if err != nil {
-		return fmt.Errorf("--role: %w", err)
-	}
-	if len(rs) == 0 {
-		return errors.New("--role is required, e.g. --role admin")
-	}
-	base := strings.TrimRight(*baseURL, "/")
-	if base == "" {
-		base = "http://127.0.0.1:8080"
-	}
-	a, err := s.CreateAccount(ctx, cliActor(), account.NewAccount{Email: *email, Name: *name, Roles: rs})
-	if err != nil {
-		return err
+		return inUserWords(err)
 	}
 	token, err := s.IssueSignInLink(ctx, cliActor(), a.ID)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created account %d for %s (%s) with roles %s\n", a.ID, a.Email, a.Name, joinRoles(a.Roles))
-	fmt.Fprintf(stdout, "sign-in link, works once within 24 hours; then choose a password:\n%s/signin/link/%s\n", base, token)
+	fmt.Fprintf(inv.stdout, "created account %d for %s (%s) with roles %s\n", a.ID, a.Email, a.Name, joinRoles(a.Roles))
+	fmt.Fprintf(inv.stdout, "sign-in link, works once within 24 hours; then choose a password:\n%s/signin/link/%s\n", c.linkBase(*baseURL), token)
 	return nil
 }
 
@@ -89,8 +157,12 @@ func joinRoles(rs []account.Role) string {
 	return strings.Join(parts, ",")
 }
 
-func userList(ctx context.Context, args []string, stdout io.Writer) error {
-	s, d, err := newUserCLI("list").open(ctx, args)
+func userList(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	s, d, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -99,7 +171,7 @@ func userList(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(inv.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLES\tSTATUS")
 	for _, a := range list {
 		status := "active"
@@ -114,76 +186,83 @@ func userList(ctx context.Context, args []string, stdout io.Writer) error {
 	return tw.Flush()
 }
 
-func userRoles(ctx context.Context, args []string, stdout io.Writer) error {
-	c := newUserCLI("roles")
-	email := c.fs.String("email", "", "the account's email address (required)")
+func userRoles(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "the account's email address (required)")
 	roles := c.fs.String("role", "", "the complete new list of roles, comma-separated; empty removes every role")
-	s, d, err := c.open(ctx, args)
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	rs, err := account.ParseRoles(*roles)
+	if err != nil {
+		return inUserWords(err)
+	}
+	s, d, a, err := c.byEmail(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	rs, err := account.ParseRoles(*roles)
-	if err != nil {
-		return fmt.Errorf("--role: %w", err)
-	}
-	a, err := s.ByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("--email %q: %w", *email, err)
-	}
 	after, err := s.SetRoles(ctx, cliActor(), a.ID, rs)
 	if err != nil {
-		return err
+		return inUserWords(err)
 	}
-	fmt.Fprintf(stdout, "%s now has roles %s (was %s)\n", after.Email, joinRoles(after.Roles), joinRoles(a.Roles))
+	fmt.Fprintf(inv.stdout, "%s now has roles %s (was %s)\n", after.Email, joinRoles(after.Roles), joinRoles(a.Roles))
 	return nil
 }
 
-func userDisable(ctx context.Context, args []string, stdout io.Writer) error {
-	c := newUserCLI("disable")
-	email := c.fs.String("email", "", "the account's email address (required)")
-	s, d, err := c.open(ctx, args)
+func userDisable(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "the account's email address (required)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	s, d, a, err := c.byEmail(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	a, err := s.ByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("--email %q: %w", *email, err)
-	}
 	if err := s.Disable(ctx, cliActor(), a.ID); err != nil {
+		return inUserWords(err)
+	}
+	fmt.Fprintf(inv.stdout, "disabled %s; their sessions have ended (coopress user enable undoes it)\n", a.Email)
+	return nil
+}
+
+func userEnable(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "the account's email address (required)")
+	if err := c.parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "disabled %s; their sessions have ended\n", a.Email)
+	s, d, a, err := c.byEmail(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := s.Enable(ctx, cliActor(), a.ID); err != nil {
+		return inUserWords(err)
+	}
+	fmt.Fprintf(inv.stdout, "enabled %s; they can sign in again with their password, or with a link from coopress user link\n", a.Email)
 	return nil
 }
 
 // userLink prints a new one-time sign-in link for an existing account: the
 // way back in for someone locked out when the site cannot send email.
-func userLink(ctx context.Context, args []string, stdout io.Writer) error {
-	c := newUserCLI("link")
-	email := c.fs.String("email", "", "the account's email address (required)")
-	baseURL := c.fs.String("base-url", os.Getenv("COOPRESS_BASE_URL"), "public URL of the site, for the link (env COOPRESS_BASE_URL)")
-	s, d, err := c.open(ctx, args)
+func userLink(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "the account's email address (required)")
+	baseURL := c.baseURLFlag()
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	s, d, a, err := c.byEmail(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	a, err := s.ByEmail(ctx, *email)
-	if err != nil {
-		return fmt.Errorf("--email %q: %w", *email, err)
-	}
 	if a.Disabled {
-		return fmt.Errorf("%s is disabled", a.Email)
+		return fmt.Errorf("%s is disabled; enable it first with coopress user enable", a.Email)
 	}
 	token, err := s.IssueSignInLink(ctx, cliActor(), a.ID)
 	if err != nil {
 		return err
 	}
-	base := strings.TrimRight(*baseURL, "/")
-	if base == "" {
-		base = "http://127.0.0.1:8080"
-	}
-	fmt.Fprintf(stdout, "sign-in link for %s, works once within 24 hours:\n%s/signin/link/%s\n", a.Email, base, token)
+	fmt.Fprintf(inv.stdout, "sign-in link for %s, works once within 24 hours:\n%s/signin/link/%s\n", a.Email, c.linkBase(*baseURL), token)
 	return nil
 }

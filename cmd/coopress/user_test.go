@@ -40,12 +40,20 @@ func TestUserCommands(t *testing.T) {
 			{[]string{"add", "--email", "x@example.org", "--name", "X", "--role", "boss"}, `"boss" is not a role`},
 			{[]string{"add", "--email", "x@example.org", "--name", "X"}, "--role is required"},
 			{[]string{"add", "--email", "nope", "--name", "X", "--role", "writer"}, "email address like"},
-			{[]string{"roles", "--email", "nobody@example.org", "--role", "writer"}, "not found"},
+			{[]string{"roles", "--email", "nobody@example.org", "--role", "writer"}, "there is no account with that address"},
+			{[]string{"roles", "--email", "ed@example.org", "--role", "treasurer"}, "ed@example.org is the only active admin"},
+			{[]string{"disable", "--email", "ed@example.org"}, "ed@example.org is the only active admin"},
+			{[]string{"enable", "--email", "ed@example.org"}, "ed@example.org is not disabled"},
+			{[]string{"disable"}, "--email is required"},
 			{[]string{"frobnicate"}, "unknown subcommand"},
 		} {
 			if code, _, errOut := user(t, store, tc.args[0], tc.args[1:]...); code != 1 || !strings.Contains(errOut, tc.wantErr) {
 				t.Errorf("%v: %d %q, want an error with %q", tc.args, code, errOut, tc.wantErr)
 			}
+		}
+		// With a second admin, Ed may give up the role.
+		if code, _, errOut := user(t, store, "add", "--email", "boss@example.org", "--name", "Boss", "--role", "admin"); code != 0 {
+			t.Fatalf("add second admin: %s", errOut)
 		}
 		if code, out, _ := user(t, store, "roles", "--email", "ED@example.org", "--role", "treasurer"); code != 0 ||
 			!strings.Contains(out, "ed@example.org now has roles treasurer (was editor,admin)") {
@@ -77,8 +85,17 @@ func TestUserCommands(t *testing.T) {
 		if code, out, _ := user(t, store, "disable", "--email", "ed@example.org"); code != 0 || !strings.Contains(out, "disabled ed@example.org") {
 			t.Errorf("disable: %q", out)
 		}
+		if code, _, errOut := user(t, store, "link", "--email", "ed@example.org"); code != 1 || !strings.Contains(errOut, "enable it first") {
+			t.Errorf("link for a disabled account: %d %q", code, errOut)
+		}
+		if code, out, _ := user(t, store, "enable", "--email", "ed@example.org"); code != 0 || !strings.Contains(out, "enabled ed@example.org") {
+			t.Errorf("enable: %q", out)
+		}
+		if code, out, _ := user(t, store, "list"); code != 0 || !regexp.MustCompile(`1\s+ed@example.org\s+Ed Itor\s+treasurer\s+no password yet`).MatchString(out) {
+			t.Errorf("list after enable: %q", out)
+		}
 		entries, _, err := s.Audit().List(context.Background(), account.Filter{Actor: "cli:operator"}, 1)
-		if err != nil || len(entries) != 5 || entries[0].Action != "account.disable" {
+		if err != nil || len(entries) != 8 || entries[0].Action != "account.enable" || entries[1].Action != "account.disable" {
 			t.Errorf("audit: %+v %v", entries, err)
 		}
 	})

@@ -82,6 +82,8 @@ func TestCreateAndAuthenticate(t *testing.T) {
 		if _, err := s.Authenticate(ctx, "new@example.org", ""); !errors.Is(err, account.ErrBadCredentials) {
 			t.Errorf("passwordless account: %v", err)
 		}
+		// Ed is the only admin until another is made (see admins_test.go).
+		mustCreate(t, s, "second@example.org", "", account.Admin)
 		if err := s.Disable(ctx, cli, a.ID); err != nil {
 			t.Fatal(err)
 		}

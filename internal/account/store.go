@@ -129,16 +129,25 @@ func insertRoles(ctx context.Context, tx *sql.Tx, id int64, roles []Role) error 
 	return nil
 }
 
-// SetRoles replaces an account's roles.
+// SetRoles replaces an account's roles. It refuses, with ErrLastAdmin, to
+// take the admin role from the only active admin.
 func (s *Service) SetRoles(ctx context.Context, by Actor, id int64, roles []Role) (Account, error) {
 	if err := checkRoles(roles); err != nil {
 		return Account{}, err
 	}
 	var after Account
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAdmins(ctx, tx); err != nil {
+			return err
+		}
 		before, err := byID(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if !slices.Contains(roles, Admin) {
+			if err := keepsAnAdmin(ctx, tx, before, "roles", "take the admin role from"); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM account_roles WHERE account_id = $1`, id); err != nil {
 			return fmt.Errorf("account: clear roles of %d: %w", id, err)
@@ -155,11 +164,18 @@ func (s *Service) SetRoles(ctx context.Context, by Actor, id int64, roles []Role
 }
 
 // Disable stops an account from signing in and ends its sessions. Accounts
-// are never deleted: the audit log and bylines still name them.
+// are never deleted: the audit log and bylines still name them. It
+// refuses, with ErrLastAdmin, to disable the only active admin.
 func (s *Service) Disable(ctx context.Context, by Actor, id int64) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockAdmins(ctx, tx); err != nil {
+			return err
+		}
 		before, err := byID(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := keepsAnAdmin(ctx, tx, before, "disable", "disable"); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET disabled = 1 WHERE id = $1`, id); err != nil {

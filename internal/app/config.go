@@ -6,18 +6,22 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 	_ "time/tzdata" // the publication's zone must load on any machine
 
+	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
 )
 
 // Config is everything an operator can set, from flags with COOPRESS_*
-// environment variables as their defaults. It is built once at start,
-// validated, and passed down; nothing reads the environment later.
+// environment variables as their defaults, and a few settings (secrets,
+// mail) from the environment only. AddStoreFlags and AddServeFlags are the
+// only places that read the environment; the Config is then validated once
+// and passed down, and no package reads a COOPRESS_* variable itself.
 type Config struct {
 	// DataDir holds the SQLite database, uploads and backups.
 	DataDir string
@@ -36,8 +40,12 @@ type Config struct {
 	Location *time.Location
 	// DebugAddr, when set, serves Go's profiler on a separate address.
 	DebugAddr string
-	// Demo loads demo content into an empty database at start.
+	// Demo loads demo content at start; serve refuses it unless the
+	// database is empty.
 	Demo bool
+	// LogLevel is debug, info, warn or error; Validate parses it into Level.
+	LogLevel string
+	Level    slog.Level
 	// ShareOfferURL is where the co-operative box sends readers who want
 	// to buy shares.
 	ShareOfferURL string
@@ -53,6 +61,33 @@ type Config struct {
 	// "10000"); Validate parses them into donationMin and donationMax.
 	DonationMin, DonationMax string
 	donationMin, donationMax money.Money
+	// SMTP is the outgoing mail relay, from COOPRESS_SMTP_* only: receipts
+	// and password resets are sent when SMTP.Host is set.
+	SMTP SMTPSettings
+	// envErrs are environment variables that could not be read as their
+	// type; Validate reports them.
+	envErrs []error
+}
+
+// SMTPSettings are the COOPRESS_SMTP_* variables as given; mail applies
+// its defaults (port by TLS mode, sender) and checks them.
+type SMTPSettings struct {
+	Host, Port, Username, Password, From, TLS string
+}
+
+// lookup serves the settings to mail.SMTPConfigFromLookup by variable name.
+func (s SMTPSettings) lookup(name string) string {
+	return map[string]string{mail.EnvSMTPHost: s.Host, mail.EnvSMTPPort: s.Port, mail.EnvSMTPUsername: s.Username,
+		mail.EnvSMTPPassword: s.Password, mail.EnvSMTPFrom: s.From, mail.EnvSMTPTLS: s.TLS}[name]
+}
+
+// MailEnabled reports whether an SMTP host is set; without one no mail is
+// queued at all.
+func (c *Config) MailEnabled() bool { return strings.TrimSpace(c.SMTP.Host) != "" }
+
+// SMTPConfig is the checked relay configuration, for a Config with mail.
+func (c *Config) SMTPConfig() (mail.SMTPConfig, error) {
+	return mail.SMTPConfigFromLookup(c.SMTP.lookup)
 }
 
 // env returns the environment variable COOPRESS_<name> or def.
@@ -63,11 +98,32 @@ func env(name, def string) string {
 	return def
 }
 
-// AddStoreFlags registers --data and --database, which every subcommand takes.
+// envBool reads COOPRESS_<name> as a yes/no setting: 1, true or yes turn
+// it on; 0, false, no or empty (or unset) leave it off; anything else is
+// kept for Validate to report, naming the variable.
+func (c *Config) envBool(name string) bool {
+	v := env(name, "")
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes":
+		return true
+	case "", "0", "false", "no":
+		return false
+	}
+	c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want 1, true or yes to turn it on, or 0, false, no or empty to leave it off", name, v))
+	return false
+}
+
+// AddStoreFlags registers --data, --database and --timezone, which every
+// command that opens the database takes, and reads the settings that every
+// command may need without a flag of its own: the site's address and name
+// (for links and receipts a command prints or queues) and the mail relay.
 func (c *Config) AddStoreFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", env("DATA", "./data"), "data directory (env COOPRESS_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database", env("DATABASE_URL", ""), "postgres:// URL; empty for SQLite in the data directory (env COOPRESS_DATABASE_URL)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", "Europe/London"), "the publication's time zone (env COOPRESS_TIMEZONE)")
+	c.Addr, c.BaseURL, c.SiteName = env("ADDR", "127.0.0.1:8080"), env("BASE_URL", ""), env("SITE_NAME", "The Daily Co-op")
+	c.SMTP = SMTPSettings{Host: env("SMTP_HOST", ""), Port: env("SMTP_PORT", ""), Username: env("SMTP_USERNAME", ""),
+		Password: env("SMTP_PASSWORD", ""), From: env("SMTP_FROM", ""), TLS: env("SMTP_TLS", "")}
 }
 
 // AddServeFlags registers the flags of the serve command.
@@ -82,12 +138,23 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DonationMin, "donation-min", env("DONATION_MIN", "1"), "smallest online gift in pounds (env COOPRESS_DONATION_MIN)")
 	fs.StringVar(&c.DonationMax, "donation-max", env("DONATION_MAX", "10000"), "largest online gift in pounds (env COOPRESS_DONATION_MAX)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("DEBUG_ADDR", ""), "if set, serve Go's profiler (net/http/pprof) on this loopback address, never on the public one (env COOPRESS_DEBUG_ADDR)")
-	fs.BoolVar(&c.Demo, "demo", env("DEMO", "") == "true", "load demo content into an empty database (env COOPRESS_DEMO=true)")
+	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
 }
+
+// logLevels are the levels --log-level accepts.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 
 // Validate checks the configuration and fills derived fields.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := append([]error(nil), c.envErrs...)
+	if c.LogLevel != "" {
+		level, ok := logLevels[strings.ToLower(strings.TrimSpace(c.LogLevel))]
+		if !ok {
+			errs = append(errs, fmt.Errorf("--log-level %q (or COOPRESS_LOG_LEVEL): want one of debug, info, warn, error", c.LogLevel))
+		}
+		c.Level = level
+	}
 	if c.TimeZone == "" {
 		c.TimeZone = "Europe/London"
 	}

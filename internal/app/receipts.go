@@ -8,7 +8,6 @@ import (
 	"github.com/coopress/coopress/internal/valid"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 
@@ -23,11 +22,11 @@ import (
 // SMTP host (COOPRESS_SMTP_HOST). Without one it returns nil: nothing is
 // queued, rather than filling the outbox with failures to reach a relay
 // that is not there.
-func setupReceipts(d *db.DB, jr *jobRunner, log *slog.Logger) (*mail.Outbox, error) {
-	if os.Getenv(mail.EnvSMTPHost) == "" {
+func setupReceipts(cfg *Config, d *db.DB, jr *jobRunner, log *slog.Logger) (*mail.Outbox, error) {
+	if !cfg.MailEnabled() {
 		return nil, nil
 	}
-	smtp, err := mail.SMTPConfigFromEnv()
+	smtp, err := cfg.SMTPConfig()
 	if err != nil {
 		return nil, err
 	}
@@ -41,22 +40,18 @@ func setupReceipts(d *db.DB, jr *jobRunner, log *slog.Logger) (*mail.Outbox, err
 // (coopress fund add): with SMTP configured, receipts are queued through
 // an insert-only job client and the server's workers send them. Without
 // SMTP there are no options.
+//
+// The site's name and address in the receipt come from cfg, which
+// AddStoreFlags fills from COOPRESS_SITE_NAME and COOPRESS_BASE_URL.
 func CommandReceipts(d *db.DB, cfg *Config) ([]fund.Option, error) {
-	if os.Getenv(mail.EnvSMTPHost) == "" {
+	if !cfg.MailEnabled() {
 		return nil, nil
 	}
 	c, err := jobs.NewClient(d, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, jobs.Options{})
 	if err != nil {
 		return nil, err
 	}
-	withSite := *cfg
-	if withSite.BaseURL == "" {
-		withSite.BaseURL = os.Getenv("COOPRESS_BASE_URL")
-	}
-	if name := os.Getenv("COOPRESS_SITE_NAME"); name != "" {
-		withSite.SiteName = name
-	}
-	return []fund.Option{fund.WithReceipts(receiptFunc(mail.NewOutbox(d, c, nil), &withSite))}, nil
+	return []fund.Option{fund.WithReceipts(receiptFunc(mail.NewOutbox(d, c, nil), cfg))}, nil
 }
 
 // receiptFunc writes the donor's receipt for a gift and queues it in the

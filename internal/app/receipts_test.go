@@ -11,7 +11,6 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
-	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/testservers"
 )
@@ -23,13 +22,9 @@ import (
 // server's durable mail worker.
 func TestReceiptsReachDonorsByEveryChannel(t *testing.T) {
 	mp := testservers.StartMailpit(t)
-	t.Setenv(mail.EnvSMTPHost, mp.SMTPHost())
-	t.Setenv(mail.EnvSMTPPort, strconv.Itoa(mp.SMTPPort()))
-	t.Setenv(mail.EnvSMTPFrom, "fund@paper.test")
-	t.Setenv(mail.EnvSMTPTLS, "none")
-
 	dir := t.TempDir()
-	cfg := Config{DataDir: dir, Addr: "127.0.0.1:0", SiteName: "The Daily Co-op", StripeWebhookSecret: testWebhookSecret}
+	cfg := Config{DataDir: dir, Addr: "127.0.0.1:0", SiteName: "The Daily Co-op", StripeWebhookSecret: testWebhookSecret,
+		SMTP: SMTPSettings{Host: mp.SMTPHost(), Port: strconv.Itoa(mp.SMTPPort()), From: "fund@paper.test", TLS: "none"}}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 		log.Info("demo content ready", "took", time.Since(start).Round(time.Millisecond))
 	}
 	// Receipts and password resets share one outbox, when SMTP is set.
-	if s.outbox, err = setupReceipts(d, s.jobs, log); err != nil {
+	if s.outbox, err = setupReceipts(cfg, d, s.jobs, log); err != nil {
 		return nil, stop, err
 	}
 	var fundOpts []fund.Option

@@ -56,23 +56,14 @@ type Queryer interface {
 // Open connects to the database named by databaseURL, or when it is empty to
 // coopress.db in dataDir (created if missing). It does not migrate.
 func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
-	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+	if IsPostgresURL(databaseURL) {
 		return openPostgres(ctx, databaseURL)
 	}
-	path := databaseURL
-	switch {
-	case path == "":
-		if dataDir == "" {
-			dataDir = "data"
+	path := sqlitePath(databaseURL, dataDir)
+	if databaseURL == "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("db: create data directory: %w", explainAccess(filepath.Dir(path), err))
 		}
-		if err := os.MkdirAll(dataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("db: create data directory: %w", err)
-		}
-		path = filepath.Join(dataDir, "coopress.db")
-	case strings.HasPrefix(path, "sqlite://"):
-		path = strings.TrimPrefix(path, "sqlite://")
-	case strings.HasPrefix(path, "file:"):
-		path = strings.TrimPrefix(path, "file:")
 	}
 	return openSQLite(ctx, path)
 }
@@ -104,6 +95,11 @@ func sqliteDSN(path string, readOnly bool) string {
 	return sqliteURI(path) + "?" + q.Encode()
 }
 
+// IsPostgresURL reports whether databaseURL names a PostgreSQL database.
+func IsPostgresURL(databaseURL string) bool {
+	return strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://")
+}
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	w := openSQLitePool(sqliteDSN(path, false))
 	// One writer: SQLite allows one at a time anyway, and queueing in the
@@ -112,7 +108,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+		return nil, sqliteOpenError(path, err)
 	}
 	r := openSQLitePool(sqliteDSN(path, true))
 	r.SetMaxOpenConns(8)

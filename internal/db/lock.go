@@ -40,12 +40,12 @@ func (e *dataDirInUseError) Is(target error) bool { return target == ErrDataDirI
 // there to make the error message useful.
 func LockDataDir(dir string) (unlock func() error, err error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("db: create data directory: %w", err)
+		return nil, fmt.Errorf("db: create data directory: %w", explainAccess(dir, err))
 	}
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
 	if err != nil {
-		return nil, fmt.Errorf("db: open lock file: %w", err)
+		return nil, fmt.Errorf("db: open lock file: %w", explainAccess(dir, err))
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		pid := readPID(f)

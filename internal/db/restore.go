@@ -33,6 +33,13 @@ func Restore(ctx context.Context, src, dataDir string) error {
 	if _, err := os.Stat(src); err != nil {
 		return err
 	}
+	if _, err := os.Stat(dataDir); errors.Is(err, fs.ErrNotExist) {
+		// A new site: check the file where it lies, read-only, before the
+		// directory is made, so a refused restore leaves nothing behind.
+		if err := checkBackup(ctx, src, true); err != nil {
+			return fmt.Errorf("%s: %w", src, err)
+		}
+	}
 	// The lock's error names the directory and the server's pid already.
 	unlock, err := LockDataDir(dataDir)
 	if err != nil {
@@ -46,7 +53,7 @@ func Restore(ctx context.Context, src, dataDir string) error {
 		return fmt.Errorf("copy %s: %w", src, err)
 	}
 	defer removeDB(tmp)
-	if err := checkBackup(ctx, tmp); err != nil {
+	if err := checkBackup(ctx, tmp, false); err != nil {
 		return fmt.Errorf("%s: %w", src, err)
 	}
 	matchOwner(tmp, live)
@@ -83,7 +90,7 @@ const sqliteHeader = "SQLite format 3\x00"
 // integrity_check and carries coopress's migrations, no newer than this
 // binary knows: a newer schema would be read by code that does not
 // understand it.
-func checkBackup(ctx context.Context, path string) error {
+func checkBackup(ctx context.Context, path string, readOnly bool) error {
 	head := make([]byte, len(sqliteHeader))
 	f, err := os.Open(path)
 	if err != nil {
@@ -94,7 +101,11 @@ func checkBackup(ctx context.Context, path string) error {
 	if err != nil || string(head) != sqliteHeader {
 		return fmt.Errorf("%w: it is not a SQLite database", ErrNotBackup)
 	}
-	c, err := sql.Open("sqlite", sqliteURI(path)+"?_pragma=busy_timeout(10000)")
+	dsn := sqliteURI(path) + "?_pragma=busy_timeout(10000)"
+	if readOnly {
+		dsn += "&mode=ro"
+	}
+	c, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return err
 	}

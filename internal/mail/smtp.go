@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -92,7 +91,9 @@ func (c SMTPConfig) LogValue() slog.Value {
 	)
 }
 
-// The environment variables SMTPConfigFromEnv reads.
+// The environment variables that configure the relay. The application's
+// configuration (internal/app) reads them, with every other setting, and
+// hands them to SMTPConfigFromLookup; this package reads no environment.
 const (
 	EnvSMTPHost     = "COOPRESS_SMTP_HOST"
 	EnvSMTPPort     = "COOPRESS_SMTP_PORT"
@@ -102,14 +103,13 @@ const (
 	EnvSMTPTLS      = "COOPRESS_SMTP_TLS"
 )
 
-// SMTPConfigFromEnv reads the COOPRESS_SMTP_* variables. Unset ones take
+// SMTPConfigFromLookup builds the relay configuration from the
+// COOPRESS_SMTP_* values that getenv returns by name. Empty ones take
 // defaults that suit a local relay: host 127.0.0.1, TLS none, from
 // coopress@localhost, and the port that goes with the TLS mode (25, 587 or
-// 465). The result is validated.
-func SMTPConfigFromEnv() (SMTPConfig, error) { return SMTPConfigFromLookup(os.Getenv) }
-
-// SMTPConfigFromLookup is SMTPConfigFromEnv reading through getenv, so a
-// caller with its own configuration source (or a test) can supply values.
+// 465). The result is validated. (The application sends no mail at all
+// while COOPRESS_SMTP_HOST is empty; the host default serves a caller that
+// has decided to send.)
 func SMTPConfigFromLookup(getenv func(string) string) (SMTPConfig, error) {
 	or := func(key, def string) string {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
