@@ -7,11 +7,21 @@ export GOFLAGS := -buildvcs=false
 
 .PHONY: run build test test-deps vet bench clean
 
-run: build
-	$(BIN)/coopress serve --demo --addr 127.0.0.1:8080 --data ./data
+# make run ADDR=127.0.0.1:9090 DATA=./other overrides where it listens and
+# keeps its data; unset, COOPRESS_ADDR and COOPRESS_DATA apply, then the
+# defaults. Demo content is asked for only while there is no database yet
+# (serve --demo refuses a database that has content), and never with
+# COOPRESS_DATABASE_URL set.
+ADDR ?= $(or $(COOPRESS_ADDR),127.0.0.1:8080)
+DATA ?= $(or $(COOPRESS_DATA),./data)
 
+run: build
+	$(BIN)/coopress serve --addr $(ADDR) --data $(DATA) $(if $(COOPRESS_DATABASE_URL),,$(if $(wildcard $(DATA)/coopress.db),,--demo))
+
+# -buildvcs=false (above) leaves no commit in the build info, so the version
+# comes from git describe.
 build:
-	$(GO) build -o $(BIN)/coopress ./cmd/coopress
+	$(GO) build -ldflags "-X main.version=$$(git describe --tags --always --dirty 2>/dev/null || echo unknown)" -o $(BIN)/coopress ./cmd/coopress
 
 # test-deps installs what the suite needs on a fresh machine: Debian's
 # chromium for the browser tests, PostgreSQL for the store tests, axe-core

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
+	"strings"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -36,13 +36,37 @@ func (r readiness) Ready(ctx context.Context) error {
 	return nil
 }
 
+// logFirstAdmin tells the operator of a site with no active admin how to
+// make one: nobody can reach the staff pages until then, and the website
+// cannot create the first account.
+func logFirstAdmin(ctx context.Context, cfg *Config, svc *services, log *slog.Logger) error {
+	n, err := svc.accounts.ActiveAdmins(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	where := "--data " + shellQuote(cfg.DataDir)
+	if cfg.DatabaseURL != "" {
+		where = `--database "$COOPRESS_DATABASE_URL"`
+	}
+	log.Warn("no admin account yet; create the first one, which prints a sign-in link",
+		"command", "coopress user add --email you@example.org --name \"Your Name\" --role admin "+where)
+	return nil
+}
+
+// shellQuote quotes s for a shell command line when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // Serve runs the site until ctx ends, then shuts down gracefully. If ready
 // is not nil it receives the listening address once requests are accepted.
 func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- string) error {
 	if cfg.DatabaseURL == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-			return fmt.Errorf("create data directory: %w", err)
-		}
+		// The lock creates the directory, and names the user and the
+		// owner when it cannot.
 		unlock, err := db.LockDataDir(cfg.DataDir)
 		if err != nil {
 			return err
@@ -61,6 +85,9 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 		return err
 	}
 	defer stopServices()
+	if err := logFirstAdmin(ctx, cfg, svc, log); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	deps := svc.webDeps(cfg, d, log)

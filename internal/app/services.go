@@ -46,12 +46,16 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 			stop()
 		}
 	}()
+	demoStart := time.Now()
 	if cfg.Demo {
-		start := time.Now()
+		// Demo content goes only into an empty database: mixed into a
+		// paper's own, it could not be told apart or taken out again.
+		if err := demo.CheckEmpty(ctx, d); err != nil {
+			return nil, stop, err
+		}
 		if err := demo.Load(ctx, s.articles, DemoArticles); err != nil {
 			return nil, stop, err
 		}
-		log.Info("demo content ready", "took", time.Since(start).Round(time.Millisecond))
 	}
 	// Receipts and password resets share one outbox, when SMTP is set.
 	if s.outbox, err = setupReceipts(cfg, d, s.jobs, log); err != nil {
@@ -70,6 +74,14 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 		if err := demo.LoadFund(ctx, s.fund, time.Now()); err != nil {
 			return nil, stop, err
 		}
+		loaded, err := demo.Count(ctx, d)
+		if err != nil {
+			return nil, stop, err
+		}
+		log.Info("demo content loaded", "articles", loaded.Articles, "ledger_entries", loaded.LedgerEntries,
+			"took", time.Since(demoStart).Round(time.Millisecond))
+	} else {
+		log.Info("no demo content loaded (no --demo)")
 	}
 	s.accounts = account.New(d, account.Options{})
 	s.registerJobs(log)
