@@ -29,6 +29,11 @@ func dashboardSections() []dashboardSection {
 type dashboardPage struct {
 	adminFrame
 	Sections []dashboardSection
+	// NoArticles is true on a new site, where nothing has been drafted,
+	// submitted, scheduled or published yet.
+	NoArticles bool
+	// CanWrite is whether the person may start the first article.
+	CanWrite bool
 }
 
 func (s *Server) adminDashboard(w http.ResponseWriter, r *http.Request) error {
@@ -39,5 +44,11 @@ func (s *Server) adminDashboard(w http.ResponseWriter, r *http.Request) error {
 			p.Sections = append(p.Sections, sec)
 		}
 	}
+	desk, err := s.articles.ListForDesk(r.Context(), 1)
+	if err != nil {
+		return err
+	}
+	p.NoArticles = len(desk.Waiting)+len(desk.Scheduled)+len(desk.Recent)+len(desk.Drafts) == 0
+	p.CanWrite = a.HasAny(newsroomRoles()...)
 	return s.renderAdmin(w, http.StatusOK, "admin_dashboard", p)
 }

@@ -155,6 +155,11 @@ func (s *Server) adminUserRoles(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_user", p)
 	}
 	if _, err := s.accounts.SetRoles(r.Context(), actor(r), u.ID, roles); err != nil {
+		// The account domain refuses to leave no active admin, even when
+		// two admins act at once; its message goes beside the roles.
+		if p.Errors.addValidation(err, "roles") {
+			return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_user", p)
+		}
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?saved=1", u.ID), http.StatusSeeOther)
@@ -172,6 +177,10 @@ func (s *Server) adminUserDisable(w http.ResponseWriter, r *http.Request) error 
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_user", p)
 	}
 	if err := s.accounts.Disable(r.Context(), actor(r), u.ID); err != nil {
+		p := &userPage{adminFrame: s.newAdminFrame(r, u.Name), User: u, Roles: roleChoices(u.Roles)}
+		if p.Errors.addValidation(err, "disable") {
+			return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_user", p)
+		}
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?disabled=1", u.ID), http.StatusSeeOther)
