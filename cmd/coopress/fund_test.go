@@ -141,3 +141,24 @@ func openStore(t *testing.T, store []string) *db.DB {
 	t.Cleanup(func() { d.Close() })
 	return d
 }
+
+// TestFundShowSaysWhereTheTargetCameFrom: a target nobody set is marked,
+// so a treasurer reading £18,000 knows it is the default.
+func TestFundShowSaysWhereTheTargetCameFrom(t *testing.T) {
+	store := migrated(t, "--data", t.TempDir())
+	if code, out, errOut := coopress(t, store, "show"); code != 0 || !strings.Contains(out, "target          £18,000 (default: never set; change it with coopress fund target)") {
+		t.Fatalf("fresh site: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := coopress(t, store, "target", "--month", "2024-11", "--amount", "18010"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, out, _ := coopress(t, store, "show", "--month", "2024-11"); code != 0 || !strings.Contains(out, "target          £18,010\n") {
+		t.Errorf("set target:\n%s", out)
+	}
+	// This month's campaign began before November's target was set, so it
+	// still has the default it began with (a month begun after carries the
+	// set target over: see fund's TestOriginOfTarget).
+	if code, out, _ := coopress(t, store, "show"); code != 0 || !strings.Contains(out, "£18,000 (default: never set") {
+		t.Errorf("this month after an earlier month's target was set:\n%s", out)
+	}
+}
