@@ -206,3 +206,40 @@ func TestBackupCommandsOnPostgres(t *testing.T) {
 		t.Errorf("restore on PostgreSQL: exit %d, %q", code, errOut)
 	}
 }
+
+// TestRestoreIntoANewDirectory: restore may rebuild a site where there is
+// none yet, but a refused restore there leaves no directory behind.
+func TestRestoreIntoANewDirectory(t *testing.T) {
+	live := t.TempDir()
+	siteIn(t, live)
+	good := filepath.Join(t.TempDir(), "good.db")
+	if code, _, errOut := backupCLI(t, "backup", "--data", live, good); code != 0 {
+		t.Fatal(errOut)
+	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	if err := os.WriteFile(junk, []byte("<html>not a backup</html>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(t.TempDir(), "bare.db")
+	c, _ := sql.Open("sqlite", "file:"+bare)
+	if _, err := c.Exec(`CREATE TABLE t (x)`); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	for _, file := range []string{junk, bare} {
+		fresh := filepath.Join(t.TempDir(), "new-site")
+		if code, _, errOut := backupCLI(t, "restore", "--data", fresh, file); code != 1 || !strings.Contains(errOut, "not a coopress backup") {
+			t.Fatalf("restore of %s: exit %d, %q", file, code, errOut)
+		}
+		if _, err := os.Stat(fresh); err == nil {
+			t.Errorf("a refused restore of %s created the data directory", filepath.Base(file))
+		}
+	}
+	fresh := filepath.Join(t.TempDir(), "new-site")
+	if code, out, errOut := backupCLI(t, "restore", "--data", fresh, good); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore into a new directory: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := backupCLI(t, "fund", "show", "--data", fresh); code != 0 {
+		t.Errorf("the restored site does not open: %s", errOut)
+	}
+}
