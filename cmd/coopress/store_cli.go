@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"flag"
 
 	"github.com/coopress/coopress/internal/app"
-	"github.com/coopress/coopress/internal/db"
 )
 
 // storeCLI is what every command that opens the database shares: the
@@ -29,13 +27,4 @@ func (c *storeCLI) parse(args []string) error {
 		return err
 	}
 	return c.cfg.Validate()
-}
-
-// openDB parses the flags and opens (and migrates) a database that must
-// already exist; the caller closes it.
-func (c *storeCLI) openDB(ctx context.Context, args []string) (*db.DB, error) {
-	if err := c.parse(args); err != nil {
-		return nil, err
-	}
-	return app.OpenExistingDB(ctx, &c.cfg)
 }
