@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/coopress/coopress/internal/dbtest"
 )
@@ -92,21 +95,69 @@ func TestCorruptDatabase(t *testing.T) {
 	}
 }
 
-// TestReadOnlyDataDirectory: a directory this user cannot write in is
-// named, with its owner. Root writes anywhere, so the check runs only for
-// other users; db's tests cover the message itself.
-func TestReadOnlyDataDirectory(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("running as root, which can write in any directory; see internal/db TestExplainAccess")
+// TestDataDirectoryOfAnotherUser: a directory this user cannot write in
+// is named, with its owner, and nothing is written. Root can write in any
+// directory, so as root the test builds coopress and runs it as nobody
+// against root's directories; as anyone else it takes away its own write
+// permission.
+func TestDataDirectoryOfAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		store := migrated(t, "--data", t.TempDir())
+		if err := os.Chmod(store[1], 0o500); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(store[1], 0o700) })
+		code, _, errOut := cli(append([]string{"fund", "add", "--amount", "5", "--method", "cash"}, store...)...)
+		if code != 1 || !strings.Contains(errOut, "cannot write in "+store[1]) {
+			t.Fatalf("exit %d, %q", code, errOut)
+		}
+		return
 	}
-	store := migrated(t, "--data", t.TempDir())
-	if err := os.Chmod(store[1], 0o500); err != nil {
+	// A world-readable home for the binary and the sites, as /srv would be.
+	root, err := os.MkdirTemp("", "coopress-owner-")
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.Chmod(store[1], 0o700) })
-	code, _, errOut := cli(append([]string{"fund", "add", "--amount", "5", "--method", "cash"}, store...)...)
-	if code != 1 || !strings.Contains(errOut, "cannot write in "+store[1]) {
-		t.Fatalf("exit %d, %q", code, errOut)
+	t.Cleanup(func() { os.RemoveAll(root) })
+	if err := os.Chmod(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(root, "coopress")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(root, "data")
+	migrated(t, "--data", data)
+	if err := os.Chmod(data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadDir(data)
+	asNobody := func(args ...string) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	nobody := "user nobody (uid 65534) cannot write in "
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fund", "add", "--amount", "5", "--method", "cash", "--data", data}, nobody + data + ", which belongs to root (uid 0) with mode drwxr-xr-x"},
+		{[]string{"migrate", "--data", data}, nobody + data + ", which belongs to root (uid 0)"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", data}, nobody + data + ", which belongs to root (uid 0)"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(root, "new-site")},
+			nobody + root + " (to create " + filepath.Join(root, "new-site") + "), which belongs to root (uid 0)"},
+	} {
+		out, err := asNobody(tc.args...)
+		if err == nil || !strings.Contains(out, tc.want) {
+			t.Errorf("%v as nobody: %v\n%s\nwant %q", tc.args, err, out, tc.want)
+		}
+	}
+	if after, _ := os.ReadDir(data); len(after) != len(before) {
+		t.Errorf("the data directory went from %d to %d entries", len(before), len(after))
 	}
 }
 

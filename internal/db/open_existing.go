@@ -138,7 +138,7 @@ func explainAccess(path string, err error) error {
 		fi, serr := os.Stat(where)
 		if serr == nil {
 			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				owner = fmt.Sprintf(", which belongs to %s with mode %s", describeUser(int(st.Uid)), fi.Mode().Perm())
+				owner = fmt.Sprintf(", which belongs to %s with mode %s", describeUser(int(st.Uid)), fi.Mode()&(fs.ModeDir|fs.ModePerm))
 			}
 			break
 		}

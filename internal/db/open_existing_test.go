@@ -76,7 +76,7 @@ func TestExplainAccess(t *testing.T) {
 		want string
 	}{
 		{dir, &fs.PathError{Op: "open", Path: dir + "/coopress.lock", Err: syscall.EACCES},
-			fmt.Sprintf("user %s cannot write in %s, which belongs to %s with mode -r-x------", me, dir, me)},
+			fmt.Sprintf("user %s cannot write in %s, which belongs to %s with mode dr-x------", me, dir, me)},
 		{dir + "/new/deeper", &fs.PathError{Op: "mkdir", Path: dir + "/new", Err: syscall.EACCES},
 			fmt.Sprintf("user %s cannot write in %s (to create %s/new/deeper), which belongs to", me, dir, dir)},
 		{dir, &fs.PathError{Op: "open", Path: dir, Err: syscall.EROFS}, "is on a read-only file system"},
