@@ -204,6 +204,7 @@ func TestBadInputs(t *testing.T) {
 		{"conflicting duplicate", fundAt("add", "--amount", "99", "--method", "cheque", "--ref", "BT-001"),
 			"reference BT-001 is already recorded as entry 1, £12 by cheque on 6 Nov 2024; this gift, £99 by cheque, differs, so nothing was added"},
 		{"duplicate by another method", fundAt("add", "--amount", "12", "--method", "cash", "--ref", "BT-001"), "this gift, £12 by cash, differs"},
+		{"show a month that is not one", fundAt("show", "--month", "2024-13"), "--month: write the month as YYYY-MM"},
 		{"column on no such day", fundAt("column", "--date", "2023-02-29"), "that day does not exist (February 2023 has 28 days)"},
 		{"reverse without id", fundAt("reverse", "--reason", "x"), "--id is required"},
 		{"reverse no such entry", fundAt("reverse", "--id", "99", "--reason", "x"), "--id 99: there is no entry 99"},

@@ -241,6 +241,11 @@ func fundShow(ctx context.Context, inv *invocation, args []string) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
+	if *month != "" {
+		if _, err := fund.ParseMonth(*month, c.cfg.Location); err != nil {
+			return inFlagWords(err)
+		}
+	}
 	s, d, err := c.open(ctx)
 	if err != nil {
 		return err
