@@ -56,6 +56,7 @@ func Count(ctx context.Context, q db.Queryer) (Contents, error) {
 // apart, and the fund's totals would be false.
 type NotEmptyError struct{ Contents Contents }
 
+// Error says what is there and what to do instead.
 func (e *NotEmptyError) Error() string {
 	return fmt.Sprintf("--demo loads demo content only into an empty database, and this one has %s; "+
 		"start without --demo (and unset COOPRESS_DEMO), or give a new --data directory for a demo", e.Contents)
