@@ -45,6 +45,10 @@ type Browser struct {
 // by skipping the browser tests.
 func New(t testing.TB) *Browser {
 	t.Helper()
+	// -short is the quick run without a browser (make check), even in CI.
+	if testing.Short() {
+		t.Skip("browser test skipped: -short runs without Chromium")
+	}
 	path, err := findChromium()
 	if err != nil {
 		if os.Getenv("CI") == "true" {

@@ -3,7 +3,8 @@
 // SQLite is always available. PostgreSQL comes from COOPRESS_TEST_DATABASE_URL
 // (make test starts a throwaway server and sets it); every call creates a new
 // database on that server so tests never see each other's rows. Without it a
-// PostgreSQL test is skipped loudly, and under CI=true it fails.
+// PostgreSQL test is skipped loudly, and under CI=true it fails. Under
+// go test -short it is always skipped, quietly.
 package dbtest
 
 import (
@@ -39,6 +40,11 @@ func SQLite(t testing.TB) *db.DB {
 // its URL; it skips (or fails under CI) when no server is configured.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	// -short is the quick SQLite-only run (make check): skipping here is
+	// the point of the flag, so it comes before the CI rule.
+	if testing.Short() {
+		t.Skip("PostgreSQL half skipped: -short runs SQLite only")
+	}
 	base := os.Getenv(EnvURL)
 	if base == "" {
 		if os.Getenv("CI") == "true" {

@@ -6,5 +6,6 @@
 // `make test` installs into the repository's bin/ (scripts/test-deps.sh),
 // started on free loopback ports with its state in the test's temporary
 // directory, and stopped when the test ends. When a binary is missing a test
-// skips loudly, and under CI=true it fails instead.
+// skips loudly, and under CI=true it fails instead; under go test -short it
+// always skips, quietly.
 package testservers

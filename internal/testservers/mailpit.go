@@ -242,6 +242,11 @@ func (m *Mailpit) getJSON(t testing.TB, path string, v any) {
 // untested code.
 func repoBinary(t testing.TB, name string) string {
 	t.Helper()
+	// -short is the quick run without external servers (make check), even
+	// in CI.
+	if testing.Short() {
+		t.Skipf("skipped: -short starts no %s", name)
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatalf("testservers: working directory: %v", err)

@@ -147,7 +147,7 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, cur article
 		if err != nil {
 			return err
 		}
-		p.Preview = template.HTML(html) //nolint:gosec // sanitised by the renderer
+		p.Preview = template.HTML(html) // sanitised by the renderer
 		if len(p.Errors) == 0 {
 			p.Notice = "Preview below. Nothing is saved yet."
 		}

@@ -122,5 +122,5 @@ func (s *Server) articleMeta(a article.Article, canonical string) ([]metaTag, te
 	if err != nil {
 		return meta, ""
 	}
-	return meta, template.JS(b) //nolint:gosec // JSON with HTML-significant characters escaped
+	return meta, template.JS(b) // JSON with HTML-significant characters escaped
 }
