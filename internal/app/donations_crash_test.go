@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // TestCrashWhileWebhooksArrive builds the real binary, kills it with
@@ -44,16 +45,17 @@ func TestCrashWhileWebhooksArrive(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			if resp, err := http.Get(base + "/healthz"); err == nil {
+		if !testwait.For(20*time.Second, func() bool {
+			resp, err := http.Get(base + "/healthz")
+			if err == nil {
 				resp.Body.Close()
-				return cmd
 			}
-			if time.Now().After(deadline) {
-				_ = cmd.Process.Kill()
-				t.Fatal("server did not start")
-			}
+			return err == nil
+		}) {
+			_ = cmd.Process.Kill()
+			t.Fatal("server did not start")
 		}
+		return cmd
 	}
 	const n = 600
 	bodies := make([][]byte, n)

@@ -13,6 +13,7 @@ import (
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/testservers"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // TestReceiptsReachDonorsByEveryChannel runs a real server with SMTP
@@ -84,7 +85,22 @@ func TestReceiptsReachDonorsByEveryChannel(t *testing.T) {
 	if st, err := deliverTo(base, body, signed(body, time.Now())); err != nil || st != 200 {
 		t.Fatalf("redelivery: %d %v", st, err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// A later gift's receipt arriving, and then no job left waiting, show
+	// that the redelivery has been through the whole path: only now can
+	// "still one receipt" fail if it sent another.
+	marker := paidSession("evt_receipt_2", "pi_receipt_2", 500, map[string]string{"email": "marker@example.org", "name": "Mo"})
+	if st, err := deliverTo(base, marker, signed(marker, time.Now())); err != nil || st != 200 {
+		t.Fatalf("marker webhook: %d %v", st, err)
+	}
+	mp.WaitFor(t, "marker@example.org", 15*time.Second)
+	testwait.Until(t, 15*time.Second, "an empty job queue", func() bool {
+		var waiting int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job
+			WHERE state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		return waiting == 0
+	})
 	if n := len(mp.To(t, "online@example.org")); n != 1 {
 		t.Fatalf("%d receipts to the online donor, want 1", n)
 	}

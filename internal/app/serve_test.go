@@ -10,12 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 	"github.com/coopress/coopress/internal/app"
 	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // node is one running coopress server.
@@ -75,13 +78,13 @@ func (n *node) waitForBox(t *testing.T, raised string) time.Duration {
 	t.Helper()
 	start := time.Now()
 	want := `data-fund="raised">` + raised + `<`
-	for time.Since(start) < 3*time.Second {
-		if _, body := n.get(t, "/fund"); strings.Contains(body, want) {
-			return time.Since(start)
-		}
-		time.Sleep(25 * time.Millisecond)
+	var body string
+	if testwait.For(3*time.Second, func() bool {
+		_, body = n.get(t, "/fund")
+		return strings.Contains(body, want)
+	}) {
+		return time.Since(start)
 	}
-	_, body := n.get(t, "/fund")
 	i := strings.Index(body, `data-fund="raised"`)
 	t.Fatalf("box on %s never showed %s within 3s; it shows %.60s", n.base, raised, body[max(i, 0):])
 	return 0
@@ -174,22 +177,34 @@ func TestFundBoxUpdatesInTheBrowser(t *testing.T) {
 	dir := t.TempDir()
 	n := startNode(t, app.Config{DataDir: dir})
 	b := browsertest.New(t)
+	// Count the events each EventSource on the page receives, before any
+	// page script runs, so the test can tell when live.js's stream is open.
+	const countEvents = `window.__fundEvents = 0;
+		window.EventSource = class extends window.EventSource {
+			constructor(url, opts) { super(url, opts); this.addEventListener("fund", () => { window.__fundEvents++; }); }
+		};`
+	if _, err := chromedp.Call(b.Context(), page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: countEvents}); err != nil {
+		t.Fatal(err)
+	}
 	if status := b.Navigate(n.base + "/fund"); status != 200 {
 		t.Fatalf("status %d", status)
 	}
 	browsertest.Eval[bool](b, `(document.querySelector("[data-fund-live]").scrollIntoView(), true)`)
-	time.Sleep(300 * time.Millisecond) // let the stream open
+	// The stream is open once its first event has arrived: the server
+	// subscribes before it sends the current figures, so a gift recorded
+	// after that must come as a pushed update, not in the first event.
+	testwait.Until(t, 5*time.Second, "the live stream's first event", func() bool {
+		return browsertest.Eval[bool](b, `window.__fundEvents > 0`)
+	})
 	recordElsewhere(t, "", dir, 42)
 	start := time.Now()
-	for {
-		got := browsertest.Eval[string](b, `document.querySelector('.fund-box [data-fund="raised"]').textContent`)
-		if got == "£42" {
-			t.Logf("the open page showed the gift after %s", time.Since(start).Round(time.Millisecond))
-			return
-		}
-		if time.Since(start) > 3*time.Second {
-			t.Fatalf("after 3s the open page still shows %q", got)
-		}
-		time.Sleep(20 * time.Millisecond)
+	var got string
+	if !testwait.For(3*time.Second, func() bool {
+		got = browsertest.Eval[string](b, `document.querySelector('.fund-box [data-fund="raised"]').textContent`)
+		return got == "£42"
+	}) {
+		t.Fatalf("after 3s the open page still shows %q", got)
 	}
+	t.Logf("the open page showed the gift after %s", time.Since(start).Round(time.Millisecond))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // TestScheduledPublication schedules through one River client that has no
@@ -65,23 +66,19 @@ func TestScheduledPublication(t *testing.T) {
 		}
 		t.Cleanup(func() { _ = after.Stop(context.Background()) })
 
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			if got, err := f.store.Published(ctx, due.Slug); err == nil {
-				if time.Now().Before(soon.Truncate(time.Second)) {
-					t.Fatalf("published at %v, before its time %v", time.Now(), soon)
-				}
-				if !got.PublishedAt.Equal(soon.Truncate(time.Second).UTC()) {
-					t.Errorf("published_at %v, want the scheduled time %v", got.PublishedAt, soon)
-				}
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the scheduled article was not published")
-			}
-			time.Sleep(50 * time.Millisecond)
+		var got article.Article
+		testwait.Until(t, 15*time.Second, "the scheduled article's publication", func() bool {
+			var err error
+			got, err = f.store.Published(ctx, due.Slug)
+			return err == nil
+		})
+		if time.Now().Before(soon.Truncate(time.Second)) {
+			t.Fatalf("published at %v, before its time %v", time.Now(), soon)
 		}
-		// Give the stale jobs for the other two time to run, then check.
+		if !got.PublishedAt.Equal(soon.Truncate(time.Second).UTC()) {
+			t.Errorf("published_at %v, want the scheduled time %v", got.PublishedAt, soon)
+		}
+		// Wait for the stale jobs for the other two to run, then check.
 		waitJobsDone(t, d, 3)
 		if st, _ := f.store.ByID(ctx, moved.ID); st.Status != article.Scheduled || !st.ScheduledAt.Equal(tomorrow.Truncate(time.Second).UTC()) {
 			t.Errorf("rescheduled article: %s at %v", st.Status, st.ScheduledAt)
@@ -99,19 +96,14 @@ func TestScheduledPublication(t *testing.T) {
 // waitJobsDone waits until n article_publish jobs have completed.
 func waitJobsDone(t *testing.T, d *db.DB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var done int
+	var done int
+	if !testwait.For(15*time.Second, func() bool {
 		if err := d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM river_job
 			WHERE kind = 'article_publish' AND state = 'completed'`).Scan(&done); err != nil {
 			t.Fatal(err)
 		}
-		if done >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d publish jobs completed", done, n)
-		}
-		time.Sleep(50 * time.Millisecond)
+		return done >= n
+	}) {
+		t.Fatalf("%d of %d publish jobs completed", done, n)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // addPair writes section w-sec-N and article w-art-N in it, in one
@@ -80,9 +81,7 @@ func TestBackupDuringWritesRestoresConsistently(t *testing.T) {
 			committed.Store(int64(n + 1))
 		}
 	})
-	for committed.Load() < 20 {
-		time.Sleep(time.Millisecond)
-	}
+	testwait.Until(t, 10*time.Second, "20 pairs committed", func() bool { return committed.Load() >= 20 })
 	dest := filepath.Join(t.TempDir(), "site.db")
 	before := committed.Load()
 	if err := d.Backup(ctx, dest); err != nil {

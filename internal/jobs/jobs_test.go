@@ -14,6 +14,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/testwait"
 	"github.com/riverqueue/river"
 )
 
@@ -86,11 +87,22 @@ func TestJobsInsertedInTransactionRunOnceWithRetry(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Stop(ctx)
-		deadline := time.Now().Add(20 * time.Second)
-		for w.done.Load() < n && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
+		// Wait for the queue to drain: every job River holds completed and
+		// none waiting or retrying. Only then can "exactly n" be asserted;
+		// counting earlier would pass even if a job were about to run twice.
+		var completed, unfinished int
+		drained := testwait.For(20*time.Second, func() bool {
+			if err := d.QueryRowContext(ctx, `SELECT
+				COALESCE(SUM(CASE WHEN state = 'completed' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN state IN ('completed', 'cancelled', 'discarded') THEN 0 ELSE 1 END), 0)
+				FROM river_job`).Scan(&completed, &unfinished); err != nil {
+				t.Fatal(err)
+			}
+			return completed == n && unfinished == 0
+		})
+		if !drained {
+			t.Fatalf("queue not drained after 20s: %d jobs completed, %d unfinished, want %d and 0", completed, unfinished, n)
 		}
-		time.Sleep(100 * time.Millisecond)
 		if got := w.done.Load(); got != n {
 			t.Fatalf("%d jobs done, want %d", got, n)
 		}

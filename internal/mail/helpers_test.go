@@ -12,6 +12,7 @@ import (
 	"github.com/coopress/coopress/internal/jobs"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/testservers"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // quiet discards River's and the worker's logs; failures show through the
@@ -86,20 +87,17 @@ func start(t *testing.T, c *jobs.Client) (stop func()) {
 // waitEntry polls the outbox row until ok accepts it.
 func waitEntry(t *testing.T, o *mail.Outbox, id int64, timeout time.Duration, ok func(mail.Entry) bool) mail.Entry {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		e, err := o.Get(context.Background(), id)
-		if err != nil {
+	var e mail.Entry
+	if !testwait.For(timeout, func() bool {
+		var err error
+		if e, err = o.Get(context.Background(), id); err != nil {
 			t.Fatal(err)
 		}
-		if ok(e) {
-			return e
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox %d still %s after %s (attempts %d, last error %q)", id, e.Status, timeout, e.Attempts, e.LastError)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return ok(e)
+	}) {
+		t.Fatalf("outbox %d still %s after %s (attempts %d, last error %q)", id, e.Status, timeout, e.Attempts, e.LastError)
 	}
+	return e
 }
 
 // sendJobs counts the mail jobs River holds, in any state.

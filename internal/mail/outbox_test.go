@@ -12,6 +12,7 @@ import (
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/testservers"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 func TestEnqueueTxSendsThroughSMTP(t *testing.T) {
@@ -94,10 +95,10 @@ func TestRolledBackTransactionSendsNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		mp.WaitFor(t, marker, 15*time.Second)
-		time.Sleep(200 * time.Millisecond)
 		if n := len(mp.To(t, lost)); n != 0 {
 			t.Fatalf("%d mails from a rolled-back transaction", n)
 		}
+		// No row and no job: nothing is left that could send it later.
 		var rows int
 		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM mail_outbox WHERE to_addr = $1`, lost).Scan(&rows); err != nil {
 			t.Fatal(err)
@@ -160,9 +161,10 @@ func TestDuplicateRefQueuesOneMail(t *testing.T) {
 		if !strings.Contains(got.Text, "first") {
 			t.Errorf("sent %q, want the first message's text", got.Text)
 		}
-		for len(mp.To(t, addr(d, "noref"))) < 2 {
-			time.Sleep(20 * time.Millisecond)
-		}
+		// All three jobs have now run: only then can "one receipt" fail.
+		testwait.Until(t, 15*time.Second, "both mails without a Ref", func() bool {
+			return len(mp.To(t, addr(d, "noref"))) >= 2
+		})
 		if n := len(mp.To(t, to)); n != 1 {
 			t.Fatalf("%d receipts sent, want 1", n)
 		}

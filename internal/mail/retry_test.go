@@ -121,7 +121,19 @@ func TestFinalAttemptFailsThenRetrySendsOnce(t *testing.T) {
 		if e, _ := o.Get(ctx, id); e.Status != mail.Sent || e.Attempts != 3 {
 			t.Fatalf("after sending: %s, %d attempts", e.Status, e.Attempts)
 		}
-		time.Sleep(100 * time.Millisecond)
+		// A later mail through the same worker arriving shows the three
+		// jobs before it are through the mail server too.
+		marker := addr(d, "marker")
+		markerID, err := o.Enqueue(ctx, mail.Message{To: marker, Subject: "marker", Text: "marker", Kind: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := good.Work(ctx, &river.Job[mail.SendArgs]{
+			JobRow: &rivertype.JobRow{ID: 2, Attempt: 1, MaxAttempts: mail.MaxAttempts}, Args: mail.SendArgs{ID: markerID},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		mp.WaitFor(t, marker, 5*time.Second)
 		if n := len(mp.To(t, to)); n != 1 {
 			t.Fatalf("%d mails sent, want 1", n)
 		}

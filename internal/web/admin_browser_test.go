@@ -9,6 +9,7 @@ import (
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // TestSignInWithKeyboard signs in using only the keyboard, then runs
@@ -43,12 +44,10 @@ func TestSignInWithKeyboard(t *testing.T) {
 	typeInto("email", "admin@example.org")
 	typeInto("password", testPassword)
 	b.Enter()
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.HasSuffix(browsertest.Eval[string](b, `location.pathname`), "/admin/") {
-		if time.Now().After(deadline) {
-			t.Fatalf("after sign-in the browser is at %s", browsertest.Eval[string](b, `location.href`))
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !testwait.For(5*time.Second, func() bool {
+		return strings.HasSuffix(browsertest.Eval[string](b, `location.pathname`), "/admin/")
+	}) {
+		t.Fatalf("after sign-in the browser is at %s", browsertest.Eval[string](b, `location.href`))
 	}
 	if h1 := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); h1 != "Staff dashboard" {
 		t.Fatalf("h1 %q", h1)

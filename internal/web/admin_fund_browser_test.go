@@ -13,6 +13,7 @@ import (
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // TestFundPagesAccessible runs axe-core on the treasurer's pages, with
@@ -48,12 +49,10 @@ func TestFundPagesAccessible(t *testing.T) {
 		t.Fatalf("gift form: %d", status)
 	}
 	browsertest.Eval[bool](b, `document.getElementById("amount").value = "12.345"; document.getElementById("amount").form.submit(); true`)
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(browsertest.Eval[string](b, `document.title`), "Error") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the form did not come back with errors: %s", browsertest.Eval[string](b, `document.title`))
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !testwait.For(5*time.Second, func() bool {
+		return strings.Contains(browsertest.Eval[string](b, `document.title`), "Error")
+	}) {
+		t.Fatalf("the form did not come back with errors: %s", browsertest.Eval[string](b, `document.title`))
 	}
 	if vs := axeHere(t, b); len(vs) > 0 {
 		t.Errorf("axe-core on the gift form with errors: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))

@@ -17,6 +17,7 @@ import (
 	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // TestNewsroomJourneyInTheBrowser: a writer signs in, drafts an article
@@ -54,13 +55,11 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	}
 	waitFor := func(what, js string) {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for !browsertest.Eval[bool](b, "(() => { try { return !!("+js+") } catch (e) { return false } })()") {
-			if time.Now().After(deadline) {
-				t.Fatalf("waiting for %s; at %s: %.400s", what, browsertest.Eval[string](b, "location.href"),
-					browsertest.Eval[string](b, "document.body.innerText"))
-			}
-			time.Sleep(50 * time.Millisecond)
+		if !testwait.For(15*time.Second, func() bool {
+			return browsertest.Eval[bool](b, "(() => { try { return !!("+js+") } catch (e) { return false } })()")
+		}) {
+			t.Fatalf("waiting for %s; at %s: %.400s", what, browsertest.Eval[string](b, "location.href"),
+				browsertest.Eval[string](b, "document.body.innerText"))
 		}
 	}
 	click := func(label string) {
@@ -69,8 +68,17 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 		find := `[...document.querySelectorAll("button")].find(b => b.textContent.trim() === ` + string(js) + `)`
 		// After a navigation the new page may still be parsing.
 		waitFor("the "+label+" button", `document.readyState === "complete" && `+find)
-		run(find + `.click()`)
-		time.Sleep(150 * time.Millisecond)
+		// Every button clicked here submits a form: wait for the page it
+		// leads to, so the next step never looks at the old one.
+		ctx, cancel := context.WithTimeout(b.Context(), 15*time.Second)
+		defer cancel()
+		press := chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool]("("+find+".click(), true)")(ctx, tab)
+			return err
+		})
+		if _, err := chromedp.RunResponse(ctx, press); err != nil {
+			t.Fatalf("click %s: no page came back: %v", label, err)
+		}
 	}
 	set := func(id, value string) {
 		t.Helper()
@@ -164,16 +172,10 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	if !strings.Contains(browsertest.Eval[string](b, `document.querySelector("main").innerText`), "Ballot result due at noon") {
 		t.Error("the desk does not list the scheduled article")
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if _, _, body := s.get(t, "/"); strings.Contains(body, "Ballot result due at noon") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the scheduled article never appeared on the front page")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	testwait.Until(t, 20*time.Second, "the scheduled article on the front page", func() bool {
+		_, _, body := s.get(t, "/")
+		return strings.Contains(body, "Ballot result due at noon")
+	})
 	// The query defeats the browser's own cache: pages may be kept for a
 	// minute, as a CDN would.
 	b.Navigate(base + "/?after=schedule")
