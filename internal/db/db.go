@@ -188,17 +188,6 @@ func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// IsUniqueViolation reports whether err is a unique-constraint failure on
-// either engine.
-func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
-		strings.Contains(msg, "SQLSTATE 23505") // PostgreSQL
-}
-
 // UTC returns t in UTC, truncated to microseconds, the precision PostgreSQL
 // keeps; every time a store writes goes through it so both engines agree.
 func UTC(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }

@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -47,16 +49,53 @@ func TestTimesRoundTripInUTC(t *testing.T) {
 	})
 }
 
+// TestUniqueViolation: a duplicate key on either engine is recognised by
+// its driver code, through wrapping; any other constraint failure, and
+// text that merely looks like one, is not.
 func TestUniqueViolation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		now := db.UTC(time.Now())
-		if _, err := d.ExecContext(ctx, `INSERT INTO gone_slugs (slug, removed_at) VALUES ($1, $2)`, "dup", now); err != nil {
-			t.Fatal(err)
+		for _, q := range []string{
+			`CREATE TABLE dup_test (
+				id INTEGER PRIMARY KEY,
+				code TEXT NOT NULL UNIQUE,
+				email TEXT,
+				n INTEGER CHECK (n > 0),
+				parent INTEGER REFERENCES dup_test(id))`,
+			`CREATE UNIQUE INDEX dup_test_email ON dup_test(email)`,
+			`INSERT INTO dup_test (id, code, email, n) VALUES (1, 'a', 'a@example.org', 1)`,
+		} {
+			if _, err := d.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
-		_, err := d.ExecContext(ctx, `INSERT INTO gone_slugs (slug, removed_at) VALUES ($1, $2)`, "dup", now)
-		if !db.IsUniqueViolation(err) {
-			t.Fatalf("want unique violation, got %v", err)
+		insert := func(id int, code, email any, n, parent any) error {
+			_, err := d.ExecContext(ctx, `INSERT INTO dup_test (id, code, email, n, parent) VALUES ($1, $2, $3, $4, $5)`,
+				id, code, email, n, parent)
+			return err
+		}
+		for _, c := range []struct {
+			name string
+			err  error
+			want bool
+		}{
+			{"duplicate primary key", insert(1, "b", nil, 1, nil), true},
+			{"duplicate UNIQUE column", insert(2, "a", nil, 1, nil), true},
+			{"duplicate in a unique index", insert(3, "c", "a@example.org", 1, nil), true},
+			{"wrapped duplicate", fmt.Errorf("store: save: %w", insert(4, "a", nil, 1, nil)), true},
+			{"NOT NULL", insert(5, nil, nil, 1, nil), false},
+			{"CHECK", insert(6, "f", nil, -1, nil), false},
+			{"FOREIGN KEY", insert(7, "g", nil, 1, 999), false},
+			{"a message that only looks like one", errors.New("UNIQUE constraint failed: x (SQLSTATE 23505)"), false},
+			{"nil", nil, false},
+		} {
+			if c.err == nil && c.name != "nil" {
+				t.Errorf("%s: the statement succeeded; the case proves nothing", c.name)
+				continue
+			}
+			if got := db.IsUniqueViolation(c.err); got != c.want {
+				t.Errorf("%s: IsUniqueViolation(%v) = %v, want %v", c.name, c.err, got, c.want)
+			}
 		}
 	})
 }
