@@ -16,10 +16,26 @@ import (
 // bounded: when full, an arbitrary entry makes room, which is enough to stop
 // a crawler of 100,000 old articles from growing memory without limit.
 type pageCache struct {
-	mu       sync.RWMutex
-	max      int
-	entries  map[string]*renderedPage
+	mu      sync.RWMutex
+	max     int
+	entries map[string]*renderedPage
+	// gen counts clears. A page is stored only if no clear came between
+	// looking it up and storing it: a render that overlapped a change may
+	// hold what was there before, and once stored it would be served as
+	// fresh until the next change.
+	gen      uint64
 	sections atomic.Value // sectionsAt
+
+	// beforePut, set only by tests, runs after a page is rendered and
+	// before it is stored, so a test can put a change in between.
+	beforePut func(key string)
+}
+
+// pageVersion is what a page is rendered under: the cache generation it
+// may be stored in, and the content version its ETag names.
+type pageVersion struct {
+	gen     uint64
+	content int64
 }
 
 type sectionsAt struct {
@@ -31,15 +47,31 @@ func newPageCache(max int) *pageCache {
 	return &pageCache{max: max, entries: make(map[string]*renderedPage, max)}
 }
 
-func (c *pageCache) get(key string) *renderedPage {
+// lookupPage returns the cached page under key, or nil, and the version a
+// page rendered now is rendered under. A caller that reads the database
+// before rendering calls it before its first read.
+func (s *Server) lookupPage(key string) (*renderedPage, pageVersion) {
+	c := s.pages
 	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.entries[key]
+	p, gen := c.entries[key], c.gen
+	c.mu.RUnlock()
+	// The generation is read before the content version: a refresh moves
+	// the version first and clears second, so a page can never be stored
+	// under a generation newer than its content version.
+	return p, pageVersion{gen: gen, content: s.content.Load()}
 }
 
-func (c *pageCache) put(key string, p *renderedPage) {
+// put stores p under key unless the cache was cleared since generation gen
+// was read; then p may be stale, and the next request renders afresh.
+func (c *pageCache) put(key string, p *renderedPage, gen uint64) {
+	if c.beforePut != nil {
+		c.beforePut(key)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if len(c.entries) >= c.max {
 		for k := range c.entries {
 			delete(c.entries, k)
@@ -53,6 +85,7 @@ func (c *pageCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	clear(c.entries)
+	c.gen++
 	c.sections.Store(sectionsAt{version: -1})
 }
 
@@ -114,21 +147,30 @@ func (s *Server) renderBox() []byte { return s.currentBox().html }
 // build and caches it. The ETag covers the content and fund versions and the
 // day, so a 304 is only ever sent for what the reader already has.
 func (s *Server) cachedPage(w http.ResponseWriter, r *http.Request, key string, modified time.Time, build func() (string, any, error)) error {
-	p := s.pages.get(key)
-	if p == nil {
-		name, data, err := build()
-		if err != nil {
-			return err
-		}
-		if p, err = s.tmpl.render(name, data); err != nil {
-			return err
-		}
-		if !modified.IsZero() {
-			p.modified = modified.UTC().Format(http.TimeFormat)
-		}
-		p.etag = pageTag(key)
-		s.pages.put(key, p)
+	p, ver := s.lookupPage(key)
+	if p != nil {
+		return s.writePage(w, r, p, "public, max-age=60, stale-while-revalidate=600")
 	}
+	return s.renderPage(w, r, key, ver, modified, build)
+}
+
+// renderPage renders a page missing from the cache with build, sends it,
+// and caches it unless content changed since ver was looked up.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, key string, ver pageVersion, modified time.Time, build func() (string, any, error)) error {
+	name, data, err := build()
+	if err != nil {
+		return err
+	}
+	p, err := s.tmpl.render(name, data)
+	if err != nil {
+		return err
+	}
+	if !modified.IsZero() {
+		p.modified = modified.UTC().Format(http.TimeFormat)
+	}
+	p.etag = pageTag(key)
+	p.content = ver.content
+	s.pages.put(key, p, ver.gen)
 	return s.writePage(w, r, p, "public, max-age=60, stale-while-revalidate=600")
 }
 
@@ -152,7 +194,9 @@ var htmlContentType = []string{"text/html; charset=utf-8"}
 // costs a few map assignments and one write.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPage, cacheControl string) error {
 	box := s.currentBox()
-	cv := s.content.Load()
+	// The version the page was rendered under, not the latest: a page that
+	// was rendering while content changed must not carry the new ETag.
+	cv := p.content
 	a := p.full.Load()
 	if a == nil || a.box != box || a.content != cv || a.cacheControl[0] != cacheControl {
 		body := make([]byte, 0, len(p.head)+len(box.html)+len(p.tail))

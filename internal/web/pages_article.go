@@ -29,7 +29,8 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	key := "article:" + slug
-	if p := s.pages.get(key); p != nil {
+	p, ver := s.lookupPage(key) // before reading the article: see renderPage
+	if p != nil {
 		return s.writePage(w, r, p, "public, max-age=60, stale-while-revalidate=600")
 	}
 	ctx := r.Context()
@@ -47,7 +48,7 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.cachedPage(w, r, key, a.UpdatedAt, func() (string, any, error) {
+	return s.renderPage(w, r, key, ver, a.UpdatedAt, func() (string, any, error) {
 		d := articlePageData{layout: s.newLayout(r, a.Headline+" | "+s.site.Name), Article: a}
 		cs, err := s.articles.Corrections(ctx, a.ID)
 		if err != nil {

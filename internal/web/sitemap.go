@@ -240,8 +240,9 @@ func marshalXML(v any) ([]byte, error) {
 func (s *Server) cachedDoc(w http.ResponseWriter, r *http.Request, key, contentType, cacheControl string,
 	build func() ([]byte, time.Time, error)) error {
 	var p *renderedPage
+	var ver pageVersion
 	if key != "" {
-		p = s.pages.get(key)
+		p, ver = s.lookupPage(key)
 	}
 	if p == nil {
 		body, mod, err := build()
@@ -255,7 +256,7 @@ func (s *Server) cachedDoc(w http.ResponseWriter, r *http.Request, key, contentT
 			p.modified = mod.UTC().Format(http.TimeFormat)
 		}
 		if key != "" {
-			s.pages.put(key, p)
+			s.pages.put(key, p, ver.gen)
 		}
 	}
 	hd := w.Header()

@@ -62,6 +62,7 @@ type renderedPage struct {
 	head, tail []byte
 	etag       string
 	modified   string // http.TimeFormat, may be empty
+	content    int64  // the content version it was rendered under, for its ETag
 	// full is the page joined with the latest box, built on first use.
 	full atomic.Pointer[assembled]
 }
