@@ -10,9 +10,9 @@ export GOFLAGS := -buildvcs=false
 .PHONY: check fmt lint test-short test-race
 
 # The packages where a data race would cost money or corrupt the database:
-# the money path (money, fund, payment), the database layer, the web server
-# and the wiring that runs workers beside it.
-RACE_PKGS := ./internal/money/ ./internal/fund/ ./internal/payment/ ./internal/db/ ./internal/web/ ./internal/app/
+# the money path (money, fund, donation, payment), the database layer, the
+# web server and the wiring that runs workers beside it.
+RACE_PKGS := ./internal/money/ ./internal/fund/ ./internal/donation/ ./internal/payment/ ./internal/db/ ./internal/web/ ./internal/app/
 
 # make run ADDR=127.0.0.1:9090 DATA=./other overrides where it listens and
 # keeps its data; unset, COOPRESS_ADDR and COOPRESS_DATA apply, then the
