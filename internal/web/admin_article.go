@@ -53,15 +53,6 @@ func workflowError(err error) error {
 	return err
 }
 
-// pathID reads a positive id from the path; anything else is a 404.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound
-	}
-	return id, nil
-}
-
 // loadStory loads the article named in the path, in any state.
 func (s *Server) loadStory(r *http.Request) (article.Story, error) {
 	id, err := pathID(r, "id")

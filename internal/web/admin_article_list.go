@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/coopress/coopress/internal/article"
 )
@@ -38,13 +37,11 @@ func (s *Server) adminArticles(w http.ResponseWriter, r *http.Request) error {
 			p.Errors.Add("status", "Choose a status from the list.")
 		}
 	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100_000 {
-			return badRequest("The page number must be a whole number from 1.")
-		}
-		p.Page = n
+	page, err := pageParam(r)
+	if err != nil {
+		return err
 	}
+	p.Page = page
 	if p.Mine {
 		f.CreatedBy = currentAccount(r).ID
 	}

@@ -62,13 +62,11 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	if until := day("until", "To"); !until.IsZero() {
 		f.Until = until.AddDate(0, 0, 1)
 	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1_000_000 {
-			return badRequest("The page number must be a whole number from 1.")
-		}
-		p.Page = n
+	page, err := pageParam(r)
+	if err != nil {
+		return err
 	}
+	p.Page = page
 	actions, err := s.accounts.Audit().Actions(r.Context())
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,15 +75,7 @@ func (s *Server) today() time.Time {
 // fundMonth reads ?month=, defaulting to the current month; a bad value is
 // a 400 with the format to use.
 func (s *Server) fundMonth(r *http.Request) (string, time.Time, error) {
-	month := r.URL.Query().Get("month")
-	if month == "" {
-		month = s.today().Format("2006-01")
-	}
-	start, err := fund.ParseMonth(month, s.site.Location)
-	if err != nil {
-		return "", time.Time{}, badRequest("Give the month as a year and month, such as 2024-11.")
-	}
-	return month, start, nil
+	return monthParam(r, s.site.Location, s.today().Format("2006-01"))
 }
 
 // fundCurrency is the currency gifts are typed in: the current campaign's.
@@ -132,15 +123,6 @@ func plainAmount(minor int64) string {
 		sign, u = "-", uint64(-(minor+1))+1
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
-}
-
-// entryID reads the {id} of a ledger entry's address.
-func entryID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound
-	}
-	return id, nil
 }
 
 // recorder is how the ledger names the signed-in treasurer: their name

@@ -78,7 +78,7 @@ func (s *Server) adminFundReverse(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	id, err := entryID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/coopress/coopress/internal/valid"
 	"net/http"
-	"strconv"
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/media"
@@ -50,8 +49,11 @@ func (s *Server) adminMediaLibrary(w http.ResponseWriter, r *http.Request) error
 	if s.media == nil {
 		return errNoMedia
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	p := &mediaLibraryPage{adminFrame: s.newAdminFrame(r, "Images"), Page: max(page, 1)}
+	page, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	p := &mediaLibraryPage{adminFrame: s.newAdminFrame(r, "Images"), Page: page}
 	return s.renderMediaLibrary(w, r, http.StatusOK, p)
 }
 
@@ -131,9 +133,9 @@ func (s *Server) loadMedia(r *http.Request) (media.Image, error) {
 	if s.media == nil {
 		return media.Image{}, errNoMedia
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return media.Image{}, errNotFound
+	id, err := pathID(r, "id")
+	if err != nil {
+		return media.Image{}, err
 	}
 	return s.media.Get(r.Context(), id)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/mail"
@@ -114,9 +113,9 @@ type userPage struct {
 }
 
 func (s *Server) loadUser(r *http.Request) (account.Account, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return account.Account{}, errNotFound
+	id, err := pathID(r, "id")
+	if err != nil {
+		return account.Account{}, err
 	}
 	return s.accounts.ByID(r.Context(), id)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -42,19 +41,15 @@ type fundDay struct {
 	Percent int
 }
 
-var monthRE = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
 func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 	if s.fundReports == nil {
 		return errNotFound
 	}
 	now := s.now()
 	current := s.fundReports.MonthOf(now)
-	month := r.URL.Query().Get("month")
-	if month == "" {
-		month = current
-	} else if !monthRE.MatchString(month) {
-		return badRequest("Give the month as a year and month, such as 2024-11.")
+	month, start, err := monthParam(r, s.site.Location, current)
+	if err != nil {
+		return err
 	}
 	ctx := r.Context()
 	d := fundPageData{layout: s.newLayout(r, "Fighting fund | "+s.site.Name), Month: month, IsCurrent: month == current}
@@ -67,7 +62,6 @@ func (s *Server) fundPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Totals = t
-	start, _ := fund.ParseMonth(month, s.site.Location)
 	d.Label = start.Format("January 2006")
 	if t.Target.Minor > 0 {
 		d.Percent = int(min(100, t.Raised.Minor*100/t.Target.Minor))

@@ -9,23 +9,6 @@ import (
 	"github.com/coopress/coopress/internal/article"
 )
 
-// maxPage bounds ?page= so that a crafted number cannot ask the database
-// for a huge offset.
-const maxPage = 10000
-
-// pageParam reads ?page=, 1 when absent.
-func pageParam(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("page")
-	if v == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxPage {
-		return 0, badRequest("The page number must be a whole number from 1 to 10,000.")
-	}
-	return n, nil
-}
-
 // listPageData is a section, tag or author page.
 type listPageData struct {
 	layout
