@@ -8,54 +8,29 @@ import (
 	"strings"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/valid"
 )
 
-// AdminRoute is one registered staff page and the roles that may use it.
-// The server keeps the list so that tests can check every route's rule.
+// AdminRoute is one registered staff page, the roles that may use it and,
+// when it is a link in the staff menu, the link's label. The server keeps
+// the list so that tests can check every route's rule.
 type AdminRoute struct {
 	Pattern string
 	Roles   []account.Role
+	Menu    string
 }
 
 // anyStaff is the rule for pages every member of staff may use. It is an
 // explicit list so that a route can never be registered with no rule.
 func anyStaff() []account.Role { return account.StaffRoles() }
 
-// adminRoutes registers the sign-in pages and every page of the staff
-// area. Each other area adds its pages here, one line each, through
-// adminRoute.
-func (s *Server) adminRoutes(mux *http.ServeMux) {
-	s.authRoutes(mux)
-	s.adminRoute(mux, "GET /admin/{$}", anyStaff(), s.adminDashboard)
-	s.adminRoute(mux, "GET /admin/account", anyStaff(), s.adminAccountPage)
-	s.adminRoute(mux, "POST /admin/account/password", anyStaff(), s.adminAccountPassword)
-	s.adminRoute(mux, "POST /admin/account/signout-everywhere", anyStaff(), s.adminSignOutEverywhere)
-
-	admins := []account.Role{account.Admin}
-	s.adminRoute(mux, "GET /admin/users", admins, s.adminUsers)
-	s.adminRoute(mux, "POST /admin/users", admins, s.adminUserCreate)
-	s.adminRoute(mux, "GET /admin/users/{id}", admins, s.adminUser)
-	s.adminRoute(mux, "POST /admin/users/{id}/roles", admins, s.adminUserRoles)
-	s.adminRoute(mux, "POST /admin/users/{id}/disable", admins, s.adminUserDisable)
-	s.adminRoute(mux, "GET /admin/audit", admins, s.adminAudit)
-	// The image library, admin_media.go.
-	s.mediaAdminRoutes(mux)
-	s.fundAdminRoutes(mux) // the treasurer's pages, admin_fund.go
-	// Articles and the news desk, admin_article.go.
-	s.newsroomAdminRoutes(mux)
-	s.authorAdminRoutes(mux) // author profiles and their accounts, admin_authors.go
-
-	// Any other address under /admin/ asks for a sign-in before it says
-	// 404, so the staff area's map is not visible from outside.
-	s.adminRoute(mux, "/admin/", anyStaff(), s.notFoundPage)
-}
-
 // AdminRoutes lists every registered staff route with its rule, in the
 // order registered.
 func (s *Server) AdminRoutes() []AdminRoute {
 	out := make([]AdminRoute, len(s.adminTable))
 	for i, r := range s.adminTable {
-		out[i] = AdminRoute{Pattern: r.Pattern, Roles: slices.Clone(r.Roles)}
+		out[i] = r
+		out[i].Roles = slices.Clone(r.Roles)
 	}
 	return out
 }
@@ -63,11 +38,13 @@ func (s *Server) AdminRoutes() []AdminRoute {
 // adminRoute registers a staff page on mux. The wrapper answers before h
 // runs: an anonymous GET is sent to /signin and back, any other anonymous
 // request gets 401, a signed-in person without one of roles gets 403. h
-// finds the person with currentAccount(r). Responses are never cached.
+// finds the person with currentAccount(r). Responses are never cached. A
+// valid.Error that h returns becomes a 422 staff page naming the field
+// (renderInvalid).
 //
 // It panics at start-up on a pattern outside /admin, a repeated pattern or
 // an empty or unknown role list: a staff page without a rule must not run.
-func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.Role, h handlerFunc) {
+func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.Role, h handlerFunc) staffRoute {
 	path := pattern
 	if i := strings.IndexByte(pattern, ' '); i >= 0 {
 		path = pattern[i+1:]
@@ -106,8 +83,60 @@ func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.
 		if !ss.Account.HasAny(roles...) {
 			return s.renderDenied(w, r, http.StatusForbidden, ss.Account, roles)
 		}
-		return h(w, withAuth(r, ss.Account))
+		r = withAuth(r, ss.Account)
+		err = h(w, r)
+		if v, ok := valid.As(err); ok {
+			return s.renderInvalid(w, r, mux, v)
+		}
+		return err
 	}))
+	return staffRoute{s: s, i: len(s.adminTable) - 1}
+}
+
+// staffRoute is a route adminRoute has just registered, so that the route
+// table can put it in the menu.
+type staffRoute struct {
+	s *Server
+	i int
+}
+
+// menu makes the route a link in the staff menu with label, shown to the
+// route's own roles: the menu cannot offer a page its route refuses. It
+// panics at start-up on a route a link cannot open (not a GET, or with a
+// wildcard other than {$}) and on a label used twice.
+func (sr staffRoute) menu(label string) {
+	r := &sr.s.adminTable[sr.i]
+	method, path, _ := strings.Cut(r.Pattern, " ")
+	if method != http.MethodGet || strings.Contains(strings.ReplaceAll(path, "{$}", ""), "{") || label == "" {
+		panic(fmt.Sprintf("web: menu %q on %q: a menu link needs a GET route with no wildcards and a label", label, r.Pattern))
+	}
+	for _, o := range sr.s.adminTable {
+		if o.Menu == label {
+			panic(fmt.Sprintf("web: menu %q is on both %q and %q", label, o.Pattern, r.Pattern))
+		}
+	}
+	r.Menu = label
+}
+
+// menuHref is the address a menu route's link points at.
+func menuHref(r AdminRoute) string {
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	return strings.ReplaceAll(path, "{$}", "")
+}
+
+// checkMenu panics at start-up if a menu link's address would be served by
+// some other route than the one that carries the label (a later, more
+// specific pattern, say), whose roles could differ.
+func (s *Server) checkMenu(mux *http.ServeMux) {
+	for _, r := range s.adminTable {
+		if r.Menu == "" {
+			continue
+		}
+		req := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: menuHref(r)}}
+		if _, got := mux.Handler(req); got != r.Pattern {
+			panic(fmt.Sprintf("web: menu %q links to %s, which %q serves, not %q", r.Menu, menuHref(r), got, r.Pattern))
+		}
+	}
 }
 
 // navItem is one link of the staff navigation.
@@ -117,31 +146,17 @@ type navItem struct {
 	Current     bool
 }
 
-// adminNav is the staff navigation: each area adds its entry here with the
-// same roles as its routes, and people see only what they may open.
-func adminNav() []navItem {
-	return []navItem{
-		{Href: "/admin/", Label: "Dashboard", Roles: anyStaff()},
-		{Href: "/admin/users", Label: "Users", Roles: []account.Role{account.Admin}},
-		{Href: "/admin/audit", Label: "Audit log", Roles: []account.Role{account.Admin}},
-		{Href: "/admin/media", Label: "Images", Roles: mediaRoles()},
-		{Href: "/admin/articles", Label: "Articles", Roles: newsroomRoles()},
-		{Href: "/admin/desk", Label: "News desk", Roles: editorRoles()},
-		{Href: "/admin/authors", Label: "Authors", Roles: authorRoles()},
-		{Href: "/admin/fund", Label: "Fighting fund", Roles: treasurers()},
-		{Href: "/admin/account", Label: "Your account", Roles: anyStaff()},
-	}
-}
-
-// navFor filters the navigation to what a may open and marks the page at
-// path.
-func navFor(a account.Account, path string) []navItem {
+// navFor is the staff menu as a may see it, with the page at path marked:
+// the routes that carry a menu label, in table order, that one of a's
+// roles opens.
+func (s *Server) navFor(a account.Account, path string) []navItem {
 	var out []navItem
-	for _, n := range adminNav() {
-		if a.HasAny(n.Roles...) {
-			n.Current = path == n.Href
-			out = append(out, n)
+	for _, r := range s.adminTable {
+		if r.Menu == "" || !a.HasAny(r.Roles...) {
+			continue
 		}
+		href := menuHref(r)
+		out = append(out, navItem{Href: href, Label: r.Menu, Roles: r.Roles, Current: path == href})
 	}
 	return out
 }
@@ -161,7 +176,28 @@ func (s *Server) renderDenied(w http.ResponseWriter, r *http.Request, status int
 	}
 	p := &deniedPage{adminFrame: s.newAdminFrame(r, title), Status: status, Need: need, Next: r.URL.RequestURI()}
 	if a.ID != 0 {
-		p.Account, p.Nav = &a, navFor(a, "")
+		p.Account, p.Nav = &a, s.navFor(a, "")
 	}
 	return s.renderAdmin(w, status, "admin_denied", p)
+}
+
+// invalidPage answers a staff request whose input a domain refused and
+// whose handler did not show the form again: it names the field and says
+// what is wrong, and leads back to the form when there is one.
+type invalidPage struct {
+	adminFrame
+	Message string
+	Back    string
+}
+
+// renderInvalid is adminRoute's answer to a valid.Error: a 422 staff page
+// in the frame, not a 500. The form at the same address, if a staff GET
+// route other than the catch-all serves it, is offered as the way back.
+func (s *Server) renderInvalid(w http.ResponseWriter, r *http.Request, mux *http.ServeMux, v valid.Error) error {
+	p := &invalidPage{adminFrame: s.newAdminFrame(r, "Check what you entered"), Message: invalidText(v)}
+	get := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: r.URL.Path}}
+	if _, pattern := mux.Handler(get); pattern != "" && pattern != "/admin/" {
+		p.Back = r.URL.Path
+	}
+	return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_invalid", p)
 }

@@ -85,25 +85,3 @@ func allStatuses() []article.Status {
 }
 
 func asValidation(err error, v *valid.Error) bool { return errors.As(err, v) }
-
-// newsroomAdminRoutes registers the newsroom's staff pages. Writers and
-// editors share the pages; the buttons that publish are the editors'.
-// Finer rules (a writer's own drafts only) are the domain's, per article.
-func (s *Server) newsroomAdminRoutes(mux *http.ServeMux) {
-	staff, eds := newsroomRoles(), editorRoles()
-	s.adminRoute(mux, "GET /admin/articles", staff, s.adminArticles)
-	s.adminRoute(mux, "GET /admin/articles/new", staff, s.adminArticleNew)
-	s.adminRoute(mux, "POST /admin/articles", staff, s.adminArticleCreate)
-	s.adminRoute(mux, "GET /admin/articles/{id}", staff, s.adminArticleEdit)
-	s.adminRoute(mux, "POST /admin/articles/{id}", staff, s.adminArticleSave)
-	s.adminRoute(mux, "POST /admin/articles/{id}/submit", staff, s.adminArticleStep(stepSubmit))
-	s.adminRoute(mux, "POST /admin/articles/{id}/draft", staff, s.adminArticleStep(stepDraft))
-	s.adminRoute(mux, "POST /admin/articles/{id}/publish", eds, s.adminArticleStep(stepPublish))
-	s.adminRoute(mux, "POST /admin/articles/{id}/schedule", eds, s.adminArticleStep(s.stepSchedule))
-	s.adminRoute(mux, "POST /admin/articles/{id}/unpublish", eds, s.adminArticleStep(stepUnpublish))
-	s.adminRoute(mux, "POST /admin/articles/{id}/corrections", eds, s.adminArticleCorrect)
-	s.adminRoute(mux, "GET /admin/articles/{id}/revisions", staff, s.adminArticleRevisions)
-	s.adminRoute(mux, "POST /admin/articles/{id}/revisions/{rev}/restore", eds, s.adminArticleRestore)
-	s.adminRoute(mux, "POST /admin/preview", staff, s.adminPreview)
-	s.adminRoute(mux, "GET /admin/desk", eds, s.adminDesk)
-}

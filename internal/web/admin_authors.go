@@ -16,15 +16,6 @@ import (
 // and admins, who own the accounts a byline is tied to.
 func authorRoles() []account.Role { return []account.Role{account.Editor, account.Admin} }
 
-// authorAdminRoutes registers the author profile pages.
-func (s *Server) authorAdminRoutes(mux *http.ServeMux) {
-	roles := authorRoles()
-	s.adminRoute(mux, "GET /admin/authors", roles, s.adminAuthors)
-	s.adminRoute(mux, "POST /admin/authors", roles, s.adminAuthorSave)
-	s.adminRoute(mux, "GET /admin/authors/{id}", roles, s.adminAuthor)
-	s.adminRoute(mux, "POST /admin/authors/{id}", roles, s.adminAuthorSave)
-}
-
 // authorsPage lists every profile and holds the form that adds one or,
 // when Editing is set, edits it.
 type authorsPage struct {

@@ -40,24 +40,6 @@ type FundLedger interface {
 // without a treasurer yet can still record its post.
 func treasurers() []account.Role { return []account.Role{account.Treasurer, account.Admin} }
 
-// fundAdminRoutes registers the treasurer's pages; adminRoutes calls it.
-func (s *Server) fundAdminRoutes(mux *http.ServeMux) {
-	t := treasurers()
-	s.adminRoute(mux, "GET /admin/fund", t, s.adminFund)
-	s.adminRoute(mux, "GET /admin/fund/gifts/new", t, s.adminFundGiftForm)
-	s.adminRoute(mux, "POST /admin/fund/gifts/new", t, s.adminFundGiftCreate)
-	s.adminRoute(mux, "GET /admin/fund/entries", t, s.adminFundEntries)
-	s.adminRoute(mux, "POST /admin/fund/entries/{id}/reverse", t, s.adminFundReverse)
-	s.adminRoute(mux, "GET /admin/fund/import", t, s.adminFundImportForm)
-	s.adminRoute(mux, "POST /admin/fund/import", t, s.adminFundImport)
-	s.adminRoute(mux, "GET /admin/fund/export.csv", t, s.adminFundExport)
-	s.adminRoute(mux, "GET /admin/fund/column.txt", t, s.adminFundColumn)
-	s.adminRoute(mux, "GET /admin/fund/target", t, s.adminFundTargetForm)
-	s.adminRoute(mux, "POST /admin/fund/target", t, s.adminFundTarget)
-	s.adminRoute(mux, "GET /admin/fund/reconcile", t, s.adminFundReconcile)
-	s.adminRoute(mux, "GET /admin/fund/payouts", t, s.adminFundPayouts)
-}
-
 // ledger is the FundLedger, or a 404 when the server has none.
 func (s *Server) ledger() (FundLedger, error) {
 	if l, ok := s.fundReports.(FundLedger); ok {

@@ -16,14 +16,6 @@ func mediaRoles() []account.Role {
 	return []account.Role{account.Writer, account.Editor, account.Admin}
 }
 
-// mediaAdminRoutes registers the image library's staff pages.
-func (s *Server) mediaAdminRoutes(mux *http.ServeMux) {
-	s.adminRoute(mux, "GET /admin/media", mediaRoles(), s.adminMediaLibrary)
-	s.adminRoute(mux, "POST /admin/media", mediaRoles(), s.adminMediaUpload)
-	s.adminRoute(mux, "GET /admin/media/{id}", mediaRoles(), s.adminMediaEdit)
-	s.adminRoute(mux, "POST /admin/media/{id}", mediaRoles(), s.adminMediaSave)
-}
-
 // errNoMedia answers when the server was built without an image store.
 var errNoMedia = &httpError{Status: http.StatusServiceUnavailable, Message: "The image library is not set up on this server."}
 

@@ -26,7 +26,7 @@ type adminFrame struct {
 func (s *Server) newAdminFrame(r *http.Request, title string) adminFrame {
 	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css")}
 	if a := currentAccount(r); a.ID != 0 {
-		f.Account, f.Nav = &a, navFor(a, r.URL.Path)
+		f.Account, f.Nav = &a, s.navFor(a, r.URL.Path)
 	}
 	return f
 }

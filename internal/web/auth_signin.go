@@ -18,20 +18,6 @@ type signinPage struct {
 	Limited bool
 }
 
-// authRoutes registers the sign-in, sign-out and reset pages.
-func (s *Server) authRoutes(mux *http.ServeMux) {
-	h := func(pattern string, f handlerFunc) { mux.Handle(pattern, s.handle(noStore(f))) }
-	h("GET /signin", s.signinForm)
-	h("POST /signin", s.signin)
-	h("POST /signout", s.signout)
-	h("GET /signin/link/{token}", s.signinLinkPage)
-	h("POST /signin/link/{token}", s.signinLink)
-	h("GET /reset", s.resetRequestForm)
-	h("POST /reset", s.resetRequest)
-	h("GET /reset/{token}", s.resetForm)
-	h("POST /reset/{token}", s.reset)
-}
-
 // noStore marks a response as personal: sign-in pages carry form values
 // and set cookies, so neither browser nor CDN may keep them.
 func noStore(h handlerFunc) handlerFunc {

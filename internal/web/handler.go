@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // handlerFunc is a page handler that returns its failure instead of writing
@@ -41,8 +45,14 @@ var errNotFound = &httpError{Status: http.StatusNotFound, Message: "We could not
 var errGone = &httpError{Status: http.StatusGone, Message: "This article has been taken down."}
 
 // handle adapts a handlerFunc: it recovers panics, maps errors to pages
-// (db.ErrNotFound → 404, httpError → its status, anything else → a logged
-// 500 that shows no internals) and logs each failure once.
+// (httpError → its status, valid.Error → 422 with its message,
+// db.ErrNotFound → 404, anything else → a logged 500 that shows no
+// internals) and logs each failure once.
+//
+// A form that can be shown again puts a valid.Error beside its field
+// itself (fieldErrors.addValidation); the 422 here is the safety net for
+// one that reaches the adapter, so refused input is never a 500 in the
+// log. Staff pages get a fuller answer from adminRoute first.
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -59,8 +69,11 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			return
 		}
 		var he *httpError
+		var v valid.Error
 		switch {
 		case errors.As(err, &he):
+		case errors.As(err, &v):
+			he = &httpError{Status: http.StatusUnprocessableEntity, Message: invalidText(v), Cause: err}
 		case errors.Is(err, db.ErrNotFound):
 			he = errNotFound
 		case r.Context().Err() != nil:
@@ -92,6 +105,8 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, he *httpError
 		title = "We could not understand that request"
 	case http.StatusMethodNotAllowed:
 		title = "Method not allowed"
+	case http.StatusUnprocessableEntity:
+		title = "Check what you entered"
 	default:
 		if he.Status >= 500 {
 			title = "Something went wrong"
@@ -114,4 +129,34 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, he *httpError
 // notFoundPage answers every address no route claims.
 func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) error {
 	return errNotFound
+}
+
+// invalidText is a valid.Error as one line for a person: the field, in
+// words, then the message ("Donor email: is not an email address."). A
+// message the web layer wrote as a whole sentence (it starts with a
+// capital) already says which field it means, so it stands alone; so
+// does one with no field, given its capital.
+func invalidText(v valid.Error) string {
+	msg := strings.TrimSuffix(strings.TrimSpace(v.Message), ".")
+	if msg == "" {
+		msg = "is not right"
+	}
+	first, _ := utf8.DecodeRuneInString(msg)
+	switch {
+	case unicode.IsUpper(first):
+		return msg + "."
+	case v.Field == "":
+		return capitalise(msg) + "."
+	}
+	return fieldLabel(v.Field) + ": " + msg + "."
+}
+
+// fieldLabel turns a domain's field name ("donor_email") into words
+// ("Donor email").
+func fieldLabel(field string) string { return capitalise(strings.ReplaceAll(field, "_", " ")) }
+
+// capitalise upper-cases the first letter of s.
+func capitalise(s string) string {
+	first, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(first)) + s[n:]
 }

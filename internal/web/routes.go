@@ -1,25 +1,36 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
 
-// routes is the whole route table: every public address coopress answers.
+	"github.com/coopress/coopress/internal/account"
+)
+
+// routes is the whole route table: every address coopress answers, public,
+// sign-in and staff, grouped by area. Handlers live in the files named in
+// the comments; no other file registers a route (admin_authz_test.go
+// checks).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	page := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.handle(h)) }
 
+	// Reading the paper (pages_*.go, media.go).
 	page("GET /{$}", s.frontPage)
 	page("GET /article/{slug}", s.articlePage)
 	page("GET /section/{slug}", s.sectionPage)
 	page("GET /tag/{slug}", s.tagPage)
 	page("GET /author/{slug}", s.authorPage)
 	page("GET /search", s.searchPage)
-	page("GET /fund", s.fundPage)
 	page("GET /shares", s.infoPage("shares", "Own your paper", "How to buy shares and become a member of the co-operative that owns the paper."))
 	page("GET /supporters", s.infoPage("supporters", "Become a supporter", "How to give to the paper every month."))
-	page("GET /media/{file}", s.mediaFile) // uploaded images (media.go)
-	mux.HandleFunc("GET /fund/live", s.fundLive)
+	page("GET /media/{file}", s.mediaFile)
 
-	// Online donations (donate.go) and Stripe's webhooks (webhook_stripe.go).
+	// The fighting fund (fund_page.go, fund_live.go), online donations
+	// (donate.go) and Stripe's webhooks (webhook_stripe.go). The live
+	// stream and the webhook write their own answers: one is a stream, the
+	// other speaks to Stripe, not a person.
+	page("GET /fund", s.fundPage)
+	mux.HandleFunc("GET /fund/live", s.fundLive)
 	page("GET /donate", s.donatePage)
 	page("POST /donate", s.donateSubmit)
 	page("GET /donate/thanks", s.donateThanksPage)
@@ -38,12 +49,105 @@ func (s *Server) routes() http.Handler {
 	page("GET /robots.txt", s.robots)
 	page("GET /opensearch.xml", s.openSearch)
 
-	s.adminRoutes(mux) // sign-in and the staff area (admin.go)
+	// Signing in and out, sign-in links and password resets (auth_*.go).
+	// The pages carry form values and set cookies, so nothing may keep them.
+	signin := func(pattern string, h handlerFunc) { page(pattern, noStore(h)) }
+	signin("GET /signin", s.signinForm)
+	signin("POST /signin", s.signin)
+	signin("POST /signout", s.signout)
+	signin("GET /signin/link/{token}", s.signinLinkPage)
+	signin("POST /signin/link/{token}", s.signinLink)
+	signin("GET /reset", s.resetRequestForm)
+	signin("POST /reset", s.resetRequest)
+	signin("GET /reset/{token}", s.resetForm)
+	signin("POST /reset/{token}", s.reset)
+
+	s.staffRoutes(mux)
+
+	// The machinery: assets, probes and metrics.
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())
 	page("/", s.notFoundPage)
 
+	s.checkMenu(mux)
 	return s.middleware(mux)
+}
+
+// staffRoutes is the staff area: every page under /admin, each with the
+// roles that may use it (adminRoute, admin.go). A route marked .menu is a
+// link in the staff menu, shown to exactly those roles, in this order.
+func (s *Server) staffRoutes(mux *http.ServeMux) {
+	staff := anyStaff()
+	s.adminRoute(mux, "GET /admin/{$}", staff, s.adminDashboard).menu("Dashboard")
+
+	// People and access (admin_users.go, admin_audit.go).
+	admins := []account.Role{account.Admin}
+	s.adminRoute(mux, "GET /admin/users", admins, s.adminUsers).menu("Users")
+	s.adminRoute(mux, "POST /admin/users", admins, s.adminUserCreate)
+	s.adminRoute(mux, "GET /admin/users/{id}", admins, s.adminUser)
+	s.adminRoute(mux, "POST /admin/users/{id}/roles", admins, s.adminUserRoles)
+	s.adminRoute(mux, "POST /admin/users/{id}/disable", admins, s.adminUserDisable)
+	s.adminRoute(mux, "GET /admin/audit", admins, s.adminAudit).menu("Audit log")
+
+	// The image library (admin_media*.go).
+	img := mediaRoles()
+	s.adminRoute(mux, "GET /admin/media", img, s.adminMediaLibrary).menu("Images")
+	s.adminRoute(mux, "POST /admin/media", img, s.adminMediaUpload)
+	s.adminRoute(mux, "GET /admin/media/{id}", img, s.adminMediaEdit)
+	s.adminRoute(mux, "POST /admin/media/{id}", img, s.adminMediaSave)
+
+	// Articles and the news desk (admin_article*.go, admin_desk.go).
+	// Writers and editors share the pages; the buttons that publish are
+	// the editors'. Finer rules (a writer's own drafts only) are the
+	// domain's, per article.
+	news, eds := newsroomRoles(), editorRoles()
+	s.adminRoute(mux, "GET /admin/articles", news, s.adminArticles).menu("Articles")
+	s.adminRoute(mux, "GET /admin/articles/new", news, s.adminArticleNew)
+	s.adminRoute(mux, "POST /admin/articles", news, s.adminArticleCreate)
+	s.adminRoute(mux, "GET /admin/articles/{id}", news, s.adminArticleEdit)
+	s.adminRoute(mux, "POST /admin/articles/{id}", news, s.adminArticleSave)
+	s.adminRoute(mux, "POST /admin/articles/{id}/submit", news, s.adminArticleStep(stepSubmit))
+	s.adminRoute(mux, "POST /admin/articles/{id}/draft", news, s.adminArticleStep(stepDraft))
+	s.adminRoute(mux, "POST /admin/articles/{id}/publish", eds, s.adminArticleStep(stepPublish))
+	s.adminRoute(mux, "POST /admin/articles/{id}/schedule", eds, s.adminArticleStep(s.stepSchedule))
+	s.adminRoute(mux, "POST /admin/articles/{id}/unpublish", eds, s.adminArticleStep(stepUnpublish))
+	s.adminRoute(mux, "POST /admin/articles/{id}/corrections", eds, s.adminArticleCorrect)
+	s.adminRoute(mux, "GET /admin/articles/{id}/revisions", news, s.adminArticleRevisions)
+	s.adminRoute(mux, "POST /admin/articles/{id}/revisions/{rev}/restore", eds, s.adminArticleRestore)
+	s.adminRoute(mux, "POST /admin/preview", news, s.adminPreview)
+	s.adminRoute(mux, "GET /admin/desk", eds, s.adminDesk).menu("News desk")
+
+	// Author profiles and the accounts they are tied to (admin_authors.go).
+	authors := authorRoles()
+	s.adminRoute(mux, "GET /admin/authors", authors, s.adminAuthors).menu("Authors")
+	s.adminRoute(mux, "POST /admin/authors", authors, s.adminAuthorSave)
+	s.adminRoute(mux, "GET /admin/authors/{id}", authors, s.adminAuthor)
+	s.adminRoute(mux, "POST /admin/authors/{id}", authors, s.adminAuthorSave)
+
+	// The treasurer's pages (admin_fund*.go).
+	t := treasurers()
+	s.adminRoute(mux, "GET /admin/fund", t, s.adminFund).menu("Fighting fund")
+	s.adminRoute(mux, "GET /admin/fund/gifts/new", t, s.adminFundGiftForm)
+	s.adminRoute(mux, "POST /admin/fund/gifts/new", t, s.adminFundGiftCreate)
+	s.adminRoute(mux, "GET /admin/fund/entries", t, s.adminFundEntries)
+	s.adminRoute(mux, "POST /admin/fund/entries/{id}/reverse", t, s.adminFundReverse)
+	s.adminRoute(mux, "GET /admin/fund/import", t, s.adminFundImportForm)
+	s.adminRoute(mux, "POST /admin/fund/import", t, s.adminFundImport)
+	s.adminRoute(mux, "GET /admin/fund/export.csv", t, s.adminFundExport)
+	s.adminRoute(mux, "GET /admin/fund/column.txt", t, s.adminFundColumn)
+	s.adminRoute(mux, "GET /admin/fund/target", t, s.adminFundTargetForm)
+	s.adminRoute(mux, "POST /admin/fund/target", t, s.adminFundTarget)
+	s.adminRoute(mux, "GET /admin/fund/reconcile", t, s.adminFundReconcile)
+	s.adminRoute(mux, "GET /admin/fund/payouts", t, s.adminFundPayouts)
+
+	// One's own account (admin_account.go).
+	s.adminRoute(mux, "GET /admin/account", staff, s.adminAccountPage).menu("Your account")
+	s.adminRoute(mux, "POST /admin/account/password", staff, s.adminAccountPassword)
+	s.adminRoute(mux, "POST /admin/account/signout-everywhere", staff, s.adminSignOutEverywhere)
+
+	// Any other address under /admin/ asks for a sign-in before it says
+	// 404, so the staff area's map is not visible from outside.
+	s.adminRoute(mux, "/admin/", staff, s.notFoundPage)
 }
