@@ -1,6 +1,11 @@
 // Package web serves coopress over HTTP: the public pages, feeds and
-// sitemaps, health and metrics. It calls the domain packages and holds no
-// business rules of its own.
+// sitemaps, donations and Stripe's webhooks, sign-in and the staff pages,
+// health and metrics, all from one route table (routes.go). It turns
+// requests into calls on the domain packages and their answers into pages:
+// what makes a gift, an article or an account valid is the domains' to say.
+// Two kinds of decision are web's own: which roles open which staff page
+// (the route table, checked by adminRoute), and how input and refusals are
+// read and worded for a person.
 package web
 
 import (
