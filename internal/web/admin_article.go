@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 
@@ -83,5 +82,3 @@ func statusLabel(st article.Status) string {
 func allStatuses() []article.Status {
 	return []article.Status{article.Draft, article.Submitted, article.Scheduled, article.Published, article.Unpublished}
 }
-
-func asValidation(err error, v *valid.Error) bool { return errors.As(err, v) }

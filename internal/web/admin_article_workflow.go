@@ -102,8 +102,8 @@ func (s *Server) adminArticleCorrect(w http.ResponseWriter, r *http.Request) err
 			http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?corrected=1", id), http.StatusSeeOther)
 			return nil
 		}
-		var v valid.Error
-		if !asValidation(err, &v) {
+		v, ok := valid.As(err)
+		if !ok {
 			return workflowError(err)
 		}
 		field := "correction"

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 	"strconv"
 
@@ -105,10 +104,8 @@ func (s *Server) adminAuthorSave(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Errors) == 0 {
 		prof.Name, prof.Slug, prof.Bio, prof.AccountID = p.Form.Name, p.Form.Slug, p.Form.Bio, p.Form.Account
 		saved, err := s.articles.SaveAuthor(ctx, prof, s.authorAudit(r))
-		var v valid.Error
 		switch {
-		case asValidation(err, &v):
-			p.Errors.Add(v.Field, v.Message)
+		case p.Errors.addValidation(err, ""):
 		case err != nil:
 			return err
 		default:

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // adminFrame is what the staff frame (templates/layout/admin.html) needs;
