@@ -142,7 +142,6 @@ func (s *Server) checkMenu(mux *http.ServeMux) {
 // navItem is one link of the staff navigation.
 type navItem struct {
 	Href, Label string
-	Roles       []account.Role
 	Current     bool
 }
 
@@ -156,7 +155,7 @@ func (s *Server) navFor(a account.Account, path string) []navItem {
 			continue
 		}
 		href := menuHref(r)
-		out = append(out, navItem{Href: href, Label: r.Menu, Roles: r.Roles, Current: path == href})
+		out = append(out, navItem{Href: href, Label: r.Menu, Current: path == href})
 	}
 	return out
 }
