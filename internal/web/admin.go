@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/valid"
 )
 
 // AdminRoute is one registered staff page, the roles that may use it and,
@@ -85,8 +84,8 @@ func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.
 		}
 		r = withAuth(r, ss.Account)
 		err = h(w, r)
-		if v, ok := valid.As(err); ok {
-			return s.renderInvalid(w, r, mux, v)
+		if lines := invalidLines(err); len(lines) > 0 {
+			return s.renderInvalid(w, r, mux, lines)
 		}
 		return err
 	}))
@@ -185,15 +184,16 @@ func (s *Server) renderDenied(w http.ResponseWriter, r *http.Request, status int
 // what is wrong, and leads back to the form when there is one.
 type invalidPage struct {
 	adminFrame
-	Message string
-	Back    string
+	Messages []string
+	Back     string
 }
 
 // renderInvalid is adminRoute's answer to a valid.Error: a 422 staff page
-// in the frame, not a 500. The form at the same address, if a staff GET
-// route other than the catch-all serves it, is offered as the way back.
-func (s *Server) renderInvalid(w http.ResponseWriter, r *http.Request, mux *http.ServeMux, v valid.Error) error {
-	p := &invalidPage{adminFrame: s.newAdminFrame(r, "Check what you entered"), Message: invalidText(v)}
+// in the frame, not a 500, with lines (invalidLines) saying what was
+// refused. The form at the same address, if a staff GET route other than
+// the catch-all serves it, is offered as the way back.
+func (s *Server) renderInvalid(w http.ResponseWriter, r *http.Request, mux *http.ServeMux, lines []string) error {
+	p := &invalidPage{adminFrame: s.newAdminFrame(r, "Check what you entered"), Messages: lines}
 	get := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: r.URL.Path}}
 	if _, pattern := mux.Handler(get); pattern != "" && pattern != "/admin/" {
 		p.Back = r.URL.Path

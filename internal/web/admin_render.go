@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -57,19 +56,19 @@ func (e fieldErrors) Of(field string) string {
 	return ""
 }
 
-// addValidation records err if it is a valid.Error (under its own
-// field, or as field when that is set) and reports whether it was one;
-// anything else is for the caller to return.
+// addValidation records every valid.Error in err (each under its own
+// field, or all as field when that is set) and reports whether there was
+// one; anything else is for the caller to return.
 func (e *fieldErrors) addValidation(err error, field string) bool {
-	var v valid.Error
-	if !errors.As(err, &v) {
-		return false
+	all := valid.All(err)
+	for _, v := range all {
+		f := field
+		if f == "" {
+			f = v.Field
+		}
+		e.Add(f, v.Message)
 	}
-	if field == "" {
-		field = v.Field
-	}
-	e.Add(field, v.Message)
-	return true
+	return len(all) > 0
 }
 
 // formField is what the "admin_field" template draws: a label, the input

@@ -69,11 +69,10 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			return
 		}
 		var he *httpError
-		var v valid.Error
 		switch {
 		case errors.As(err, &he):
-		case errors.As(err, &v):
-			he = &httpError{Status: http.StatusUnprocessableEntity, Message: invalidText(v), Cause: err}
+		case len(valid.All(err)) > 0:
+			he = &httpError{Status: http.StatusUnprocessableEntity, Message: strings.Join(invalidLines(err), " "), Cause: err}
 		case errors.Is(err, db.ErrNotFound):
 			he = errNotFound
 		case r.Context().Err() != nil:
@@ -149,6 +148,16 @@ func invalidText(v valid.Error) string {
 		return capitalise(msg) + "."
 	}
 	return fieldLabel(v.Field) + ": " + msg + "."
+}
+
+// invalidLines is invalidText for every valid.Error in err (errors.Join
+// may hold several), in order.
+func invalidLines(err error) []string {
+	var out []string
+	for _, v := range valid.All(err) {
+		out = append(out, invalidText(v))
+	}
+	return out
 }
 
 // fieldLabel turns a domain's field name ("donor_email") into words

@@ -70,6 +70,9 @@ func TestAdapterAnswersValidationErrorsWith422(t *testing.T) {
 	s.srv.adminRoute(mux, "POST /admin/fund/test-form", treasurers(), refused(fmt.Errorf("fund: record: %w",
 		valid.Error{Field: "donor_email", Message: "is not an email address", Cause: errors.New("no @")})))
 	s.srv.adminRoute(mux, "POST /admin/fund/test-action", treasurers(), refused(valid.New("reason", "say why the entry is being reversed")))
+	s.srv.adminRoute(mux, "POST /admin/fund/test-joined", treasurers(), refused(fmt.Errorf("fund: parse gift: %w",
+		errors.Join(valid.New("amount", "must be more than zero"), valid.New("method", "choose one")))))
+	mux.Handle("POST /joined-test", s.srv.handle(refused(errors.Join(valid.New("amount", "must be more than zero"), valid.New("method", "choose one")))))
 
 	cases := []struct {
 		name, method, path string
@@ -87,6 +90,10 @@ func TestAdapterAnswersValidationErrorsWith422(t *testing.T) {
 			notWant: []string{"no @", "fund: record"}},
 		{name: "staff, no form at that address", method: "POST", path: "/admin/fund/test-action", staff: true, wantStatus: 422,
 			want: []string{"Reason: say why the entry is being reversed.", `<a href="/admin/">go to the dashboard</a>`}, notWant: []string{"Go back to the form"}},
+		{name: "staff, every refusal of a joined error", method: "POST", path: "/admin/fund/test-joined", staff: true, wantStatus: 422,
+			want: []string{"<li><span class=\"visually-hidden\">Error:</span> Amount: must be more than zero.</li>", "Method: choose one."}},
+		{name: "public, every refusal of a joined error", method: "POST", path: "/joined-test", wantStatus: 422,
+			want: []string{"Amount: must be more than zero. Method: choose one."}},
 		{name: "anything else is still a logged 500", method: "GET", path: "/broken-test", wantStatus: 500,
 			want: []string{"Something went wrong"}, notWant: []string{"disk full"}, wantLogged: true},
 	}
