@@ -98,7 +98,7 @@ func (s *Server) validateDonation(f donateForm, currency string) (donation.Reque
 	req, err := donation.NewRequest(donation.Input{Amount: raw, Currency: currency, Name: f.Name, Email: f.Email,
 		Town: f.Town, Message: f.Message, Public: f.Public}, s.donationLimits)
 	var e donateErrors
-	for _, fe := range validErrors(err) {
+	for _, fe := range valid.All(err) {
 		switch fe.Field {
 		case "amount":
 			e.Amount = fe.Message
@@ -113,21 +113,6 @@ func (s *Server) validateDonation(f donateForm, currency string) (donation.Reque
 		}
 	}
 	return req, e
-}
-
-// validErrors lists the valid.Errors in err, which may join several.
-func validErrors(err error) []valid.Error {
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []valid.Error
-		for _, e := range joined.Unwrap() {
-			out = append(out, validErrors(e)...)
-		}
-		return out
-	}
-	if v, ok := valid.As(err); ok {
-		return []valid.Error{v}
-	}
-	return nil
 }
 
 func (s *Server) renderDonate(w http.ResponseWriter, r *http.Request, f donateForm, e donateErrors, status int) error {
