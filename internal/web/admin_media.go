@@ -1,9 +1,7 @@
 package web
 
 import (
-	"errors"
 	"fmt"
-	"github.com/coopress/coopress/internal/valid"
 	"net/http"
 
 	"github.com/coopress/coopress/internal/account"
@@ -80,7 +78,7 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	p.Meta = form.meta
 	if _, err := form.meta.Normalize(); err != nil {
-		addMediaError(&p.Errors, err)
+		p.Errors.addValidation(err, "")
 	}
 	if form.file == nil && p.Errors.Of("file") == "" {
 		p.Errors.Add("file", "Choose an image file to upload.")
@@ -90,7 +88,7 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	im, err := s.media.Upload(r.Context(), form.file, form.filename, form.meta, actor(r))
 	if err != nil {
-		if addMediaError(&p.Errors, err) {
+		if p.Errors.addValidation(err, "") {
 			return s.renderMediaLibrary(w, r, http.StatusUnprocessableEntity, p)
 		}
 		return err
@@ -101,17 +99,6 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/media/%d?%s=1", im.ID, done), http.StatusSeeOther)
 	return nil
-}
-
-// addMediaError records a valid.Error beside its field and
-// reports whether err was one.
-func addMediaError(e *fieldErrors, err error) bool {
-	var v valid.Error
-	if !errors.As(err, &v) {
-		return false
-	}
-	e.Add(v.Field, v.Message)
-	return true
 }
 
 // mediaEditPage shows one image, its sizes and the form for its text.
@@ -162,7 +149,7 @@ func (s *Server) adminMediaSave(w http.ResponseWriter, r *http.Request) error {
 		Credit:  formValue(r, &p.Errors, "credit", "The credit", media.MaxCredit),
 	}
 	if len(p.Errors) == 0 {
-		if _, err = s.media.UpdateMeta(r.Context(), im.ID, p.Meta, actor(r)); err != nil && !addMediaError(&p.Errors, err) {
+		if _, err = s.media.UpdateMeta(r.Context(), im.ID, p.Meta, actor(r)); err != nil && !p.Errors.addValidation(err, "") {
 			return err
 		}
 	}
