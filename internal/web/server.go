@@ -1,11 +1,14 @@
 // Package web serves coopress over HTTP: the public pages, feeds and
 // sitemaps, donations and Stripe's webhooks, sign-in and the staff pages,
 // health and metrics, all from one route table (routes.go). It turns
-// requests into calls on the domain packages and their answers into pages:
-// what makes a gift, an article or an account valid is the domains' to say.
-// Two kinds of decision are web's own: which roles open which staff page
-// (the route table, checked by adminRoute), and how input and refusals are
-// read and worded for a person.
+// requests into calls on the domain packages and their answers into pages.
+// What makes input valid is mostly the domains' to say (fund.ParseGift,
+// donation.NewRequest, the account, article and media stores); web decides
+// which roles open which staff page (the route table, checked by
+// adminRoute), reads what requests carry (request.go, formValue's encoding
+// and length limits) and words refusals for a person. One exception is
+// left: the article form checks its headline, section, authors and tags
+// itself (admin_article_form.go) before the article store sees them.
 package web
 
 import (
