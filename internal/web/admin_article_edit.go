@@ -164,7 +164,7 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, cur article
 		return workflowError(err)
 	}
 	if next.Status == article.Published {
-		s.Invalidate()
+		s.Invalidate(r.Context())
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?saved=1", next.ID), http.StatusSeeOther)
 	return nil

@@ -25,7 +25,7 @@ func (s *Server) adminArticleStep(step workflowStep) handlerFunc {
 		}
 		// Publishing, unpublishing and scheduling change what readers see
 		// or will see; this node shows it at once, others within a second.
-		s.Invalidate()
+		s.Invalidate(r.Context())
 		http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?done=%s", st.ID, st.Status), http.StatusSeeOther)
 		return nil
 	}
@@ -98,7 +98,7 @@ func (s *Server) adminArticleCorrect(w http.ResponseWriter, r *http.Request) err
 	if len(errs) == 0 {
 		_, err = s.newsroom(r).AddCorrection(r.Context(), storyActor(currentAccount(r)), id, kind, text)
 		if err == nil {
-			s.Invalidate()
+			s.Invalidate(r.Context())
 			http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?corrected=1", id), http.StatusSeeOther)
 			return nil
 		}
@@ -142,7 +142,7 @@ func (s *Server) adminArticleRestore(w http.ResponseWriter, r *http.Request) err
 		return s.stepFailed(w, r, err)
 	}
 	if st.Status == article.Published {
-		s.Invalidate()
+		s.Invalidate(r.Context())
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/articles/%d?restored=1", id), http.StatusSeeOther)
 	return nil

@@ -111,7 +111,7 @@ func (s *Server) adminAuthorSave(w http.ResponseWriter, r *http.Request) error {
 		default:
 			// The author's page and every byline link must show the
 			// change now, not when the page cache next notices.
-			s.Invalidate()
+			s.Invalidate(r.Context())
 			http.Redirect(w, r, fmt.Sprintf("/admin/authors/%d?saved=1", saved.ID), http.StatusSeeOther)
 			return nil
 		}
