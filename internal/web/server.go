@@ -187,9 +187,13 @@ func (s *Server) templateFuncs() template.FuncMap {
 	}
 }
 
-// Invalidate drops every cached page; editors call it after a change so the
-// change shows at once in this process (others notice within a second).
-func (s *Server) Invalidate() { s.pages.clear() }
+// Invalidate re-reads the content version and drops every cached page;
+// editors call it after a change so the change shows at once in this
+// process, under a new ETag (others notice within a second).
+func (s *Server) Invalidate(ctx context.Context) {
+	s.refreshContentVersion(ctx)
+	s.pages.clear()
+}
 
 // WatchContent polls the shared content version every interval and drops
 // cached pages when another process changed content. It returns when ctx
