@@ -20,22 +20,6 @@ import (
 // seed article: enough for several pages on the front page and sections.
 const DemoArticles = 120
 
-// readiness checks that the database answers and is fully migrated.
-type readiness struct{ db *db.DB }
-
-func (r readiness) Ready(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	applied, total, err := r.db.MigrationStatus(ctx)
-	if err != nil {
-		return err
-	}
-	if applied != total {
-		return fmt.Errorf("database at migration %d of %d", applied, total)
-	}
-	return nil
-}
-
 // logFirstAdmin tells the operator of a site with no active admin how to
 // make one: nobody can reach the staff pages until then, and the website
 // cannot create the first account.
@@ -73,7 +57,7 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 		}
 		defer unlock()
 	}
-	d, err := OpenDB(ctx, cfg)
+	d, err := openChecked(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 	deps := web.Deps{
 		Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL, Location: cfg.Location,
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
-		Articles: s.articles, Fund: s.fundBox, FundReports: s.fund, Ready: readiness{d}, Logger: log,
+		Articles: s.articles, Fund: s.fundBox, FundReports: s.fund, Ready: newReadiness(d, cfg), Logger: log,
 		Donations: s.pay.starter, DonationLimits: s.pay.limits, StripeWebhooks: s.pay.intake, Payouts: s.pay.payouts,
 		Accounts: s.accounts, Media: s.media, Jobs: s.jobs,
 	}
