@@ -22,11 +22,14 @@ import (
 
 // Defaults for Options.
 const (
-	DefaultMaxBytes  = 15 << 20
-	DefaultMaxPixels = 50_000_000
-	// DefaultParallel bounds uploads processed at once: a 50-megapixel
-	// image takes about 200 MB while it is resized.
-	DefaultParallel = 2
+	DefaultMaxBytes = 15 << 20
+	// DefaultMaxPixels is 25 megapixels: a 24-megapixel camera's 6000×4000
+	// photograph fits, while the largest rendition is only 1600 pixels
+	// wide, so nothing bigger is needed. A small PNG may declare far more
+	// (a 160 KB file declaring 7,000×7,000 took 157 MB and 1.8 s to decode
+	// under the old 50-megapixel limit); the check is made on the header,
+	// before any decoding.
+	DefaultMaxPixels = 25_000_000
 )
 
 // Auditor records changes in the audit log; *account.Audit is one.
@@ -38,17 +41,20 @@ type Auditor interface {
 type Options struct {
 	MaxBytes  int64 // largest upload accepted
 	MaxPixels int64 // largest width×height accepted, checked before decoding
-	Parallel  int
-	Now       func() time.Time
-	Audit     Auditor // nil records nothing
+	// Gate bounds decodes at once; nil makes one for this store with
+	// Parallel slots (DefaultParallelFor(MaxPixels) when zero), as many
+	// again waiting, and DefaultDecodeWait.
+	Gate     *Gate
+	Parallel int
+	Now      func() time.Time
+	Audit    Auditor // nil records nothing
 }
 
 // Store keeps images: rows in the media table, files under its directory.
 type Store struct {
-	db    *db.DB
-	dir   string
-	opt   Options
-	slots chan struct{} // one token per upload being processed
+	db  *db.DB
+	dir string
+	opt Options
 }
 
 // NewStore returns a store with its files in dir (DataDir/media), creating
@@ -61,7 +67,10 @@ func NewStore(d *db.DB, dir string, o Options) (*Store, error) {
 		o.MaxPixels = DefaultMaxPixels
 	}
 	if o.Parallel <= 0 {
-		o.Parallel = DefaultParallel
+		o.Parallel = DefaultParallelFor(o.MaxPixels)
+	}
+	if o.Gate == nil {
+		o.Gate = NewGate(o.Parallel, o.Parallel, DefaultDecodeWait)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -69,7 +78,7 @@ func NewStore(d *db.DB, dir string, o Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("media: create %s: %w", dir, err)
 	}
-	return &Store{db: d, dir: dir, opt: o, slots: make(chan struct{}, o.Parallel)}, nil
+	return &Store{db: d, dir: dir, opt: o}, nil
 }
 
 // MaxBytes is the largest upload the store accepts, for a caller's own
@@ -80,6 +89,7 @@ func (s *Store) MaxBytes() int64 { return s.opt.MaxBytes }
 // It refuses (with a valid.Error naming the field, and nothing stored)
 // missing alt text, a file that is too large, one that is not really a
 // JPEG, PNG or WebP whatever its name says, and one with too many pixels.
+// When every decoding slot stays taken it returns ErrBusy (see Gate).
 // The same file uploaded again returns the image already stored, with
 // Existing set and its text unchanged.
 func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta Meta, by account.Actor) (Image, error) {
@@ -117,12 +127,11 @@ func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta M
 		return Image{}, err
 	}
 
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	case <-ctx.Done():
-		return Image{}, ctx.Err()
+	leave, err := s.opt.Gate.Enter(ctx)
+	if err != nil {
+		return Image{}, err
 	}
+	defer leave()
 	img, err := decode(f, b)
 	if err != nil {
 		return Image{}, err

@@ -132,6 +132,9 @@ func TestUploadRefusals(t *testing.T) {
 			{"truncated JPEG", good[:len(good)/2], Meta{Alt: "x"}, "file", ErrUnsupported},
 			{"oversized", append(good, make([]byte, 2<<20)...), Meta{Alt: "x"}, "file", ErrTooLarge},
 			{"100000×100000 PNG header", pngHeader(100000, 100000), Meta{Alt: "x"}, "file", ErrTooManyPixels},
+			// 49 megapixels: a small PNG can declare this and cost 157 MB
+			// to decode; the default limit must refuse it from the header.
+			{"7000×7000 PNG header", pngHeader(7000, 7000), Meta{Alt: "x"}, "file", ErrTooManyPixels},
 			{"zero-width PNG header", pngHeader(0, 10), Meta{Alt: "x"}, "file", ErrUnsupported},
 		}
 		for _, tt := range tests {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -88,6 +89,9 @@ func (s *Server) adminMediaUpload(w http.ResponseWriter, r *http.Request) error 
 	}
 	im, err := s.media.Upload(r.Context(), form.file, form.filename, form.meta, actor(r))
 	if err != nil {
+		if errors.Is(err, media.ErrBusy) {
+			return s.uploadBusy(w, r, p)
+		}
 		if p.Errors.addValidation(err, "") {
 			return s.renderMediaLibrary(w, r, http.StatusUnprocessableEntity, p)
 		}

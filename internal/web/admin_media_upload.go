@@ -106,3 +106,18 @@ func (s *Server) readUploadForm(w http.ResponseWriter, r *http.Request, e *field
 		_ = part.Close()
 	}
 }
+
+// uploadRetryAfter is the Retry-After, in seconds, sent with an upload
+// refused because every decoding slot stayed taken: about two uploads'
+// worth of decoding.
+const uploadRetryAfter = "30"
+
+// uploadBusy answers an upload that found the image library's decoding
+// slots all taken (media.ErrBusy): 503 with Retry-After, so a script
+// knows to retry, and the form again with the reason beside the file
+// field and the typed text kept, so a person does too.
+func (s *Server) uploadBusy(w http.ResponseWriter, r *http.Request, p *mediaLibraryPage) error {
+	w.Header().Set("Retry-After", uploadRetryAfter)
+	p.Errors.Add("file", "Too many images are being processed just now. Wait half a minute, then upload this one again.")
+	return s.renderMediaLibrary(w, r, http.StatusServiceUnavailable, p)
+}

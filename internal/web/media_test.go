@@ -15,11 +15,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/media"
+	"github.com/coopress/coopress/internal/testwait"
 )
 
 // newMediaSite is a staff site with an image library limited to 1 MiB
@@ -243,5 +245,60 @@ func TestMediaServingRefusesOtherNames(t *testing.T) {
 	// reaches the media handler with them.
 	if res := s.do(t, "GET", "/media/../coopress.db", "", nil); res.status == 200 {
 		t.Errorf("/media/../coopress.db served")
+	}
+}
+
+// TestMediaUploadBusy holds the library's decoding slots, as a burst of
+// large uploads would, and uploads: the answer is 503 with Retry-After and
+// the form again with the reason beside the file field and the text kept;
+// once the slot is free the same upload goes through.
+func TestMediaUploadBusy(t *testing.T) {
+	s, images := newMediaSite(t, dbtest.SQLite(t))
+	writer := s.session(t, s.person(t, "writer@example.org", account.Writer))
+	var leaves []func()
+	for {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // take only slots that are free now
+		leave, err := images.Gate().Enter(ctx)
+		if err != nil {
+			break
+		}
+		leaves = append(leaves, leave)
+	}
+	if len(leaves) == 0 {
+		t.Fatal("took no decoding slot")
+	}
+	// Uploads may queue behind the slots; fill the queue too, so the
+	// request is refused at once instead of after the wait.
+	gate := images.Gate()
+	waitCtx, stopWaiting := context.WithCancel(context.Background())
+	defer stopWaiting()
+	queued := gate.Room()
+	for range queued {
+		go func() {
+			if leave, err := gate.Enter(waitCtx); err == nil {
+				leave()
+			}
+		}()
+	}
+	if !testwait.For(5*time.Second, func() bool { return gate.Waiting() == queued }) {
+		t.Fatalf("%d of %d waiters queued", gate.Waiting(), queued)
+	}
+	pic := testJPEG(t, 300, 200)
+	typed := url.Values{"alt": {"Typed alt"}}
+	res := s.upload(t, writer, typed, "busy.jpg", pic)
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
+		t.Fatalf("status %d, Retry-After %q; want 503 with Retry-After\n%.300s", res.status, res.header.Get("Retry-After"), res.body)
+	}
+	if !strings.Contains(res.body, `id="file-error"`) || !strings.Contains(res.body, "upload this one again") ||
+		!strings.Contains(res.body, `value="Typed alt"`) {
+		t.Errorf("no reason beside the file field, or the alt text lost:\n%s", res.body)
+	}
+	stopWaiting()
+	for _, leave := range leaves {
+		leave()
+	}
+	if res := s.upload(t, writer, typed, "busy.jpg", pic); res.status != http.StatusSeeOther {
+		t.Errorf("after the slots were freed: %d\n%.300s", res.status, res.body)
 	}
 }
