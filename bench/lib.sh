@@ -98,7 +98,10 @@ start_coopress() {
 	local data=$1 log=$2 port
 	shift 2
 	port=$(free_port)
-	"$BIN" serve --addr "127.0.0.1:$port" --data "$data" "$@" >"$log" 2>&1 &
+	# Metrics have their own listener (127.0.0.1:9464 by default), which
+	# several nodes on one machine cannot share; the benches do not read
+	# them, so they are off.
+	"$BIN" serve --addr "127.0.0.1:$port" --metrics-addr "" --data "$data" "$@" >"$log" 2>&1 &
 	CP_PID=$!
 	PIDS+=("$CP_PID")
 	CP_URL="http://127.0.0.1:$port"

@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // the publication's zone must load on any machine
 
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/web"
 )
 
 // Config is everything an operator can set, from flags with COOPRESS_*
@@ -40,6 +42,13 @@ type Config struct {
 	Location *time.Location
 	// DebugAddr, when set, serves Go's profiler on a separate address.
 	DebugAddr string
+	// MetricsAddr serves Prometheus metrics on a listener of their own,
+	// loopback by default, so the site's port never shows them; empty
+	// turns them off.
+	MetricsAddr string
+	// LivePerNode and LivePerClient cap the fund box's live streams on
+	// this node and from one client address.
+	LivePerNode, LivePerClient int
 	// Demo loads demo content at start; serve refuses it unless the
 	// database is empty.
 	Demo bool
@@ -113,6 +122,22 @@ func (c *Config) envBool(name string) bool {
 	return false
 }
 
+// envInt reads COOPRESS_<name> as a whole number, or def when unset; a
+// value that is not one is kept for Validate to report, naming the
+// variable.
+func (c *Config) envInt(name string, def int) int {
+	v, ok := os.LookupEnv("COOPRESS_" + name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want a whole number", name, v))
+		return def
+	}
+	return n
+}
+
 // AddStoreFlags registers --data, --database and --timezone, which every
 // command that opens the database takes, and reads the settings that every
 // command may need without a flag of its own: the site's address and name
@@ -138,6 +163,9 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DonationMin, "donation-min", env("DONATION_MIN", "1"), "smallest online gift in pounds (env COOPRESS_DONATION_MIN)")
 	fs.StringVar(&c.DonationMax, "donation-max", env("DONATION_MAX", "10000"), "largest online gift in pounds (env COOPRESS_DONATION_MAX)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("DEBUG_ADDR", ""), "if set, serve Go's profiler (net/http/pprof) on this loopback address, never on the public one (env COOPRESS_DEBUG_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9464"), "address for Prometheus metrics (/metrics), apart from the site's; empty turns them off (env COOPRESS_METRICS_ADDR)")
+	fs.IntVar(&c.LivePerNode, "live-max", c.envInt("LIVE_MAX", web.DefaultLivePerNode), "most live fund-box streams open on this node (env COOPRESS_LIVE_MAX)")
+	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
 }
@@ -178,6 +206,9 @@ func (c *Config) Validate() error {
 		c.BaseURL = "http://" + host
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.LivePerNode < 0 || c.LivePerClient < 0 {
+		errs = append(errs, fmt.Errorf("--live-max %d and --live-max-per-client %d: want positive numbers (0 takes the default)", c.LivePerNode, c.LivePerClient))
+	}
 	if err := c.validateDonations(); err != nil {
 		errs = append(errs, err)
 	}

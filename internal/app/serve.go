@@ -96,6 +96,13 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 		}
 	}, func(err error) { log.Warn("listening for changes failed; retrying", "err", err) })
 
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := startMetrics(cfg.MetricsAddr, srv.MetricsHandler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	if cfg.DebugAddr != "" {
 		stopDebug, err := startDebug(cfg.DebugAddr, log)
 		if err != nil {

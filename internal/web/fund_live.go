@@ -23,14 +23,24 @@ type fundLiveEvent struct {
 
 // fundLive streams the box's figures as server-sent events, so the box on an
 // open page updates within a second of a gift while the page itself stays
-// cacheable. Pages work without it.
+// cacheable. Pages work without it, so when the node or the client's
+// address has as many streams open as its limits allow (LiveLimits) it
+// answers 503 with Retry-After rather than hold one more connection.
 func (s *Server) fundLive(w http.ResponseWriter, r *http.Request) {
 	if s.fund == nil {
 		http.NotFound(w, r)
 		return
 	}
-	rc := http.NewResponseController(w)
 	h := w.Header()
+	release, ok := s.live.enter(clientIP(r))
+	if !ok {
+		h.Set("Retry-After", liveRetryAfter)
+		h.Set("Cache-Control", "no-store")
+		http.Error(w, "Too many live updates open; the page's figures still stand. Try again later.", http.StatusServiceUnavailable)
+		return
+	}
+	defer release()
+	rc := http.NewResponseController(w)
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	// nginx and some CDNs buffer responses unless told not to.

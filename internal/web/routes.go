@@ -64,11 +64,11 @@ func (s *Server) routes() http.Handler {
 
 	s.staffRoutes(mux)
 
-	// The machinery: assets, probes and metrics.
+	// The machinery: assets and probes. Metrics are not here: they show
+	// internals, so they have their own listener (MetricsHandler).
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
 	page("/", s.notFoundPage)
 
 	s.checkMenu(mux)

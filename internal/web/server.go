@@ -79,6 +79,9 @@ type Deps struct {
 	// set up. DonationLimits bound one gift (default £1 to £10,000).
 	Donations      DonationStarter
 	DonationLimits donation.Limits
+	// LiveLimits caps /fund/live streams per node and per client
+	// address (fund_live_limit.go); zero values take the defaults.
+	LiveLimits LiveLimits
 	// StripeWebhooks stores Stripe's events; nil answers 503.
 	StripeWebhooks WebhookReceiver
 	// Payouts reads Stripe's payouts for the treasurer; nil shows that
@@ -109,6 +112,7 @@ type Server struct {
 	pages       *pageCache
 	boxes       *boxCache
 	metrics     *metrics
+	live        *liveStreams
 	registry    *prometheus.Registry
 	static      *staticFiles
 	// donations, donationLimits and webhooks serve donate.go and
@@ -153,7 +157,7 @@ func New(d Deps) (*Server, error) {
 	s := &Server{
 		site: d.Site, articles: d.Articles, fund: d.Fund, fundReports: d.FundReports, ready: d.Ready, log: d.Logger, now: d.Now,
 		pages: newPageCache(4096), boxes: &boxCache{}, registry: d.Registry, static: st,
-		metrics: newMetrics(d.Registry),
+		metrics: newMetrics(d.Registry), live: newLiveStreams(d.LiveLimits, d.Registry),
 	}
 	s.accounts, s.mail = d.Accounts, d.Mail
 	s.media = d.Media

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Defaults for LiveLimits.
+const (
+	// DefaultLivePerNode bounds open /fund/live streams on one node. Each
+	// holds a connection, a goroutine and a subscription (some tens of KB
+	// in all), so this is about 100 MB at most, far below what an
+	// ordinary day needs and far above what a modest server should hold.
+	DefaultLivePerNode = 5000
+	// DefaultLivePerClient bounds streams from one client address: a
+	// reader with several tabs, or an office or a mobile network behind
+	// one address, fits; one script opening thousands does not.
+	DefaultLivePerClient = 32
+)
+
+// liveRetryAfter is the Retry-After, in seconds, sent with a refused
+// stream. EventSource does not retry a 503 itself; the page keeps its
+// printed figures, and a script that honours the header tries later.
+const liveRetryAfter = "60"
+
+// LiveLimits caps the fund box's event streams, per node and per client
+// address; zero values take the defaults.
+type LiveLimits struct {
+	PerNode, PerClient int
+}
+
+// WithDefaults fills zero limits with the defaults.
+func (l LiveLimits) WithDefaults() LiveLimits {
+	if l.PerNode <= 0 {
+		l.PerNode = DefaultLivePerNode
+	}
+	if l.PerClient <= 0 {
+		l.PerClient = DefaultLivePerClient
+	}
+	return l
+}
+
+// liveStreams counts open streams, in all and by client address.
+type liveStreams struct {
+	limits LiveLimits
+	open   prometheus.Gauge
+
+	mu       sync.Mutex
+	total    int
+	byClient map[string]int
+}
+
+func newLiveStreams(l LiveLimits, reg *prometheus.Registry) *liveStreams {
+	ls := &liveStreams{limits: l.WithDefaults(), byClient: map[string]int{},
+		open: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "coopress_fund_live_streams", Help: "Open /fund/live event streams on this node.",
+		})}
+	reg.MustRegister(ls.open)
+	return ls
+}
+
+// enter admits one more stream from client, or reports false when the
+// node or that client is at its cap; release must be called once the
+// stream ends.
+func (ls *liveStreams) enter(client string) (release func(), ok bool) {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.total >= ls.limits.PerNode || ls.byClient[client] >= ls.limits.PerClient {
+		return nil, false
+	}
+	ls.total++
+	ls.byClient[client]++
+	ls.open.Inc()
+	return func() {
+		ls.mu.Lock()
+		defer ls.mu.Unlock()
+		ls.total--
+		ls.open.Dec()
+		// Forget an address with no stream left, so the map holds only
+		// the clients connected now.
+		if ls.byClient[client]--; ls.byClient[client] <= 0 {
+			delete(ls.byClient, client)
+		}
+	}, true
+}
