@@ -15,9 +15,10 @@ import (
 // header is intact opens without complaint even when pages in the middle
 // are garbage; pages then fail one by one while the site looks up, so
 // serve checks before it accepts a request. It reads every page once
-// (about a second per few hundred MB), which is why it runs at start and
-// not on every readiness probe. On PostgreSQL it does nothing: the server
-// keeps its own page checksums and refuses damaged pages itself.
+// (1.1 s for a 303 MB file held in the OS cache, measured on the
+// development machine), which is why it runs at start and not on every
+// readiness probe. On PostgreSQL it does nothing: the server checks its
+// own pages (data checksums, on by default since PostgreSQL 18).
 func (d *DB) QuickCheck(ctx context.Context) error {
 	if d.dialect != SQLite {
 		return nil
