@@ -85,6 +85,7 @@ func TestServeRefusesADamagedDatabase(t *testing.T) {
 		if !errors.Is(err, db.ErrCorrupt) || !strings.Contains(err.Error(), "coopress restore") {
 			t.Fatalf("serve: %v; want ErrCorrupt and a message naming coopress restore", err)
 		}
+		t.Logf("serve refused: %v", err)
 	case <-time.After(60 * time.Second):
 		t.Fatal("serve neither started nor refused")
 	}
