@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 )
@@ -15,11 +16,12 @@ import (
 // summary with role=alert, and what was typed still there.
 func TestArticleFormBadInput(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newNewsroomSite(t, d)
-		s.create(t, s.editor, s.articleValues("Taken headline", "x"))
-		id := s.create(t, s.editor, s.articleValues("Another story", "x"))
+		h := newHarness(t, d, newsroom()...)
+		editor := h.as(t, account.Editor)
+		h.create(t, editor, h.articleValues(t, "Taken headline", "x"))
+		id := h.create(t, editor, h.articleValues(t, "Another story", "x"))
 		with := func(k, v string) url.Values {
-			f := s.articleValues("Typed headline", "Typed body text")
+			f := h.articleValues(t, "Typed headline", "Typed body text")
 			f.Set("standfirst", "Typed standfirst")
 			f.Set(k, v)
 			return f
@@ -47,7 +49,7 @@ func TestArticleFormBadInput(t *testing.T) {
 			{"no date", "/admin/articles/" + id + "/schedule", url.Values{"publish_at": {""}}, "publish_at", "Choose the date and time", ""},
 			{"past date", "/admin/articles/" + id + "/schedule", url.Values{"publish_at": {"2020-01-01T09:00"}}, "publish_at", "Choose a time in the future.", "2020-01-01T09:00"},
 		} {
-			res := s.do(t, "POST", tc.path, s.editor, tc.form)
+			res := h.do(t, req{method: "POST", path: tc.path, token: editor, form: tc.form})
 			switch {
 			case res.status != http.StatusUnprocessableEntity:
 				t.Errorf("%s: %d, want 422", tc.name, res.status)
@@ -61,28 +63,28 @@ func TestArticleFormBadInput(t *testing.T) {
 		}
 		// Beyond the request limit nothing can be kept, but the message is
 		// still beside the body.
-		res := s.do(t, "POST", "/admin/articles", s.editor, with("body", strings.Repeat("b", 1<<20)))
+		res := h.do(t, req{method: "POST", path: "/admin/articles", token: editor, form: with("body", strings.Repeat("b", 1<<20))})
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "too long to send") {
 			t.Errorf("oversized request: %d", res.status)
 		}
 		// Publishing twice and an empty correction are refused beside their
 		// fields too.
-		if res := s.step(t, s.editor, id, "publish", nil); res.status != http.StatusSeeOther {
+		if res := h.step(t, editor, id, "publish", nil); res.status != http.StatusSeeOther {
 			t.Fatal(res.status)
 		}
-		if res := s.step(t, s.editor, id, "publish", nil); res.status != 422 || !strings.Contains(res.body, "already published") {
+		if res := h.step(t, editor, id, "publish", nil); res.status != 422 || !strings.Contains(res.body, "already published") {
 			t.Errorf("publish twice: %d", res.status)
 		}
-		res = s.step(t, s.editor, id, "corrections", url.Values{"kind": {"update"}, "correction": {"   "}})
+		res = h.step(t, editor, id, "corrections", url.Values{"kind": {"update"}, "correction": {"   "}})
 		if res.status != 422 || !strings.Contains(res.body, `id="correction-error"`) || !strings.Contains(res.body, `value="update" checked`) {
 			t.Errorf("empty correction: %d", res.status)
 		}
-		res = s.step(t, s.editor, id, "corrections", url.Values{"kind": {"erratum"}, "correction": {"Kept text"}})
+		res = h.step(t, editor, id, "corrections", url.Values{"kind": {"erratum"}, "correction": {"Kept text"}})
 		if res.status != 422 || !strings.Contains(res.body, `id="kind-error"`) || !strings.Contains(res.body, "Kept text</textarea>") {
 			t.Errorf("bad kind: %d", res.status)
 		}
 		// The no-JavaScript preview re-renders the form without saving.
-		res = s.do(t, "POST", "/admin/articles", s.editor, with("preview", "1"))
+		res = h.do(t, req{method: "POST", path: "/admin/articles", token: editor, form: with("preview", "1")})
 		if res.status != 200 || !strings.Contains(res.body, "<p>Typed body text</p>") || !strings.Contains(res.body, "Nothing is saved yet") {
 			t.Errorf("preview: %d", res.status)
 		}

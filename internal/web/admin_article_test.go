@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 )
@@ -15,74 +16,76 @@ import (
 // publication and correction, checking every refusal on the way.
 func TestNewsroomWorkflowOverHTTP(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newNewsroomSite(t, d)
-		id := s.create(t, s.writer, s.articleValues("Dockers walk out at Felixstowe", "The port is **closed**."))
+		h := newHarness(t, d, newsroom()...)
+		writer, editor := h.as(t, account.Writer), h.as(t, account.Editor)
+		other := h.session(t, h.person(t, "other@example.org", account.Writer))
+		id := h.create(t, writer, h.articleValues(t, "Dockers walk out at Felixstowe", "The port is **closed**."))
 		path := "/admin/articles/" + id
 
 		// Another writer may read it but not change or submit it.
-		if res := s.do(t, "GET", path, s.other, nil); res.status != 200 || !strings.Contains(res.body, `id="read-only"`) {
+		if res := h.do(t, req{path: path, token: other}); res.status != 200 || !strings.Contains(res.body, `id="read-only"`) {
 			t.Fatalf("other writer GET: %d", res.status)
 		}
-		if res := s.do(t, "POST", path, s.other, s.articleValues("Hijacked", "x")); res.status != http.StatusForbidden {
+		if res := h.do(t, req{method: "POST", path: path, token: other, form: h.articleValues(t, "Hijacked", "x")}); res.status != http.StatusForbidden {
 			t.Fatalf("other writer save: %d", res.status)
 		}
-		if res := s.step(t, s.other, id, "submit", nil); res.status != http.StatusForbidden {
+		if res := h.step(t, other, id, "submit", nil); res.status != http.StatusForbidden {
 			t.Fatalf("other writer submit: %d", res.status)
 		}
 		// Its writer cannot publish, schedule or correct; the routes refuse.
 		for _, action := range []string{"publish", "schedule", "unpublish", "corrections"} {
-			if res := s.step(t, s.writer, id, action, nil); res.status != http.StatusForbidden {
+			if res := h.step(t, writer, id, action, nil); res.status != http.StatusForbidden {
 				t.Errorf("writer %s: %d", action, res.status)
 			}
 		}
-		if res := s.do(t, "GET", path, s.writer, nil); strings.Contains(res.body, "Publish now") || !strings.Contains(res.body, "Submit for review") {
+		if res := h.do(t, req{path: path, token: writer}); strings.Contains(res.body, "Publish now") || !strings.Contains(res.body, "Submit for review") {
 			t.Errorf("writer's form offers the wrong buttons")
 		}
-		if res := s.step(t, s.writer, id, "submit", nil); res.status != http.StatusSeeOther {
+		if res := h.step(t, writer, id, "submit", nil); res.status != http.StatusSeeOther {
 			t.Fatalf("writer submit: %d %s", res.status, errorSummary(res.body))
 		}
-		if res := s.do(t, "GET", "/admin/desk", s.editor, nil); !strings.Contains(res.body, "Dockers walk out at Felixstowe") {
+		if res := h.do(t, req{path: "/admin/desk", token: editor}); !strings.Contains(res.body, "Dockers walk out at Felixstowe") {
 			t.Fatal("the submission is not on the desk")
 		}
-		if status, _, _ := s.get(t, "/article/dockers-walk-out-at-felixstowe"); status != 404 {
-			t.Fatalf("unpublished article answers %d", status)
+		if res := h.get(t, "/article/dockers-walk-out-at-felixstowe"); res.status != 404 {
+			t.Fatalf("unpublished article answers %d", res.status)
 		}
 		// The editor edits and publishes.
-		form := s.articleValues("Dockers walk out at Felixstowe", "The port is **closed** for a second day.")
-		if res := s.do(t, "POST", path, s.editor, form); res.status != http.StatusSeeOther {
+		form := h.articleValues(t, "Dockers walk out at Felixstowe", "The port is **closed** for a second day.")
+		if res := h.do(t, req{method: "POST", path: path, token: editor, form: form}); res.status != http.StatusSeeOther {
 			t.Fatalf("editor save: %d %s", res.status, errorSummary(res.body))
 		}
-		if res := s.step(t, s.editor, id, "publish", nil); res.status != http.StatusSeeOther {
+		if res := h.step(t, editor, id, "publish", nil); res.status != http.StatusSeeOther {
 			t.Fatalf("editor publish: %d", res.status)
 		}
-		status, _, body := s.get(t, "/article/dockers-walk-out-at-felixstowe")
-		if status != 200 || !strings.Contains(body, "<strong>closed</strong> for a second day") {
-			t.Fatalf("published page: %d", status)
+		page := h.get(t, "/article/dockers-walk-out-at-felixstowe")
+		if page.status != 200 || !strings.Contains(page.body, "<strong>closed</strong> for a second day") {
+			t.Fatalf("published page: %d", page.status)
 		}
-		if res := s.do(t, "POST", path, s.writer, form); res.status != http.StatusForbidden {
+		if res := h.do(t, req{method: "POST", path: path, token: writer, form: form}); res.status != http.StatusForbidden {
 			t.Errorf("writer editing a published article: %d", res.status)
 		}
 		// A correction shows on the page with its date.
-		if res := s.step(t, s.editor, id, "corrections", url.Values{"kind": {"correction"}, "correction": {"We gave the wrong port."}}); res.status != http.StatusSeeOther {
+		if res := h.step(t, editor, id, "corrections", url.Values{"kind": {"correction"}, "correction": {"We gave the wrong port."}}); res.status != http.StatusSeeOther {
 			t.Fatalf("correction: %d %s", res.status, errorSummary(res.body))
 		}
-		_, _, body = s.get(t, "/article/dockers-walk-out-at-felixstowe")
-		if !strings.Contains(body, "We gave the wrong port.") || !strings.Contains(body, "Wednesday 6 November 2024") {
+		page = h.get(t, "/article/dockers-walk-out-at-felixstowe")
+		if !strings.Contains(page.body, "We gave the wrong port.") || !strings.Contains(page.body, "Wednesday 6 November 2024") {
 			t.Errorf("the correction is not on the page")
 		}
 		// A slug change redirects with 301.
 		form.Set("slug", "felixstowe-strike")
-		if res := s.do(t, "POST", path, s.editor, form); res.status != http.StatusSeeOther {
+		if res := h.do(t, req{method: "POST", path: path, token: editor, form: form}); res.status != http.StatusSeeOther {
 			t.Fatalf("slug change: %d %s", res.status, errorSummary(res.body))
 		}
-		if status, h, _ := s.get(t, "/article/dockers-walk-out-at-felixstowe"); status != 301 || h.Get("Location") != "/article/felixstowe-strike" {
-			t.Errorf("old slug: %d %s", status, h.Get("Location"))
+		if res := h.get(t, "/article/dockers-walk-out-at-felixstowe"); res.status != 301 || res.header.Get("Location") != "/article/felixstowe-strike" {
+			t.Errorf("old slug: %d %s", res.status, res.header.Get("Location"))
 		}
-		if res := s.step(t, s.editor, id, "unpublish", nil); res.status != http.StatusSeeOther {
+		if res := h.step(t, editor, id, "unpublish", nil); res.status != http.StatusSeeOther {
 			t.Fatalf("unpublish: %d", res.status)
 		}
-		if status, _, _ := s.get(t, "/article/felixstowe-strike"); status != 404 {
-			t.Errorf("unpublished article answers %d", status)
+		if res := h.get(t, "/article/felixstowe-strike"); res.status != 404 {
+			t.Errorf("unpublished article answers %d", res.status)
 		}
 		// Each change is in the audit log, with who did it.
 		var n int
@@ -96,30 +99,31 @@ func TestNewsroomWorkflowOverHTTP(t *testing.T) {
 
 // TestRevisionPages shows a diff between two saves and restores the first.
 func TestRevisionPages(t *testing.T) {
-	s := newNewsroomSite(t, dbtest.SQLite(t))
-	id := s.create(t, s.writer, s.articleValues("Budget vote", "Line one\nLine two"))
-	if res := s.do(t, "POST", "/admin/articles/"+id, s.writer, s.articleValues("Budget vote", "Line one\nLine 2, amended")); res.status != http.StatusSeeOther {
+	h := newHarness(t, dbtest.SQLite(t), newsroom()...)
+	writer, editor := h.as(t, account.Writer), h.as(t, account.Editor)
+	id := h.create(t, writer, h.articleValues(t, "Budget vote", "Line one\nLine two"))
+	if res := h.do(t, req{method: "POST", path: "/admin/articles/" + id, token: writer, form: h.articleValues(t, "Budget vote", "Line one\nLine 2, amended")}); res.status != http.StatusSeeOther {
 		t.Fatal(res.status)
 	}
-	res := s.do(t, "GET", "/admin/articles/"+id+"/revisions", s.writer, nil)
+	res := h.do(t, req{path: "/admin/articles/" + id + "/revisions", token: writer})
 	if res.status != 200 || !strings.Contains(res.body, "<del><span class=\"visually-hidden\">removed: </span>- Line two</del>") ||
 		!strings.Contains(res.body, "+ Line 2, amended</ins>") || strings.Contains(res.body, "Restore version") {
 		t.Fatalf("revisions page for the writer: %d\n%s", res.status, res.body)
 	}
-	if res := s.do(t, "GET", "/admin/articles/"+id+"/revisions?from=abc", s.writer, nil); res.status != 422 {
+	if res := h.do(t, req{path: "/admin/articles/" + id + "/revisions?from=abc", token: writer}); res.status != 422 {
 		t.Errorf("bad revision id: %d", res.status)
 	}
-	res = s.do(t, "GET", "/admin/articles/"+id+"/revisions", s.editor, nil)
+	res = h.do(t, req{path: "/admin/articles/" + id + "/revisions", token: editor})
 	i := strings.LastIndex(res.body, `/restore"`)
 	j := strings.LastIndex(res.body[:i], `action="`)
 	restore := res.body[j+len(`action="`) : i+len(`/restore`)]
-	if r := s.do(t, "POST", restore, s.writer, url.Values{}); r.status != http.StatusForbidden {
+	if r := h.do(t, req{method: "POST", path: restore, token: writer, form: url.Values{}}); r.status != http.StatusForbidden {
 		t.Errorf("writer restore: %d", r.status)
 	}
-	if r := s.do(t, "POST", restore, s.editor, url.Values{}); r.status != http.StatusSeeOther {
+	if r := h.do(t, req{method: "POST", path: restore, token: editor, form: url.Values{}}); r.status != http.StatusSeeOther {
 		t.Fatalf("restore %s: %d", restore, r.status)
 	}
-	if res := s.do(t, "GET", "/admin/articles/"+id, s.editor, nil); !strings.Contains(res.body, "Line one\nLine two</textarea>") {
+	if res := h.do(t, req{path: "/admin/articles/" + id, token: editor}); !strings.Contains(res.body, "Line one\nLine two</textarea>") {
 		t.Errorf("restored body not in the form")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"golang.org/x/net/html"
@@ -96,7 +97,8 @@ func xssPayloads() []string {
 // three feeds for anything executable.
 func TestXSSCorpusThroughTheEditor(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newNewsroomSite(t, d)
+		h := newHarness(t, d, newsroom()...)
+		writer, editor := h.as(t, account.Writer), h.as(t, account.Editor)
 		payloads := xssPayloads()
 		if len(payloads) < 50 {
 			t.Fatalf("only %d payloads", len(payloads))
@@ -115,30 +117,30 @@ func TestXSSCorpusThroughTheEditor(t *testing.T) {
 			var slugs []string
 			for i := start; i < min(start+batch, len(payloads)); i++ {
 				p := payloads[i]
-				form := s.articleValues(fmt.Sprintf("Payload %d", i), fmt.Sprintf("Marker %d\n\n%s\n\nAfter %d", i, p, i))
+				form := h.articleValues(t, fmt.Sprintf("Payload %d", i), fmt.Sprintf("Marker %d\n\n%s\n\nAfter %d", i, p, i))
 				form.Set("standfirst", p)
 				form.Set("dateline", p[:min(len(p), 100)])
-				id := s.create(t, s.editor, form)
-				if res := s.step(t, s.editor, id, "publish", nil); res.status != http.StatusSeeOther {
+				id := h.create(t, editor, form)
+				if res := h.step(t, editor, id, "publish", nil); res.status != http.StatusSeeOther {
 					t.Fatalf("publish payload %d: %d", i, res.status)
 				}
 				slugs = append(slugs, fmt.Sprintf("payload-%d", i))
 			}
 			for j, slug := range slugs {
-				status, _, body := s.get(t, "/article/"+slug)
-				if status != 200 || !strings.Contains(body, fmt.Sprintf("Marker %d", start+j)) {
-					t.Fatalf("%s: %d", slug, status)
+				page := h.get(t, "/article/"+slug)
+				if page.status != 200 || !strings.Contains(page.body, fmt.Sprintf("Marker %d", start+j)) {
+					t.Fatalf("%s: %d", slug, page.status)
 				}
-				if bad := executable(body, ownScript); len(bad) > 0 {
+				if bad := executable(page.body, ownScript); len(bad) > 0 {
 					t.Errorf("payload %d %q on the page: %v", start+j, payloads[start+j], bad)
 				}
 			}
 			for _, format := range []string{"rss", "atom", "json"} {
-				status, _, body := s.get(t, "/feed."+format)
-				if status != 200 {
-					t.Fatalf("feed.%s: %d", format, status)
+				feed := h.get(t, "/feed."+format)
+				if feed.status != 200 {
+					t.Fatalf("feed.%s: %d", format, feed.status)
 				}
-				items := feedTestParse(t, format, []byte(body))
+				items := feedTestParse(t, format, []byte(feed.body))
 				seen := 0
 				for _, it := range items {
 					if !strings.HasPrefix(it.Title, "Payload ") {
@@ -156,7 +158,7 @@ func TestXSSCorpusThroughTheEditor(t *testing.T) {
 		}
 		// The live preview goes through the same sanitiser.
 		for i, p := range payloads {
-			res := s.do(t, "POST", "/admin/preview", s.writer, url.Values{"body": {p}})
+			res := h.do(t, req{method: "POST", path: "/admin/preview", token: writer, form: url.Values{"body": {p}}})
 			if res.status != 200 {
 				t.Fatalf("preview %d: %d", i, res.status)
 			}

@@ -24,27 +24,30 @@ var authorSavedRE = regexp.MustCompile(`^/admin/authors/(\d+)\?saved=1$`)
 // writer, the author's page and the audit log see.
 func TestAdminAuthors(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newNewsroomSite(t, d)
+		h := newHarness(t, d, newsroom()...)
 		ctx := context.Background()
-		admin := s.person(t, "admin@example.org", account.Admin)
-		wid := strconv.FormatInt(s.writerID, 10)
+		writerAccount := h.person(t, "writer@example.org", account.Writer)
+		writerID := writerAccount.ID
+		writer, editor := h.session(t, writerAccount), h.as(t, account.Editor)
+		admin := h.person(t, "admin@example.org", account.Admin)
+		wid := strconv.FormatInt(writerID, 10)
 
 		// Everyone editors may tie a byline to is offered; admins are not.
-		res := s.do(t, "GET", "/admin/authors", s.editor, nil)
+		res := h.do(t, req{path: "/admin/authors", token: editor})
 		if res.status != 200 || !strings.Contains(res.body, `<option value="`+wid+`">Test writer &lt;writer@example.org&gt;</option>`) ||
 			strings.Contains(res.body, "admin@example.org") || !strings.Contains(res.body, `href="/admin/authors"`) {
 			t.Fatalf("authors page: %d\n%s", res.status, res.body)
 		}
 
 		// Create, tied to the writer; the slug comes from the name.
-		res = s.do(t, "POST", "/admin/authors", s.editor, url.Values{"name": {"Wendy Writer"}, "slug": {""},
-			"bio": {"Covers <unions> & work."}, "account": {wid}})
+		res = h.do(t, req{method: "POST", path: "/admin/authors", token: editor, form: url.Values{"name": {"Wendy Writer"}, "slug": {""},
+			"bio": {"Covers <unions> & work."}, "account": {wid}}})
 		m := authorSavedRE.FindStringSubmatch(res.header.Get("Location"))
 		if res.status != http.StatusSeeOther || m == nil {
 			t.Fatalf("create: %d %s\n%s", res.status, res.header.Get("Location"), errorSummary(res.body))
 		}
 		id := m[1]
-		res = s.do(t, "GET", "/admin/authors/"+id+"?saved=1", s.editor, nil)
+		res = h.do(t, req{path: "/admin/authors/" + id + "?saved=1", token: editor})
 		for _, want := range []string{"Author saved.", `value="wendy-writer"`, "Covers &lt;unions&gt; &amp; work.</textarea>",
 			`<option value="` + wid + `" selected>`} {
 			if !strings.Contains(res.body, want) {
@@ -53,67 +56,67 @@ func TestAdminAuthors(t *testing.T) {
 		}
 
 		// The writer's new article carries their byline.
-		res = s.do(t, "GET", "/admin/articles/new", s.writer, nil)
+		res = h.do(t, req{path: "/admin/articles/new", token: writer})
 		if !strings.Contains(res.body, `<option value="`+id+`" selected>Wendy Writer</option>`) {
 			t.Errorf("the writer's byline is not preselected:\n%s", res.body)
 		}
 
 		// A taken slug is refused beside the field, the values kept.
-		res = s.do(t, "POST", "/admin/authors", s.editor, url.Values{"name": {"Another Wendy"}, "slug": {"wendy-writer"},
-			"bio": {"Kept bio"}, "account": {""}})
+		res = h.do(t, req{method: "POST", path: "/admin/authors", token: editor, form: url.Values{"name": {"Another Wendy"}, "slug": {"wendy-writer"},
+			"bio": {"Kept bio"}, "account": {""}}})
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="slug-error"`) ||
 			!strings.Contains(res.body, "Another author already has this slug.") || !strings.Contains(res.body, `value="Another Wendy"`) ||
 			!strings.Contains(res.body, "Kept bio</textarea>") || !strings.Contains(res.body, `id="slug" name="slug" type="text" value="wendy-writer"`) {
 			t.Errorf("duplicate slug: %d\n%s", res.status, res.body)
 		}
 		// An account that is no writer or editor is refused beside its field.
-		res = s.do(t, "POST", "/admin/authors", s.editor, url.Values{"name": {"Ada Admin"}, "account": {strconv.FormatInt(admin.ID, 10)}})
+		res = h.do(t, req{method: "POST", path: "/admin/authors", token: editor, form: url.Values{"name": {"Ada Admin"}, "account": {strconv.FormatInt(admin.ID, 10)}}})
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="account-error"`) {
 			t.Errorf("linking an admin: %d\n%s", res.status, errorSummary(res.body))
 		}
 
 		// An edit shows at once on the author's page, which was cached.
-		if res = s.do(t, "GET", "/author/wendy-writer", "", nil); !strings.Contains(res.body, "Covers &lt;unions&gt;") {
+		if res = h.do(t, req{path: "/author/wendy-writer"}); !strings.Contains(res.body, "Covers &lt;unions&gt;") {
 			t.Fatalf("author page before the edit: %d", res.status)
 		}
-		res = s.do(t, "POST", "/admin/authors/"+id, s.editor, url.Values{"name": {"Wendy Writer"}, "slug": {"wendy-writer"},
-			"bio": {"Labour correspondent."}, "account": {wid}})
+		res = h.do(t, req{method: "POST", path: "/admin/authors/" + id, token: editor, form: url.Values{"name": {"Wendy Writer"}, "slug": {"wendy-writer"},
+			"bio": {"Labour correspondent."}, "account": {wid}}})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("edit: %d\n%s", res.status, errorSummary(res.body))
 		}
-		if res = s.do(t, "GET", "/author/wendy-writer", "", nil); !strings.Contains(res.body, "Labour correspondent.") {
+		if res = h.do(t, req{path: "/author/wendy-writer"}); !strings.Contains(res.body, "Labour correspondent.") {
 			t.Errorf("author page still shows the old biography")
 		}
 
 		// An admin unlinks it: the writer's form no longer picks it.
-		adminToken := s.session(t, admin)
-		res = s.do(t, "POST", "/admin/authors/"+id, adminToken, url.Values{"name": {"Wendy Writer"}, "slug": {"wendy-writer"},
-			"bio": {"Labour correspondent."}, "account": {""}})
+		adminToken := h.session(t, admin)
+		res = h.do(t, req{method: "POST", path: "/admin/authors/" + id, token: adminToken, form: url.Values{"name": {"Wendy Writer"}, "slug": {"wendy-writer"},
+			"bio": {"Labour correspondent."}, "account": {""}}})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("unlink: %d\n%s", res.status, errorSummary(res.body))
 		}
-		if _, err := s.articles.AuthorForAccount(ctx, s.writerID); !errors.Is(err, db.ErrNotFound) {
+		if _, err := h.articles.AuthorForAccount(ctx, writerID); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("after unlink the writer still has a byline: %v", err)
 		}
-		if res = s.do(t, "GET", "/admin/articles/new", s.writer, nil); strings.Contains(res.body, `<option value="`+id+`" selected>`) {
+		if res = h.do(t, req{path: "/admin/articles/new", token: writer}); strings.Contains(res.body, `<option value="`+id+`" selected>`) {
 			t.Errorf("unlinked byline still preselected")
 		}
 
 		// Writers may not manage profiles, and cannot see the link.
 		for _, r := range []struct{ method, path string }{{"GET", "/admin/authors"}, {"POST", "/admin/authors"},
 			{"GET", "/admin/authors/" + id}, {"POST", "/admin/authors/" + id}} {
-			if res := s.do(t, r.method, r.path, s.writer, url.Values{"name": {"Mine"}}); res.status != http.StatusForbidden {
+			if res := h.do(t, req{method: r.method, path: r.path, token: writer, form: url.Values{"name": {"Mine"}}}); res.status != http.StatusForbidden {
 				t.Errorf("writer %s %s: %d", r.method, r.path, res.status)
 			}
 		}
-		if res = s.do(t, "GET", "/admin/articles", s.writer, nil); strings.Contains(res.body, `href="/admin/authors"`) {
+		if res = h.do(t, req{path: "/admin/articles", token: writer}); strings.Contains(res.body, `href="/admin/authors"`) {
 			t.Errorf("writer's navigation links to the authors page")
 		}
-		if res = s.do(t, "GET", "/admin/authors/999999", s.editor, nil); res.status != http.StatusNotFound {
+		if res = h.do(t, req{path: "/admin/authors/999999", token: editor}); res.status != http.StatusNotFound {
 			t.Errorf("missing author: %d", res.status)
 		}
 
-		entries, _, err := s.accounts.Audit().List(ctx, account.Filter{ObjectType: "author", ObjectID: id}, 1)
+		entries, _, err := h.accounts.Audit().List(ctx, account.Filter{ObjectType: "author", ObjectID: id}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

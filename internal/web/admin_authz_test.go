@@ -120,8 +120,8 @@ func requestFor(pattern string, id int64) (method, path string) {
 // that refusal.
 func TestAuthorisationMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newStaffSite(t, d, nil)
-		routes := s.srv.AdminRoutes()
+		h := newHarness(t, d, withStaff())
+		routes := h.srv.AdminRoutes()
 		if len(routes) < len(staffRule) {
 			t.Fatalf("%d staff routes recorded, want at least %d", len(routes), len(staffRule))
 		}
@@ -138,7 +138,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		accounts := map[string]account.Account{}
 		for i, p := range personas() {
 			if !p.anon {
-				accounts[p.name] = s.person(t, fmt.Sprintf("p%d@example.org", i), p.roles...)
+				accounts[p.name] = h.person(t, fmt.Sprintf("p%d@example.org", i), p.roles...)
 			}
 		}
 		for _, r := range routes {
@@ -146,14 +146,14 @@ func TestAuthorisationMatrix(t *testing.T) {
 				a := accounts[p.name]
 				token := ""
 				if !p.anon {
-					token = s.session(t, a) // fresh each time: some routes end sessions
+					token = h.session(t, a) // fresh each time: some routes end sessions
 				}
 				method, path := requestFor(r.Pattern, max(a.ID, 1))
 				var form url.Values
 				if method == http.MethodPost {
 					form = url.Values{}
 				}
-				res := s.do(t, method, path, token, form)
+				res := h.do(t, req{method: method, path: path, token: token, form: form})
 				allowed := !p.anon && slices.ContainsFunc(p.roles, func(x account.Role) bool { return slices.Contains(r.Roles, x) })
 				denied := res.status == http.StatusUnauthorized || res.status == http.StatusForbidden || res.sentToSignIn()
 				switch {
@@ -248,9 +248,9 @@ func TestEveryAdminPatternGoesThroughAdminRoute(t *testing.T) {
 			})
 		}
 	}
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
 	var recorded []string
-	for _, r := range s.srv.AdminRoutes() {
+	for _, r := range h.srv.AdminRoutes() {
 		recorded = append(recorded, r.Pattern)
 	}
 	slices.Sort(recorded)
@@ -263,14 +263,14 @@ func TestEveryAdminPatternGoesThroughAdminRoute(t *testing.T) {
 // TestForgedAndExpiredSessions checks that only a live session opens the
 // staff area.
 func TestForgedAndExpiredSessions(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
-	ed := s.person(t, "ed@example.org", account.Editor)
-	live := s.session(t, ed)
-	if res := s.do(t, "GET", "/admin/", live, nil); res.status != 200 || !strings.Contains(res.body, "Test ed") {
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
+	ed := h.person(t, "ed@example.org", account.Editor)
+	live := h.session(t, ed)
+	if res := h.do(t, req{path: "/admin/", token: live}); res.status != 200 || !strings.Contains(res.body, "Test ed") {
 		t.Fatalf("live session: %d", res.status)
 	}
 	for _, forged := range []string{"x", strings.Repeat("A", 43), live[:42] + "B", strings.Repeat("z", 5000)} {
-		res := s.do(t, "GET", "/admin/", forged, nil)
+		res := h.do(t, req{path: "/admin/", token: forged})
 		if !res.sentToSignIn() {
 			t.Errorf("forged cookie %.10q: %d", forged, res.status)
 		}
@@ -278,11 +278,11 @@ func TestForgedAndExpiredSessions(t *testing.T) {
 			t.Errorf("forged cookie %.10q was not cleared", forged)
 		}
 	}
-	s.clock.Advance(12*time.Hour + time.Minute)
-	if res := s.do(t, "GET", "/admin/", live, nil); !res.sentToSignIn() {
+	h.clock.Advance(12*time.Hour + time.Minute)
+	if res := h.do(t, req{path: "/admin/", token: live}); !res.sentToSignIn() {
 		t.Errorf("session idle for 12 hours: %d", res.status)
 	}
-	if res := s.do(t, "POST", "/admin/account/signout-everywhere", live, url.Values{}); res.status != http.StatusUnauthorized {
+	if res := h.do(t, req{method: "POST", path: "/admin/account/signout-everywhere", token: live, form: url.Values{}}); res.status != http.StatusUnauthorized {
 		t.Errorf("POST with an expired session: %d, want 401", res.status)
 	}
 }
@@ -290,24 +290,24 @@ func TestForgedAndExpiredSessions(t *testing.T) {
 // TestCrossOriginPostsRefused: a form on another site cannot sign anyone in
 // or act with a staff member's session.
 func TestCrossOriginPostsRefused(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
-	admin := s.person(t, "admin@example.org", account.Admin)
-	token := s.session(t, admin)
-	evil := []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}
-	if res := s.do(t, "POST", "/signin", "", url.Values{"email": {"admin@example.org"}, "password": {testPassword}}, evil...); res.status != http.StatusForbidden || res.cookie != nil {
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
+	admin := h.person(t, "admin@example.org", account.Admin)
+	token := h.session(t, admin)
+	evil := map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+	if res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"admin@example.org"}, "password": {testPassword}}, header: evil}); res.status != http.StatusForbidden || res.cookie != nil {
 		t.Errorf("cross-site sign-in: %d, cookie %v", res.status, res.cookie)
 	}
 	form := url.Values{"email": {"mole@example.org"}, "name": {"Mole"}, "roles": {"admin"}}
-	if res := s.do(t, "POST", "/admin/users", token, form, evil...); res.status != http.StatusForbidden {
+	if res := h.do(t, req{method: "POST", path: "/admin/users", token: token, form: form, header: evil}); res.status != http.StatusForbidden {
 		t.Errorf("cross-site POST /admin/users: %d", res.status)
 	}
-	if res := s.do(t, "POST", "/admin/users", token, form, "Origin", "https://evil.example"); res.status != http.StatusForbidden {
+	if res := h.do(t, req{method: "POST", path: "/admin/users", token: token, form: form, header: map[string]string{"Origin": "https://evil.example"}}); res.status != http.StatusForbidden {
 		t.Errorf("cross-origin POST /admin/users (Origin only): %d", res.status)
 	}
-	if _, err := s.accounts.ByEmail(t.Context(), "mole@example.org"); err == nil {
+	if _, err := h.accounts.ByEmail(t.Context(), "mole@example.org"); err == nil {
 		t.Fatal("a cross-site POST created an account")
 	}
-	if res := s.do(t, "POST", "/admin/users", token, form, "Sec-Fetch-Site", "same-origin"); res.status != http.StatusSeeOther {
+	if res := h.do(t, req{method: "POST", path: "/admin/users", token: token, form: form, header: map[string]string{"Sec-Fetch-Site": "same-origin"}}); res.status != http.StatusSeeOther {
 		t.Errorf("same-origin POST /admin/users: %d", res.status)
 	}
 }

@@ -15,14 +15,14 @@ import (
 // TestSignInWithKeyboard signs in using only the keyboard, then runs
 // axe-core on the sign-in page and the staff pages.
 func TestSignInWithKeyboard(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
-	s.person(t, "admin@example.org", account.Admin, account.Editor)
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
+	h.person(t, "admin@example.org", account.Admin, account.Editor)
 	b := browsertest.New(t)
 
-	if vs := b.Axe(s.http.URL + "/signin"); len(vs) > 0 {
+	if vs := b.Axe(h.http.URL + "/signin"); len(vs) > 0 {
 		t.Errorf("axe-core on /signin: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
 	}
-	if status := b.Navigate(s.http.URL + "/signin"); status != 200 {
+	if status := b.Navigate(h.http.URL + "/signin"); status != 200 {
 		t.Fatalf("sign-in page: %d", status)
 	}
 	if first := b.Tab(); first.Href != "#main" {
@@ -54,7 +54,7 @@ func TestSignInWithKeyboard(t *testing.T) {
 	}
 	for _, path := range []string{"/admin/", "/admin/account", "/admin/users", "/admin/audit", "/admin/audit?since=nonsense",
 		"/admin/authors", "/admin/authors/1"} {
-		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
+		if vs := b.Axe(h.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}
 	}

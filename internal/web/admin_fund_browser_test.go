@@ -19,11 +19,11 @@ import (
 // TestFundPagesAccessible runs axe-core on the treasurer's pages, with
 // figures in them and with the gift form showing its errors.
 func TestFundPagesAccessible(t *testing.T) {
-	s := newFundSite(t, dbtest.SQLite(t))
+	h := newHarness(t, dbtest.SQLite(t), withStaff(), withFund())
 	ctx := context.Background()
-	loc := s.fund.Location()
+	loc := h.fund.Location()
 	for i, m := range []fund.Method{fund.Cheque, fund.Card, fund.StandingOrder} {
-		if _, err := s.fund.Record(ctx, fund.Entry{Amount: money.Major(int64(20*(i+1)), "GBP"), Method: m, DonorName: "J Smith",
+		if _, err := h.fund.Record(ctx, fund.Entry{Amount: money.Major(int64(20*(i+1)), "GBP"), Method: m, DonorName: "J Smith",
 			DonorTown: "Leeds", Public: true, ProviderRef: "ref-" + string(m),
 			ReceivedAt: time.Date(2024, 11, 2+i, 9, 0, 0, 0, loc), RecordedBy: "t"}); err != nil {
 			t.Fatal(err)
@@ -32,20 +32,20 @@ func TestFundPagesAccessible(t *testing.T) {
 	b := browsertest.New(t)
 	// The session cookie set by script stands in for signing in, which
 	// admin_browser_test.go does with the keyboard.
-	b.Navigate(s.http.URL + "/signin")
-	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+s.treasurer+`; path=/"; true`)
-	b.Navigate(s.http.URL + "/admin/fund")
+	b.Navigate(h.http.URL + "/signin")
+	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+h.as(t, treasurer)+`; path=/"; true`)
+	b.Navigate(h.http.URL + "/admin/fund")
 	if h1 := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); h1 != "Fighting fund, November 2024" {
 		t.Fatalf("not signed in as the treasurer: h1 %q", h1)
 	}
 	for _, path := range []string{"/admin/fund", "/admin/fund/gifts/new", "/admin/fund/entries", "/admin/fund/import",
 		"/admin/fund/target", "/admin/fund/reconcile", "/admin/fund/payouts"} {
-		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
+		if vs := b.Axe(h.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}
 	}
 	// The form as it comes back with errors: a bad amount.
-	if status := b.Navigate(s.http.URL + "/admin/fund/gifts/new"); status != 200 {
+	if status := b.Navigate(h.http.URL + "/admin/fund/gifts/new"); status != 200 {
 		t.Fatalf("gift form: %d", status)
 	}
 	browsertest.Eval[bool](b, `document.getElementById("amount").value = "12.345"; document.getElementById("amount").form.submit(); true`)

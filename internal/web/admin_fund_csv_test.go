@@ -22,13 +22,13 @@ const importHeader = "date,amount,method,name,email,town,public,public_name,mess
 
 func TestFundImportPreviewShowsErrorsAndRecordsNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newFundSite(t, d)
+		h := newHarness(t, d, withStaff(), withFund())
 		file := importHeader +
 			"2024-11-04,20.00,cheque,Jane Smith,jane@example.org,Leeds,yes,J Smith,Keep it up,chq-1\n" +
 			"2024-11-04,-5,cheque,,,,,,,\n" +
 			"2024-13-01,12.345,bitcoin,,not-an-email,,maybe,,,\n" +
 			"2024-11-30,$20,cash,,,,no,,,\n"
-		res := s.upload(t, []byte(file))
+		res := h.importCSV(t, []byte(file))
 		if res.status != http.StatusUnprocessableEntity {
 			t.Fatalf("preview: %d", res.status)
 		}
@@ -44,7 +44,7 @@ func TestFundImportPreviewShowsErrorsAndRecordsNothing(t *testing.T) {
 		if strings.Contains(body, "Record these gifts") {
 			t.Error("a file with errors is offered for recording")
 		}
-		if got := s.raised(t); got.Minor != 0 {
+		if got := h.raised(t); got.Minor != 0 {
 			t.Fatalf("the preview recorded %v", got)
 		}
 	})
@@ -52,9 +52,9 @@ func TestFundImportPreviewShowsErrorsAndRecordsNothing(t *testing.T) {
 
 func TestFundImportRecordsAfterConfirmation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newFundSite(t, d)
+		h := newHarness(t, d, withStaff(), withFund())
 		ctx := context.Background()
-		if _, err := s.fund.Record(ctx, fund.Entry{Amount: money.Major(7, "GBP"), Method: fund.Cheque, ProviderRef: "chq-old", RecordedBy: "t"}); err != nil {
+		if _, err := h.fund.Record(ctx, fund.Entry{Amount: money.Major(7, "GBP"), Method: fund.Cheque, ProviderRef: "chq-old", RecordedBy: "t"}); err != nil {
 			t.Fatal(err)
 		}
 		file := "\xef\xbb\xbf" + "reference,date,amount,method,name,email,town,public,public_name,message\n" +
@@ -63,7 +63,7 @@ func TestFundImportRecordsAfterConfirmation(t *testing.T) {
 			"BACS-1,2024-11-05,\"1,250\",Bank Transfer,,,Swansea,yes,,\n" +
 			",2024-11-06,3.50,cash,,,,,,\n" +
 			"chq-1,2024-11-04,20.00,cheque,Jane Smith,,,,,\n"
-		res := s.upload(t, []byte(file))
+		res := h.importCSV(t, []byte(file))
 		if res.status != http.StatusOK || !strings.Contains(res.body, "Record these gifts") {
 			t.Fatalf("preview: %d\n%s", res.status, res.body)
 		}
@@ -74,41 +74,42 @@ func TestFundImportRecordsAfterConfirmation(t *testing.T) {
 				t.Errorf("preview lacks %q", want)
 			}
 		}
-		if got := s.raised(t); got != money.Major(7, "GBP") {
+		if got := h.raised(t); got != money.Major(7, "GBP") {
 			t.Fatalf("the preview recorded: %v", got)
 		}
 		confirm := url.Values{"data": {previewData(t, res.body)}, "confirm": {"1"}}
-		res = s.do(t, "POST", "/admin/fund/import", s.treasurer, confirm)
+		res = h.do(t, req{method: "POST", path: "/admin/fund/import", as: treasurer, form: confirm})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("confirm: %d\n%s", res.status, res.body)
 		}
 		// The same confirmation sent again (a double click, the back
 		// button) records nothing more, the line without a reference too.
-		if again := s.do(t, "POST", "/admin/fund/import", s.treasurer, confirm); again.status >= 500 {
+		if again := h.do(t, req{method: "POST", path: "/admin/fund/import", as: treasurer, form: confirm}); again.status >= 500 {
 			t.Fatalf("second confirmation: %d", again.status)
 		}
-		done := s.do(t, "GET", res.header.Get("Location"), s.treasurer, nil)
+		done := h.do(t, req{path: res.header.Get("Location"), as: treasurer})
 		if !strings.Contains(done.body, "Recorded 3 gifts.") || !strings.Contains(done.body, "Skipped lines 3, 6") {
 			t.Errorf("after import: %s", res.header.Get("Location"))
 		}
-		if got := s.raised(t); got != money.New(128050, "GBP") {
+		if got := h.raised(t); got != money.New(128050, "GBP") {
 			t.Fatalf("raised %v, want £1,280.50", got)
 		}
-		e, err := s.fund.EntryByRef(ctx, "BACS-1")
-		if err != nil || e.Method != fund.BankTransfer || e.ReceivedAt.In(s.fund.Location()).Format("2006-01-02") != "2024-11-05" {
+		e, err := h.fund.EntryByRef(ctx, "BACS-1")
+		if err != nil || e.Method != fund.BankTransfer || e.ReceivedAt.In(h.fund.Location()).Format("2006-01-02") != "2024-11-05" {
 			t.Fatalf("BACS-1: %+v %v", e, err)
 		}
-		if r, err := s.fund.Check(ctx); err != nil || !r.OK() {
+		if r, err := h.fund.Check(ctx); err != nil || !r.OK() {
 			t.Fatalf("check: %v %v", r.Problems, err)
 		}
 	})
 }
 
 func TestFundImportMalformedRefused(t *testing.T) {
-	s := newFundSite(t, dbtest.SQLite(t))
+	h := newHarness(t, dbtest.SQLite(t), withStaff(), withFund())
 	good := "2024-11-04,20.00,cheque,,,,,,,\n"
 	many := importHeader + strings.Repeat(good, 5001)
 	huge := importHeader + good + strings.Repeat("x", 2<<20)
+	var scenarios []scenario
 	for name, c := range map[string]struct{ file, want string }{
 		"empty":          {"", "The file is empty"},
 		"blank":          {"\n\n  \n", "The file is empty"},
@@ -124,32 +125,28 @@ func TestFundImportMalformedRefused(t *testing.T) {
 		"too many rows":  {many, "more than 5000 gifts"},
 		"too large":      {huge, "larger than 2 MiB"},
 	} {
-		t.Run(name, func(t *testing.T) {
-			res := s.upload(t, []byte(c.file))
-			if res.status != http.StatusUnprocessableEntity || !strings.Contains(unescape(res.body), c.want) {
-				t.Fatalf("%d, want 422 with %q", res.status, c.want)
-			}
-			if !strings.Contains(res.body, `id="file-error"`) || strings.Contains(res.body, "Record these gifts") {
-				t.Error("no message beside the file field, or a confirmation offered")
-			}
-		})
+		body, ctype := multipartForm(t, nil, "file", "gifts.csv", []byte(c.file))
+		// 422 with the message beside the file field, and no confirmation.
+		scenarios = append(scenarios, scenario{name: name, method: "POST", path: "/admin/fund/import", as: treasurer,
+			body: body, contentType: ctype, status: http.StatusUnprocessableEntity, plain: true,
+			want: []string{c.want, `id="file-error"`}, notWant: []string{"Record these gifts"}})
 	}
-	if res := s.do(t, "POST", "/admin/fund/import", s.treasurer, url.Values{"data": {"%%%"}, "confirm": {"1"}}); res.status != http.StatusUnprocessableEntity {
-		t.Errorf("a mangled confirmation: %d", res.status)
-	}
-	if got := s.raised(t); got.Minor != 0 {
+	scenarios = append(scenarios, scenario{name: "a mangled confirmation", method: "POST", path: "/admin/fund/import", as: treasurer,
+		form: url.Values{"data": {"%%%"}, "confirm": {"1"}}, status: http.StatusUnprocessableEntity})
+	runScenarios(t, h, scenarios)
+	if got := h.raised(t); got.Minor != 0 {
 		t.Fatalf("malformed files recorded %v", got)
 	}
 }
 
 func TestFundExportCSV(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newFundSite(t, d)
+		h := newHarness(t, d, withStaff(), withFund())
 		ctx := context.Background()
-		loc := s.fund.Location()
+		loc := h.fund.Location()
 		var first fund.Entry
 		for i, donor := range []string{"=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(A1)", "@cmd", "-2+3", "Jane, \"JJ\" Smith"} {
-			e, err := s.fund.Record(ctx, fund.Entry{Amount: money.New(int64(1000+i*125), "GBP"), Method: fund.Cheque, DonorName: donor,
+			e, err := h.fund.Record(ctx, fund.Entry{Amount: money.New(int64(1000+i*125), "GBP"), Method: fund.Cheque, DonorName: donor,
 				DonorTown: "Leeds", ProviderRef: fmt.Sprintf("chq-%d", i), ReceivedAt: time.Date(2024, 11, 1+i, 9, 0, 0, 0, loc), RecordedBy: "t"})
 			if err != nil {
 				t.Fatal(err)
@@ -158,10 +155,10 @@ func TestFundExportCSV(t *testing.T) {
 				first = e
 			}
 		}
-		if _, err := s.fund.Reverse(ctx, first.ID, "=bounced", "t"); err != nil {
+		if _, err := h.fund.Reverse(ctx, first.ID, "=bounced", "t"); err != nil {
 			t.Fatal(err)
 		}
-		res := s.do(t, "GET", "/admin/fund/export.csv?month=2024-11", s.treasurer, nil)
+		res := h.do(t, req{path: "/admin/fund/export.csv?month=2024-11", as: treasurer})
 		if res.status != 200 || res.header.Get("Content-Disposition") != `attachment; filename="fund-ledger-2024-11.csv"` ||
 			!strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
 			t.Fatalf("export: %d %v", res.status, res.header)
@@ -190,7 +187,7 @@ func TestFundExportCSV(t *testing.T) {
 				t.Errorf("donor cell %q can run as a formula", c)
 			}
 		}
-		if got := s.raised(t); sum != got.Minor {
+		if got := h.raised(t); sum != got.Minor {
 			t.Fatalf("export sums to %d, ledger to %d", sum, got.Minor)
 		}
 		if rows[1][5] != `'=HYPERLINK("http://evil.example","x")` || rows[2][5] != "'+SUM(A1)" || rows[5][5] != `Jane, "JJ" Smith` || rows[6][9] != "'=bounced" {
@@ -199,20 +196,20 @@ func TestFundExportCSV(t *testing.T) {
 		if rows[1][1] != "2024-11-01" || rows[1][2] != "10.00" || rows[2][2] != "11.25" || rows[6][2] != "-10.00" || rows[6][8] != rows[1][0] {
 			t.Errorf("row values %q / %q / %q", rows[1], rows[2], rows[6])
 		}
-		ranged := s.do(t, "GET", "/admin/fund/export.csv?from=2024-11-02&to=2024-11-03", s.treasurer, nil)
+		ranged := h.do(t, req{path: "/admin/fund/export.csv?from=2024-11-02&to=2024-11-03", as: treasurer})
 		if rows, _ := csv.NewReader(strings.NewReader(ranged.body)).ReadAll(); len(rows) != 3 {
 			t.Errorf("2 to 3 November: %d rows", len(rows))
 		}
-		if bad := s.do(t, "GET", "/admin/fund/export.csv?from=2024-11-05&to=2024-11-01", s.treasurer, nil); bad.status != http.StatusBadRequest {
+		if bad := h.do(t, req{path: "/admin/fund/export.csv?from=2024-11-05&to=2024-11-01", as: treasurer}); bad.status != http.StatusBadRequest {
 			t.Errorf("backwards range: %d", bad.status)
 		}
 	})
 }
 
 func TestFundColumnText(t *testing.T) {
-	s := newFundSite(t, dbtest.SQLite(t))
+	h := newHarness(t, dbtest.SQLite(t), withStaff(), withFund())
 	ctx := context.Background()
-	loc := s.fund.Location()
+	loc := h.fund.Location()
 	day := time.Date(2024, 11, 5, 11, 0, 0, 0, loc)
 	for _, e := range []fund.Entry{
 		{Amount: money.Major(20, "GBP"), Method: fund.Cheque, DonorTown: "Swansea", Public: true},
@@ -220,12 +217,12 @@ func TestFundColumnText(t *testing.T) {
 		{Amount: money.Major(10, "GBP"), Method: fund.StandingOrder},
 	} {
 		e.ReceivedAt, e.RecordedBy = day, "t"
-		if _, err := s.fund.Record(ctx, e); err != nil {
+		if _, err := h.fund.Record(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	res := s.do(t, "GET", "/admin/fund/column.txt?date=2024-11-05", s.treasurer, nil)
-	col, err := s.fund.DailyColumn(ctx, day)
+	res := h.do(t, req{path: "/admin/fund/column.txt?date=2024-11-05", as: treasurer})
+	col, err := h.fund.DailyColumn(ctx, day)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,10 +237,10 @@ func TestFundColumnText(t *testing.T) {
 	if !bytes.HasPrefix([]byte(res.header.Get("Content-Type")), []byte("text/plain")) {
 		t.Errorf("content type %q", res.header.Get("Content-Type"))
 	}
-	if bad := s.do(t, "GET", "/admin/fund/column.txt?date=5/11/2024", s.treasurer, nil); bad.status != http.StatusBadRequest {
+	if bad := h.do(t, req{path: "/admin/fund/column.txt?date=5/11/2024", as: treasurer}); bad.status != http.StatusBadRequest {
 		t.Errorf("bad date: %d", bad.status)
 	}
-	today := s.do(t, "GET", "/admin/fund/column.txt", s.treasurer, nil)
+	today := h.do(t, req{path: "/admin/fund/column.txt", as: treasurer})
 	if !strings.Contains(today.body, "Wednesday 6 November 2024: £0 today.") {
 		t.Errorf("today's column: %s", today.body)
 	}

@@ -18,9 +18,9 @@ import (
 	"github.com/coopress/coopress/internal/web"
 )
 
-// withPayouts gives a fund site Stripe's payouts from s.
-func withPayouts(s *payment.Stripe) func(*web.Deps) {
-	return func(d *web.Deps) { d.Payouts = s }
+// withPayouts gives a site Stripe's payouts from s.
+func withPayouts(s *payment.Stripe) option {
+	return withDeps(func(d *web.Deps) { d.Payouts = s })
 }
 
 // The payouts page against the real stripe-mock. Its payout is canned (in
@@ -32,13 +32,13 @@ func TestFundPayoutsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newFundSite(t, dbtest.SQLite(t), withPayouts(stripe))
+	h := newHarness(t, dbtest.SQLite(t), withStaff(), withFund(), withPayouts(stripe))
 	ctx := context.Background()
-	if _, err := s.fund.Record(ctx, fund.Entry{Amount: money.New(2550, "GBP"), Method: fund.Card, ProviderRef: "pi_not_paid_out",
+	if _, err := h.fund.Record(ctx, fund.Entry{Amount: money.New(2550, "GBP"), Method: fund.Card, ProviderRef: "pi_not_paid_out",
 		ReceivedAt: time.Date(2024, 11, 5, 12, 0, 0, 0, time.UTC), RecordedBy: "stripe webhook"}); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Date(2024, 11, 1, 0, 0, 0, 0, s.fund.Location())
+	start := time.Date(2024, 11, 1, 0, 0, 0, 0, h.fund.Location())
 	payouts, err := stripe.ListPayouts(ctx, start, start.AddDate(0, 1, 0))
 	if err != nil || len(payouts) == 0 || len(payouts[0].Transactions) == 0 {
 		t.Fatalf("stripe-mock payouts %+v, %v", payouts, err)
@@ -50,7 +50,7 @@ func TestFundPayoutsPage(t *testing.T) {
 		}
 	}
 	cur := payouts[0].Currency
-	res := s.do(t, "GET", "/admin/fund/payouts?month=2024-11", s.treasurer, nil)
+	res := h.do(t, req{path: "/admin/fund/payouts?month=2024-11", as: treasurer})
 	if res.status != http.StatusOK {
 		t.Fatalf("treasurer: %d\n%s", res.status, res.body)
 	}
@@ -70,18 +70,17 @@ func TestFundPayoutsPage(t *testing.T) {
 	if cur != "GBP" && !strings.Contains(body, "Not worked out: Stripe paid out in "+cur+" and the ledger is in GBP") {
 		t.Errorf("the page compares %s with pounds", cur)
 	}
-	writer := s.session(t, s.person(t, "writer@example.org", account.Writer))
-	if res := s.do(t, "GET", "/admin/fund/payouts", writer, nil); res.status != http.StatusForbidden {
+	if res := h.do(t, req{path: "/admin/fund/payouts", as: account.Writer}); res.status != http.StatusForbidden {
 		t.Errorf("writer: %d, want 403", res.status)
 	}
-	if res := s.do(t, "GET", "/admin/fund/payouts?month=November", s.treasurer, nil); res.status != http.StatusBadRequest {
+	if res := h.do(t, req{path: "/admin/fund/payouts?month=November", as: treasurer}); res.status != http.StatusBadRequest {
 		t.Errorf("bad month: %d, want 400", res.status)
 	}
 
 	b := browsertest.New(t)
-	b.Navigate(s.http.URL + "/signin")
-	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+s.treasurer+`; path=/"; true`)
-	if vs := b.Axe(s.http.URL + "/admin/fund/payouts?month=2024-11"); len(vs) > 0 {
+	b.Navigate(h.http.URL + "/signin")
+	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+h.as(t, treasurer)+`; path=/"; true`)
+	if vs := b.Axe(h.http.URL + "/admin/fund/payouts?month=2024-11"); len(vs) > 0 {
 		t.Errorf("axe-core: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
 	}
 }
@@ -89,8 +88,8 @@ func TestFundPayoutsPage(t *testing.T) {
 // Without Stripe the page says so; with Stripe down it says that instead,
 // and neither shows an error's text.
 func TestFundPayoutsWithoutStripe(t *testing.T) {
-	s := newFundSite(t, dbtest.SQLite(t))
-	if res := s.do(t, "GET", "/admin/fund/payouts", s.treasurer, nil); res.status != http.StatusOK ||
+	h := newHarness(t, dbtest.SQLite(t), withStaff(), withFund())
+	if res := h.do(t, req{path: "/admin/fund/payouts", as: treasurer}); res.status != http.StatusOK ||
 		!strings.Contains(res.body, "Stripe is not configured on this server") {
 		t.Errorf("not configured: %d\n%s", res.status, res.body)
 	}
@@ -100,8 +99,8 @@ func TestFundPayoutsWithoutStripe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s = newFundSite(t, dbtest.SQLite(t), withPayouts(down))
-	res := s.do(t, "GET", "/admin/fund/payouts", s.treasurer, nil)
+	h = newHarness(t, dbtest.SQLite(t), withStaff(), withFund(), withPayouts(down))
+	res := h.do(t, req{path: "/admin/fund/payouts", as: treasurer})
 	if res.status != http.StatusBadGateway || !strings.Contains(res.body, "Stripe did not answer just now") ||
 		strings.Contains(res.body, "127.0.0.1") {
 		t.Errorf("Stripe down: %d\n%s", res.status, res.body)

@@ -29,15 +29,15 @@ import (
 // the article's featured image; readers get it in every size.
 func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	d := dbtest.SQLite(t)
-	s := newNewsroomSite(t, d)
-	s.person(t, "wren@example.org", account.Writer)
-	s.person(t, "eddie@example.org", account.Editor)
+	h := newHarness(t, d, append(newsroom(), withWatch())...)
+	worldID := h.articleValues(t, "", "").Get("section")
+	h.person(t, "wren@example.org", account.Writer)
+	h.person(t, "eddie@example.org", account.Editor)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go s.srv.WatchContent(ctx, 50*time.Millisecond)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	workers := jobs.NewWorkers()
-	article.RegisterWorkers(workers, s.articles, nil, log)
+	article.RegisterWorkers(workers, h.articles, nil, log)
 	runner, err := jobs.NewClient(d, log, workers, jobs.Options{PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
 
 	b := browsertest.New(t)
-	base := s.http.URL
+	base := h.http.URL
 	run := func(js string) {
 		t.Helper()
 		browsertest.Eval[bool](b, "(() => { "+js+"; return true })()")
@@ -114,7 +114,7 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 	set("standfirst", "Council backs down after a year of protests")
 	set("dateline", "Salford")
 	set("tags", "Housing, Tenants")
-	run(`document.getElementById("section").value = "` + s.worldID + `"`)
+	run(`document.getElementById("section").value = "` + worldID + `"`)
 	set("body", "The council *voted* to freeze rents.\n\n<script>alert(1)</script>")
 	waitFor("the live preview", `document.querySelector("#preview em") && document.querySelector("#preview em").textContent === "voted"`)
 	if n := browsertest.Eval[int](b, `document.querySelectorAll("#preview script").length`); n != 0 {
@@ -149,32 +149,35 @@ func TestNewsroomJourneyInTheBrowser(t *testing.T) {
 		}
 	}
 	for _, feed := range []string{"/feed.rss", "/feed.atom", "/feed.json"} {
-		if _, _, body := s.get(t, feed); !strings.Contains(body, "Tenants win rent freeze in Salford") {
+		if res := h.get(t, feed); !strings.Contains(res.body, "Tenants win rent freeze in Salford") {
 			t.Errorf("%s does not carry the article", feed)
 		}
 	}
 
-	// Scheduled a few seconds ahead; the site's zone here is UTC.
+	// Scheduled a few seconds ahead, written in the site's zone.
 	b.Navigate(base + "/admin/articles/new")
 	set("headline", "Ballot result due at noon")
-	run(`document.getElementById("section").value = "` + s.worldID + `"`)
+	run(`document.getElementById("section").value = "` + worldID + `"`)
 	set("body", "The count is under way.")
 	click("Save draft")
 	waitFor("the second draft", `location.search === "?saved=1"`)
-	due := time.Now().UTC().Add(3 * time.Second)
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().In(london).Add(3 * time.Second)
 	set("publish_at", due.Format("2006-01-02T15:04:05"))
 	click("Schedule")
 	waitFor("the schedule", `document.getElementById("status").textContent === "Scheduled"`)
-	if status, _, _ := s.get(t, "/article/ballot-result-due-at-noon"); status != 404 {
-		t.Fatalf("scheduled article visible early: %d", status)
+	if res := h.get(t, "/article/ballot-result-due-at-noon"); res.status != 404 {
+		t.Fatalf("scheduled article visible early: %d", res.status)
 	}
 	b.Navigate(base + "/admin/desk")
 	if !strings.Contains(browsertest.Eval[string](b, `document.querySelector("main").innerText`), "Ballot result due at noon") {
 		t.Error("the desk does not list the scheduled article")
 	}
 	testwait.Until(t, 20*time.Second, "the scheduled article on the front page", func() bool {
-		_, _, body := s.get(t, "/")
-		return strings.Contains(body, "Ballot result due at noon")
+		return strings.Contains(h.get(t, "/").body, "Ballot result due at noon")
 	})
 	// The query defeats the browser's own cache: pages may be kept for a
 	// minute, as a CDN would.

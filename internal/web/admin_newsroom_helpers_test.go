@@ -9,53 +9,31 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/db"
-	"github.com/coopress/coopress/internal/jobs"
 	"golang.org/x/net/html"
 )
 
-// newsroomSite is a staff site with River's tables, a writer, a second
-// writer and an editor, each with a session.
-type newsroomSite struct {
-	*staffSite
-	d                     *db.DB
-	writer, other, editor string // session tokens
-	writerID              int64
-	worldID               string
-}
+// newsroom is the option set of the newsroom's tests: staff, the image
+// library and River's tables for scheduled publication.
+func newsroom() []option { return []option{withMedia(), withJobs()} }
 
-func newNewsroomSite(t *testing.T, d *db.DB) *newsroomSite {
+// articleValues is a valid article form, in the World section.
+func (h *harness) articleValues(t testing.TB, headline, body string) url.Values {
 	t.Helper()
-	s := &newsroomSite{staffSite: newStaffSiteWith(t, d, nil, true), d: d}
-	if err := jobs.Migrate(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	w := s.person(t, "writer@example.org", account.Writer)
-	s.writerID = w.ID
-	s.writer = s.session(t, w)
-	s.other = s.session(t, s.person(t, "other@example.org", account.Writer))
-	s.editor = s.session(t, s.person(t, "editor@example.org", account.Editor))
-	sec, err := s.articles.SectionBySlug(context.Background(), "world")
+	sec, err := h.articles.SectionBySlug(context.Background(), "world")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.worldID = strconv.FormatInt(sec.ID, 10)
-	return s
-}
-
-// articleValues is a valid article form.
-func (s *newsroomSite) articleValues(headline, body string) url.Values {
-	return url.Values{"headline": {headline}, "standfirst": {"Standfirst of " + headline}, "section": {s.worldID},
+	return url.Values{"headline": {headline}, "standfirst": {"Standfirst of " + headline}, "section": {strconv.FormatInt(sec.ID, 10)},
 		"body": {body}, "tags": {"Labour, Unions"}, "dateline": {"Felixstowe"}}
 }
 
 var savedRE = regexp.MustCompile(`^/admin/articles/(\d+)\?`)
 
-// create posts a new article as token's owner and returns its id.
-func (s *newsroomSite) create(t *testing.T, token string, form url.Values) string {
+// create posts a new article as the session token's owner and returns its
+// id.
+func (h *harness) create(t testing.TB, token string, form url.Values) string {
 	t.Helper()
-	res := s.do(t, "POST", "/admin/articles", token, form)
+	res := h.do(t, req{method: "POST", path: "/admin/articles", token: token, form: form})
 	m := savedRE.FindStringSubmatch(res.header.Get("Location"))
 	if res.status != http.StatusSeeOther || m == nil {
 		t.Fatalf("create %q: %d %s\n%s", form.Get("headline"), res.status, res.header.Get("Location"), errorSummary(res.body))
@@ -63,21 +41,13 @@ func (s *newsroomSite) create(t *testing.T, token string, form url.Values) strin
 	return m[1]
 }
 
-// step posts a workflow button and returns the status.
-func (s *newsroomSite) step(t *testing.T, token, id, action string, form url.Values) response {
+// step posts a workflow button as the session token and returns the answer.
+func (h *harness) step(t testing.TB, token, id, action string, form url.Values) response {
 	t.Helper()
 	if form == nil {
 		form = url.Values{}
 	}
-	return s.do(t, "POST", "/admin/articles/"+id+"/"+action, token, form)
-}
-
-// errorSummary is the text of a form's error summary, for failure messages.
-func errorSummary(body string) string {
-	if i := strings.Index(body, `role="alert"`); i >= 0 {
-		return body[i:min(len(body), i+600)]
-	}
-	return ""
+	return h.do(t, req{method: "POST", path: "/admin/articles/" + id + "/" + action, token: token, form: form})
 }
 
 // executable lists what in an HTML document could run script: script

@@ -3,10 +3,7 @@ package web_test
 import (
 	"context"
 	"database/sql"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"strings"
@@ -27,28 +24,28 @@ import (
 // left with no admin.
 func TestAdminsDisablingEachOther(t *testing.T) {
 	d := dbtest.SQLite(t)
-	s := newStaffSite(t, d, nil)
+	h := newHarness(t, d, withStaff())
 	ctx := context.Background()
 	shown := 0
 	for round := range 15 {
-		a := s.person(t, "a"+itoa(int64(round))+"@example.org", account.Admin)
-		b := s.person(t, "b"+itoa(int64(round))+"@example.org", account.Admin)
-		ta, tb := s.session(t, a), s.session(t, b)
+		a := h.person(t, "a"+itoa(int64(round))+"@example.org", account.Admin)
+		b := h.person(t, "b"+itoa(int64(round))+"@example.org", account.Admin)
+		ta, tb := h.session(t, a), h.session(t, b)
 		start := make(chan struct{})
 		res := make([]response, 2)
 		var wg sync.WaitGroup
-		for i, req := range []struct {
+		for i, r := range []struct {
 			token  string
 			target int64
 		}{{ta, b.ID}, {tb, a.ID}} {
 			wg.Go(func() {
 				<-start
-				res[i] = s.do(t, "POST", "/admin/users/"+itoa(req.target)+"/disable", req.token, url.Values{})
+				res[i] = h.do(t, req{method: "POST", path: "/admin/users/"+itoa(r.target)+"/disable", token: r.token, form: url.Values{}})
 			})
 		}
 		close(start)
 		wg.Wait()
-		if n, err := s.accounts.ActiveAdmins(ctx); err != nil || n != 1 {
+		if n, err := h.accounts.ActiveAdmins(ctx); err != nil || n != 1 {
 			t.Fatalf("round %d: %d active admins left (%v); statuses %d, %d", round, n, err, res[0].status, res[1].status)
 		}
 		for _, r := range res {
@@ -72,36 +69,26 @@ func TestAdminsDisablingEachOther(t *testing.T) {
 // says so, and where to start.
 func TestDashboardOnANewSite(t *testing.T) {
 	d := dbtest.SQLite(t)
-	store := article.NewStore(d, time.Now)
-	accounts := account.New(d, account.Options{Hash: cheapHash})
-	srv, err := web.New(web.Deps{Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test"},
-		Articles: store, Fund: fixedBox{web.FundBox{}}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Accounts: accounts, Mail: &mailbox{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	s := &staffSite{site: &site{srv: srv, http: hs, articles: store}, accounts: accounts}
-	writer := s.session(t, s.person(t, "w@example.org", account.Writer))
-	treasurer := s.session(t, s.person(t, "t@example.org", account.Treasurer))
-	if res := s.do(t, "GET", "/admin/", writer, nil); res.status != 200 ||
+	h := newHarness(t, d, withStaff(), withContent(func(testing.TB, *article.Store, *testClock) {}), withFundSource(fixedBox{}))
+	writer := h.session(t, h.person(t, "w@example.org", account.Writer))
+	treasurer := h.session(t, h.person(t, "t@example.org", account.Treasurer))
+	if res := h.do(t, req{path: "/admin/", token: writer}); res.status != 200 ||
 		!strings.Contains(res.body, "There are no articles yet") || !strings.Contains(res.body, "Start the first one under Articles") {
 		t.Fatalf("writer's dashboard: %d\n%s", res.status, res.body)
 	}
-	if res := s.do(t, "GET", "/admin/", treasurer, nil); !strings.Contains(res.body, "There are no articles yet") ||
+	if res := h.do(t, req{path: "/admin/", token: treasurer}); !strings.Contains(res.body, "There are no articles yet") ||
 		strings.Contains(res.body, "Start the first one") {
 		t.Errorf("treasurer's dashboard:\n%s", res.body)
 	}
-	sec, err := store.UpsertSection(context.Background(), article.Section{Slug: "news", Name: "News"})
+	sec, err := h.articles.UpsertSection(context.Background(), article.Section{Slug: "news", Name: "News"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Save(context.Background(), &article.Article{Slug: "first", Headline: "First", BodyMD: "Text.",
+	if err := h.articles.Save(context.Background(), &article.Article{Slug: "first", Headline: "First", BodyMD: "Text.",
 		Section: sec, Status: article.Draft}); err != nil {
 		t.Fatal(err)
 	}
-	if res := s.do(t, "GET", "/admin/", writer, nil); strings.Contains(res.body, "There are no articles yet") {
+	if res := h.do(t, req{path: "/admin/", token: writer}); strings.Contains(res.body, "There are no articles yet") {
 		t.Error("a site with a draft still says it has no articles")
 	}
 }
@@ -112,17 +99,17 @@ func TestDashboardOnANewSite(t *testing.T) {
 // The second change must be refused, on the page, beside the button.
 func TestLastAdminRefusalPage(t *testing.T) {
 	d := dbtest.SQLite(t)
-	s := newStaffSite(t, d, nil)
-	a, b := s.person(t, "a@example.org", account.Admin), s.person(t, "b@example.org", account.Admin)
-	ta, tb := s.session(t, a), s.session(t, b)
+	h := newHarness(t, d, withStaff())
+	a, b := h.person(t, "a@example.org", account.Admin), h.person(t, "b@example.org", account.Admin)
+	ta, tb := h.session(t, a), h.session(t, b)
 	hold, held := make(chan struct{}), make(chan struct{})
 	go d.InTx(context.Background(), func(*sql.Tx) error { close(held); <-hold; return nil })
 	<-held
 	waitsBefore := d.Writer().Stats().WaitCount
 	res := make([]response, 2)
 	var wg sync.WaitGroup
-	wg.Go(func() { res[0] = s.do(t, "POST", "/admin/users/"+itoa(b.ID)+"/disable", ta, url.Values{}) })
-	wg.Go(func() { res[1] = s.do(t, "POST", "/admin/users/"+itoa(a.ID)+"/disable", tb, url.Values{}) })
+	wg.Go(func() { res[0] = h.do(t, req{method: "POST", path: "/admin/users/"+itoa(b.ID)+"/disable", token: ta, form: url.Values{}}) })
+	wg.Go(func() { res[1] = h.do(t, req{method: "POST", path: "/admin/users/"+itoa(a.ID)+"/disable", token: tb, form: url.Values{}}) })
 	for deadline := time.Now().Add(10 * time.Second); d.Writer().Stats().WaitCount < waitsBefore+2; {
 		if time.Now().After(deadline) {
 			close(hold)

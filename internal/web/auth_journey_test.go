@@ -22,26 +22,26 @@ import (
 
 func TestSignInAndOut(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newStaffSite(t, d, nil)
-		s.person(t, "ed@example.org", account.Editor)
-		if res := s.do(t, "GET", "/signin?next=/admin/account", "", nil); res.status != 200 ||
+		h := newHarness(t, d, withStaff())
+		h.person(t, "ed@example.org", account.Editor)
+		if res := h.do(t, req{path: "/signin?next=/admin/account"}); res.status != 200 ||
 			!strings.Contains(res.body, `<label for="email">`) || !strings.Contains(res.body, `value="/admin/account"`) {
 			t.Fatalf("sign-in page: %d", res.status)
 		}
 		// A wrong password: message beside the field, email kept, password not.
-		res := s.do(t, "POST", "/signin", "", url.Values{"email": {"Ed@example.org"}, "password": {"not my password"}, "next": {"/admin/account"}})
+		res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"Ed@example.org"}, "password": {"not my password"}, "next": {"/admin/account"}}})
 		if res.status != http.StatusUnauthorized || !strings.Contains(res.body, "The email address or password is not right") ||
 			!strings.Contains(res.body, `value="Ed@example.org"`) || strings.Contains(res.body, "not my password") ||
 			!strings.Contains(res.body, `aria-invalid="true" aria-describedby="password-error"`) || !strings.Contains(res.body, `role="alert"`) {
 			t.Fatalf("wrong password: %d\n%s", res.status, res.body)
 		}
-		if res := s.do(t, "POST", "/signin", "", url.Values{"email": {""}, "password": {""}}); res.status != 422 ||
+		if res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {""}, "password": {""}}}); res.status != 422 ||
 			!strings.Contains(res.body, "Enter your email address.") || !strings.Contains(res.body, "Enter your password.") {
 			t.Fatalf("empty form: %d", res.status)
 		}
 		// A session the browser had before is ended at sign-in (rotation).
-		planted := s.session(t, s.person(t, "other@example.org", account.Writer))
-		res = s.do(t, "POST", "/signin", planted, url.Values{"email": {"ed@example.org"}, "password": {testPassword}, "next": {"/admin/account"}})
+		planted := h.session(t, h.person(t, "other@example.org", account.Writer))
+		res = h.do(t, req{method: "POST", path: "/signin", token: planted, form: url.Values{"email": {"ed@example.org"}, "password": {testPassword}, "next": {"/admin/account"}}})
 		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/admin/account" || res.cookie == nil {
 			t.Fatalf("sign in: %d %q", res.status, res.header.Get("Location"))
 		}
@@ -49,111 +49,111 @@ func TestSignInAndOut(t *testing.T) {
 		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure || c.MaxAge != 30*24*3600 || c.Value == planted {
 			t.Errorf("cookie %+v", c)
 		}
-		if res := s.do(t, "GET", "/admin/", planted, nil); !res.sentToSignIn() {
+		if res := h.do(t, req{path: "/admin/", token: planted}); !res.sentToSignIn() {
 			t.Errorf("planted session survived sign-in: %d", res.status)
 		}
-		if res := s.do(t, "GET", "/admin/", c.Value, nil); res.status != 200 || !strings.Contains(res.body, "Staff dashboard") ||
+		if res := h.do(t, req{path: "/admin/", token: c.Value}); res.status != 200 || !strings.Contains(res.body, "Staff dashboard") ||
 			!strings.Contains(res.body, `<meta name="robots" content="noindex">`) || strings.Contains(res.body, "Users</a>") {
 			t.Errorf("dashboard: %d", res.status)
 		}
-		if res := s.do(t, "GET", "/signin", c.Value, nil); res.status != http.StatusSeeOther {
+		if res := h.do(t, req{path: "/signin", token: c.Value}); res.status != http.StatusSeeOther {
 			t.Errorf("sign-in page when signed in: %d", res.status)
 		}
 		// An open redirect through next is refused.
 		for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`} {
-			res := s.do(t, "POST", "/signin", "", url.Values{"email": {"ed@example.org"}, "password": {testPassword}, "next": {next}})
+			res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {testPassword}, "next": {next}}})
 			if res.header.Get("Location") != "/admin/" {
 				t.Errorf("next %q: redirected to %q", next, res.header.Get("Location"))
 			}
 		}
-		res = s.do(t, "POST", "/signout", c.Value, url.Values{})
+		res = h.do(t, req{method: "POST", path: "/signout", token: c.Value, form: url.Values{}})
 		if res.status != http.StatusSeeOther || res.cookie == nil || res.cookie.MaxAge >= 0 {
 			t.Fatalf("sign out: %d %+v", res.status, res.cookie)
 		}
-		if res := s.do(t, "GET", "/admin/", c.Value, nil); !res.sentToSignIn() {
+		if res := h.do(t, req{path: "/admin/", token: c.Value}); !res.sentToSignIn() {
 			t.Errorf("session alive after sign-out: %d", res.status)
 		}
 	})
 }
 
 func TestSignInRateLimit(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
-	s.person(t, "ed@example.org", account.Editor)
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
+	h.person(t, "ed@example.org", account.Editor)
 	for i := range 5 {
-		if res := s.do(t, "POST", "/signin", "", url.Values{"email": {"ed@example.org"}, "password": {"guess number " + string(rune('a'+i))}}); res.status != 401 {
+		if res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {"guess number " + string(rune('a'+i))}}}); res.status != 401 {
 			t.Fatalf("guess %d: %d", i+1, res.status)
 		}
 	}
-	res := s.do(t, "POST", "/signin", "", url.Values{"email": {"ed@example.org"}, "password": {testPassword}})
+	res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {testPassword}}})
 	if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "Too many failed attempts") ||
 		res.header.Get("Retry-After") == "" || res.cookie != nil || !strings.Contains(res.body, `value="ed@example.org"`) {
 		t.Fatalf("sixth try: %d %q", res.status, res.body)
 	}
-	s.clock.Advance(16 * time.Minute)
-	if res := s.do(t, "POST", "/signin", "", url.Values{"email": {"ed@example.org"}, "password": {testPassword}}); res.status != http.StatusSeeOther {
+	h.clock.Advance(16 * time.Minute)
+	if res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {testPassword}}}); res.status != http.StatusSeeOther {
 		t.Fatalf("after 15 minutes: %d", res.status)
 	}
 }
 
 func TestSignInLinkAndUsers(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
-	admin := s.person(t, "admin@example.org", account.Admin)
-	token := s.session(t, admin)
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
+	admin := h.person(t, "admin@example.org", account.Admin)
+	token := h.session(t, admin)
 	form := url.Values{"email": {"new@example.org"}, "name": {"New Writer"}, "roles": {"writer"}}
-	if res := s.do(t, "POST", "/admin/users", token, url.Values{"email": {"bad"}, "name": {"X"}}); res.status != 422 ||
+	if res := h.do(t, req{method: "POST", path: "/admin/users", token: token, form: url.Values{"email": {"bad"}, "name": {"X"}}}); res.status != 422 ||
 		!strings.Contains(res.body, "Choose at least one role") || !strings.Contains(res.body, `value="bad"`) {
 		t.Fatalf("bad create: %d", res.status)
 	}
-	res := s.do(t, "POST", "/admin/users", token, form)
-	if res.status != http.StatusSeeOther || len(s.mail.sent) != 1 {
-		t.Fatalf("create: %d, %d mails", res.status, len(s.mail.sent))
+	res := h.do(t, req{method: "POST", path: "/admin/users", token: token, form: form})
+	if res.status != http.StatusSeeOther || len(h.mail.sent) != 1 {
+		t.Fatalf("create: %d, %d mails", res.status, len(h.mail.sent))
 	}
-	m := regexp.MustCompile(`http://paper\.test(/signin/link/\S+)`).FindStringSubmatch(s.mail.sent[0].Text)
-	if m == nil || s.mail.sent[0].To != "new@example.org" {
-		t.Fatalf("mail: %+v", s.mail.sent[0])
+	m := regexp.MustCompile(`http://paper\.test(/signin/link/\S+)`).FindStringSubmatch(h.mail.sent[0].Text)
+	if m == nil || h.mail.sent[0].To != "new@example.org" {
+		t.Fatalf("mail: %+v", h.mail.sent[0])
 	}
-	if res := s.do(t, "GET", m[1], "", nil); res.status != 200 || !strings.Contains(res.body, "new@example.org") {
+	if res := h.do(t, req{path: m[1]}); res.status != 200 || !strings.Contains(res.body, "new@example.org") {
 		t.Fatalf("link page: %d", res.status)
 	}
-	res = s.do(t, "POST", m[1], "", url.Values{})
+	res = h.do(t, req{method: "POST", path: m[1], form: url.Values{}})
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/admin/account?welcome=1" || res.cookie == nil {
 		t.Fatalf("link: %d %q", res.status, res.header.Get("Location"))
 	}
-	if again := s.do(t, "POST", m[1], "", url.Values{}); again.status != 404 || again.cookie != nil {
+	if again := h.do(t, req{method: "POST", path: m[1], form: url.Values{}}); again.status != 404 || again.cookie != nil {
 		t.Fatalf("link used twice: %d", again.status)
 	}
 	writer := res.cookie.Value
-	if res := s.do(t, "GET", "/admin/account?welcome=1", writer, nil); !strings.Contains(res.body, "Now choose a password") || strings.Contains(res.body, `id="current"`) {
+	if res := h.do(t, req{path: "/admin/account?welcome=1", token: writer}); !strings.Contains(res.body, "Now choose a password") || strings.Contains(res.body, `id="current"`) {
 		t.Fatalf("welcome: %s", res.body)
 	}
-	res = s.do(t, "POST", "/admin/account/password", writer, url.Values{"password": {"my own passphrase"}, "confirm": {"my own passphrase"}})
+	res = h.do(t, req{method: "POST", path: "/admin/account/password", token: writer, form: url.Values{"password": {"my own passphrase"}, "confirm": {"my own passphrase"}}})
 	if res.status != http.StatusSeeOther || res.cookie == nil {
 		t.Fatalf("set password: %d", res.status)
 	}
-	if _, err := s.accounts.Authenticate(context.Background(), "new@example.org", "my own passphrase"); err != nil {
+	if _, err := h.accounts.Authenticate(context.Background(), "new@example.org", "my own passphrase"); err != nil {
 		t.Fatal(err)
 	}
 	// The admin changes the writer's roles and disables them; both audited.
-	nw, _ := s.accounts.ByEmail(context.Background(), "new@example.org")
+	nw, _ := h.accounts.ByEmail(context.Background(), "new@example.org")
 	path := "/admin/users/" + itoa(nw.ID)
-	if res := s.do(t, "POST", path+"/roles", token, url.Values{"roles": {"writer", "editor"}}); res.status != http.StatusSeeOther {
+	if res := h.do(t, req{method: "POST", path: path + "/roles", token: token, form: url.Values{"roles": {"writer", "editor"}}}); res.status != http.StatusSeeOther {
 		t.Fatalf("roles: %d", res.status)
 	}
-	if res := s.do(t, "POST", "/admin/users/"+itoa(admin.ID)+"/roles", token, url.Values{"roles": {"editor"}}); res.status != 422 ||
+	if res := h.do(t, req{method: "POST", path: "/admin/users/" + itoa(admin.ID) + "/roles", token: token, form: url.Values{"roles": {"editor"}}}); res.status != 422 ||
 		!strings.Contains(res.body, "cannot take the admin role from yourself") {
 		t.Fatalf("self demotion: %d", res.status)
 	}
-	if res := s.do(t, "POST", path+"/disable", token, url.Values{}); res.status != http.StatusSeeOther {
+	if res := h.do(t, req{method: "POST", path: path + "/disable", token: token, form: url.Values{}}); res.status != http.StatusSeeOther {
 		t.Fatalf("disable: %d", res.status)
 	}
-	res = s.do(t, "GET", "/admin/audit?actor=admin@&action=account.roles", token, nil)
+	res = h.do(t, req{path: "/admin/audit?actor=admin@&action=account.roles", token: token})
 	if res.status != 200 || !strings.Contains(res.body, "1 entry") || !strings.Contains(res.body, "&#34;editor&#34;") {
 		t.Fatalf("audit: %d\n%s", res.status, res.body)
 	}
-	if res := s.do(t, "GET", "/admin/audit?since=yesterday", token, nil); res.status != 422 || !strings.Contains(res.body, "YYYY-MM-DD") {
+	if res := h.do(t, req{path: "/admin/audit?since=yesterday", token: token}); res.status != 422 || !strings.Contains(res.body, "YYYY-MM-DD") {
 		t.Fatalf("bad date: %d", res.status)
 	}
-	if res := s.do(t, "GET", "/admin/audit?object=account:"+itoa(nw.ID), token, nil); !strings.Contains(res.body, "account.disable") {
+	if res := h.do(t, req{path: "/admin/audit?object=account:" + itoa(nw.ID), token: token}); !strings.Contains(res.body, "account.disable") {
 		t.Fatalf("object filter: %s", res.body)
 	}
 }
@@ -186,11 +186,11 @@ func TestPasswordResetByMail(t *testing.T) {
 		defer cancel()
 		_ = client.Stop(ctx)
 	})
-	s := newStaffSite(t, d, mail.NewOutbox(d, client, nil))
-	s.person(t, "ed@example.org", account.Editor)
+	h := newHarness(t, d, withMailer(mail.NewOutbox(d, client, nil)))
+	h.person(t, "ed@example.org", account.Editor)
 
-	known := s.do(t, "POST", "/reset", "", url.Values{"email": {"Ed@example.org"}})
-	unknown := s.do(t, "POST", "/reset", "", url.Values{"email": {"nobody@example.org"}})
+	known := h.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {"Ed@example.org"}}})
+	unknown := h.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {"nobody@example.org"}}})
 	if known.status != 200 || !strings.Contains(known.body, "If that address has an account, we've sent a link") || known.body != unknown.body {
 		t.Fatalf("reset answers differ or fail: %d / %d", known.status, unknown.status)
 	}
@@ -199,28 +199,28 @@ func TestPasswordResetByMail(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no link in %q", msg.Text)
 	}
-	if res := s.do(t, "GET", m[1], "", nil); res.status != 200 || !strings.Contains(res.body, "ed@example.org") {
+	if res := h.do(t, req{path: m[1]}); res.status != 200 || !strings.Contains(res.body, "ed@example.org") {
 		t.Fatalf("reset page: %d", res.status)
 	}
-	if res := s.do(t, "POST", m[1], "", url.Values{"password": {"a new passphrase"}, "confirm": {"another"}}); res.status != 422 ||
+	if res := h.do(t, req{method: "POST", path: m[1], form: url.Values{"password": {"a new passphrase"}, "confirm": {"another"}}}); res.status != 422 ||
 		!strings.Contains(res.body, "not the same") {
 		t.Fatalf("mismatch: %d", res.status)
 	}
-	res := s.do(t, "POST", m[1], "", url.Values{"password": {"a new passphrase"}, "confirm": {"a new passphrase"}})
+	res := h.do(t, req{method: "POST", path: m[1], form: url.Values{"password": {"a new passphrase"}, "confirm": {"a new passphrase"}}})
 	if res.status != http.StatusSeeOther || res.cookie == nil {
 		t.Fatalf("reset: %d", res.status)
 	}
-	if res := s.do(t, "GET", m[1], "", nil); res.status != 404 {
+	if res := h.do(t, req{path: m[1]}); res.status != 404 {
 		t.Fatalf("used link: %d", res.status)
 	}
-	if res := s.do(t, "POST", "/signin", "", url.Values{"email": {"ed@example.org"}, "password": {"a new passphrase"}}); res.status != http.StatusSeeOther {
+	if res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {"a new passphrase"}}}); res.status != http.StatusSeeOther {
 		t.Fatalf("sign in with the new password: %d", res.status)
 	}
 	// Three requests per address per 15 minutes, then a clear refusal.
 	for range 2 {
-		s.do(t, "POST", "/reset", "", url.Values{"email": {"ed@example.org"}})
+		h.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {"ed@example.org"}}})
 	}
-	if res := s.do(t, "POST", "/reset", "", url.Values{"email": {"ed@example.org"}}); res.status != http.StatusTooManyRequests ||
+	if res := h.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {"ed@example.org"}}}); res.status != http.StatusTooManyRequests ||
 		!strings.Contains(res.body, "Too many reset requests") {
 		t.Fatalf("reset flood: %d", res.status)
 	}

@@ -7,20 +7,19 @@ import (
 	"testing"
 
 	"github.com/coopress/coopress/internal/dbtest"
-	"github.com/coopress/coopress/internal/web"
 )
 
 // BenchmarkArticlePage measures serving a cached article page, fund box
 // included, through the whole handler chain (no network).
 func BenchmarkArticlePage(b *testing.B) {
-	s := newSite(b, dbtest.SQLite(b), 30)
+	h := newHarness(b, dbtest.SQLite(b), withArticles(30), withFixedFund(), withWatch())
 	req := httptest.NewRequest("GET", seedPath, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			w := &discardWriter{h: http.Header{}}
-			s.srv.ServeHTTP(w, req)
+			h.srv.ServeHTTP(w, req)
 			if w.code != http.StatusOK || w.n == 0 {
 				b.Fatalf("status %d", w.code)
 			}
@@ -30,14 +29,14 @@ func BenchmarkArticlePage(b *testing.B) {
 
 // BenchmarkFrontPage measures serving the cached front page.
 func BenchmarkFrontPage(b *testing.B) {
-	s := newSite(b, dbtest.SQLite(b), 30)
+	h := newHarness(b, dbtest.SQLite(b), withArticles(30), withFixedFund(), withWatch())
 	req := httptest.NewRequest("GET", "/", nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			w := &discardWriter{h: http.Header{}}
-			s.srv.ServeHTTP(w, req)
+			h.srv.ServeHTTP(w, req)
 		}
 	})
 }
@@ -67,18 +66,18 @@ type changingBox struct {
 	v atomic.Int64
 }
 
-func (c *changingBox) FundVersion() int64 { return c.v.Add(1) }
+func (c *changingBox) Version() int64 { return c.v.Add(1) }
 
 // BenchmarkArticlePageBoxChangesEveryRequest is BenchmarkArticlePage with the
 // box rendered afresh for each request; the difference between the two is
 // what the box adds to a page.
 func BenchmarkArticlePageBoxChangesEveryRequest(b *testing.B) {
-	s := newSiteWithFund(b, dbtest.SQLite(b), 30, &changingBox{fixedBox: fixedBox{web.FundBox{Raised: "£5,047", StillNeeded: "£12,963", DaysRemaining: 25}}})
+	h := newHarness(b, dbtest.SQLite(b), withArticles(30), withFundSource(&changingBox{fixedBox: fixedFund()}), withWatch())
 	req := httptest.NewRequest("GET", seedPath, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		w := &discardWriter{h: http.Header{}}
-		s.srv.ServeHTTP(w, req)
+		h.srv.ServeHTTP(w, req)
 	}
 }

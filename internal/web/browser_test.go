@@ -11,10 +11,10 @@ import (
 // TestKeyboardAndAccessibility checks the journey a keyboard or screen-reader
 // user starts every visit with, and runs axe-core on the main page types.
 func TestKeyboardAndAccessibility(t *testing.T) {
-	s := newSite(t, dbtest.SQLite(t), 30)
+	h := newHarness(t, dbtest.SQLite(t), withArticles(30), withFixedFund(), withWatch())
 	b := browsertest.New(t)
 
-	if status := b.Navigate(s.http.URL + seedPath); status != 200 {
+	if status := b.Navigate(h.http.URL + seedPath); status != 200 {
 		t.Fatalf("article page status %d", status)
 	}
 	first := b.Tab()
@@ -26,7 +26,7 @@ func TestKeyboardAndAccessibility(t *testing.T) {
 	}
 
 	for _, path := range []string{"/", seedPath, "/search?q=treaty", "/search?q=%ff", "/section/world", "/article/missing", "/shares", "/supporters"} {
-		if vs := b.Axe(s.http.URL + path); len(vs) > 0 {
+		if vs := b.Axe(h.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}
 	}
@@ -34,10 +34,10 @@ func TestKeyboardAndAccessibility(t *testing.T) {
 
 // TestReadsWithoutJavaScript proves the article is whole with scripts off.
 func TestReadsWithoutJavaScript(t *testing.T) {
-	s := newSite(t, dbtest.SQLite(t), 1)
+	h := newHarness(t, dbtest.SQLite(t), withArticles(1), withFixedFund(), withWatch())
 	b := browsertest.New(t)
 	b.DisableJavaScript()
-	if status := b.Navigate(s.http.URL + seedPath); status != 200 {
+	if status := b.Navigate(h.http.URL + seedPath); status != 200 {
 		t.Fatalf("status %d", status)
 	}
 	text := browsertest.Eval[string](b, `document.querySelector("main").textContent`)

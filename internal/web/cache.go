@@ -117,14 +117,14 @@ func (s *Server) currentBox() *renderedBox {
 		return noBox
 	}
 	now := s.now()
-	ver := s.fund.FundVersion()
+	ver := s.fund.Version()
 	if b := s.boxes.v.Load(); b != nil && b.version == ver && now.Before(b.until) {
 		return b
 	}
-	box, ok := s.fund.FundBox(now)
-	if !ok {
+	if !s.fund.Loaded() {
 		return noBox
 	}
+	box := s.fund.Box(now)
 	var buf bytes.Buffer
 	if err := s.tmpl.box.Execute(&buf, box); err != nil {
 		s.log.Error("render fund box", "err", err)

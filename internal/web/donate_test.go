@@ -2,23 +2,16 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/donation"
-	"github.com/coopress/coopress/internal/jobs"
 	"github.com/coopress/coopress/internal/money"
-	"github.com/coopress/coopress/internal/payment"
-	"github.com/coopress/coopress/internal/web"
 	"github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 )
@@ -36,60 +29,13 @@ func (f *fakeCheckout) StartDonation(_ context.Context, r donation.Request) (str
 	return "https://checkout.stripe.test/c/pay/cs_1", nil
 }
 
-const hookSecret = "whsec_web_test"
-
-func newDonateSite(t *testing.T, starter web.DonationStarter) *httptest.Server {
-	t.Helper()
-	d := dbtest.SQLite(t)
-	// An insert-only River client: the webhook tests look only at HTTP and
-	// at what is stored, so no worker runs the jobs.
-	if err := jobs.Migrate(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	jc, err := jobs.NewClient(d, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, jobs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := payment.NewIntake(d, jc, hookSecret, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := web.Deps{Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", SocietyName: "the Readers' Society"},
-		Articles: article.NewStore(d, time.Now), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DonationLimits: donation.Limits{Min: money.Major(1, "GBP"), Max: money.Major(10000, "GBP")},
-		StripeWebhooks: in}
-	if starter != nil {
-		deps.Donations = starter
-	}
-	srv, err := web.New(deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return hs
-}
-
-func postForm(t *testing.T, base string, form url.Values, header ...string) (int, http.Header, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/donate", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
-}
+// donate posts form to /donate.
+func donate(form url.Values) req { return req{method: "POST", path: "/donate", form: form} }
 
 func TestDonateFormRefusesBadAmounts(t *testing.T) {
 	fc := &fakeCheckout{}
-	hs := newDonateSite(t, fc)
+	h := newHarness(t, dbtest.SQLite(t), withDonations(fc))
+	var scenarios []scenario
 	for _, c := range []struct {
 		name, amount, custom, currency, want string
 	}{
@@ -104,20 +50,13 @@ func TestDonateFormRefusesBadAmounts(t *testing.T) {
 		{"euro sign", "other", "€20", "GBP", "in GBP only"},
 		{"wrong currency field", "10", "", "EUR", "in GBP only"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			st, _, body := postForm(t, hs.URL, url.Values{"amount": {c.amount}, "custom_amount": {c.custom},
-				"currency": {c.currency}, "name": {"Jo Bloggs"}, "town": {"Leeds"}, "message": {"Good luck"}})
-			if st != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422", st)
-			}
-			for _, want := range []string{c.want, `id="donate-amount-error"`, `aria-invalid="true"`,
-				`value="Jo Bloggs"`, `value="Leeds"`, "Good luck</textarea>"} {
-				if !strings.Contains(body, want) {
-					t.Errorf("page lacks %q", want)
-				}
-			}
-		})
+		scenarios = append(scenarios, scenario{name: c.name, method: "POST", path: "/donate",
+			form: url.Values{"amount": {c.amount}, "custom_amount": {c.custom}, "currency": {c.currency},
+				"name": {"Jo Bloggs"}, "town": {"Leeds"}, "message": {"Good luck"}},
+			status: http.StatusUnprocessableEntity, want: []string{c.want, `id="donate-amount-error"`, `aria-invalid="true"`,
+				`value="Jo Bloggs"`, `value="Leeds"`, "Good luck</textarea>"}})
 	}
+	runScenarios(t, h, scenarios)
 	if len(fc.reqs) != 0 {
 		t.Fatalf("%d checkouts started for bad input", len(fc.reqs))
 	}
@@ -125,61 +64,39 @@ func TestDonateFormRefusesBadAmounts(t *testing.T) {
 
 func TestDonateFormStartsCheckout(t *testing.T) {
 	fc := &fakeCheckout{}
-	hs := newDonateSite(t, fc)
-	st, h, _ := postForm(t, hs.URL, url.Values{"amount": {"other"}, "custom_amount": {"£12.50"}, "currency": {"GBP"},
-		"name": {"Jo"}, "email": {"jo@example.test"}, "town": {"Leeds"}, "public": {"yes"}})
-	if st != http.StatusSeeOther || h.Get("Location") != "https://checkout.stripe.test/c/pay/cs_1" {
-		t.Fatalf("status %d, location %q", st, h.Get("Location"))
+	h := newHarness(t, dbtest.SQLite(t), withDonations(fc))
+	res := h.do(t, donate(url.Values{"amount": {"other"}, "custom_amount": {"£12.50"}, "currency": {"GBP"},
+		"name": {"Jo"}, "email": {"jo@example.test"}, "town": {"Leeds"}, "public": {"yes"}}))
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "https://checkout.stripe.test/c/pay/cs_1" {
+		t.Fatalf("status %d, location %q", res.status, res.header.Get("Location"))
 	}
-	st, _, _ = postForm(t, hs.URL, url.Values{"amount": {"25"}, "currency": {"GBP"}})
-	if st != http.StatusSeeOther {
-		t.Fatalf("suggested amount: status %d", st)
+	if res := h.do(t, donate(url.Values{"amount": {"25"}, "currency": {"GBP"}})); res.status != http.StatusSeeOther {
+		t.Fatalf("suggested amount: status %d", res.status)
 	}
 	if len(fc.reqs) != 2 || fc.reqs[0].Amount != money.New(1250, "GBP") || !fc.reqs[0].Public ||
 		fc.reqs[0].Email != "jo@example.test" || fc.reqs[1].Amount != money.Major(25, "GBP") {
 		t.Fatalf("requests %+v", fc.reqs)
 	}
-	st, _, body := postForm(t, hs.URL, url.Values{"amount": {"10"}, "email": {"not an email"}})
-	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter an email address like") {
-		t.Fatalf("bad email: status %d", st)
-	}
+	runScenarios(t, h, []scenario{{name: "bad email", method: "POST", path: "/donate", form: url.Values{"amount": {"10"}, "email": {"not an email"}},
+		status: http.StatusUnprocessableEntity, want: []string{"Enter an email address like"}}})
 }
 
 func TestDonatePages(t *testing.T) {
-	on := newDonateSite(t, &fakeCheckout{})
-	off := newDonateSite(t, nil)
-	for _, c := range []struct {
-		name, base, path string
-		status           int
-		want             []string
-	}{
-		{"form", on.URL, "/donate", 200, []string{"<legend>How much would you like to give?</legend>",
+	noStore := map[string]string{"Cache-Control": "no-store"}
+	on := newHarness(t, dbtest.SQLite(t), withDonations(&fakeCheckout{}))
+	runScenarios(t, on, []scenario{
+		{name: "form", path: "/donate", status: 200, wantHeader: noStore, want: []string{"<legend>How much would you like to give?</legend>",
 			`<label for="donate-amount-5">£5</label>`, `<label for="donate-amount-50">£50</label>`,
 			`<label for="donate-custom">`, `<label for="donate-public">`, `autocomplete="email"`}},
-		{"not set up", off.URL, "/donate", 200, []string{"Online giving is not set up yet", "by post", "the Readers&#39; Society"}},
-		{"thanks", on.URL, "/donate/thanks?session_id=cs_1", 200, []string{"Thank you", "as soon as"}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			resp, err := http.Get(c.base + c.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != c.status || resp.Header.Get("Cache-Control") != "no-store" {
-				t.Fatalf("status %d, cache %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
-			}
-			for _, w := range c.want {
-				if !strings.Contains(string(b), w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-		})
-	}
-	st, _, body := postForm(t, off.URL, url.Values{"amount": {"10"}})
-	if st != http.StatusServiceUnavailable || !strings.Contains(body, "not set up") {
-		t.Fatalf("post without Stripe: %d", st)
-	}
+		{name: "thanks", path: "/donate/thanks?session_id=cs_1", status: 200, wantHeader: noStore, want: []string{"Thank you", "as soon as"}},
+	})
+	off := newHarness(t, dbtest.SQLite(t), withDonations(nil))
+	runScenarios(t, off, []scenario{
+		{name: "not set up", path: "/donate", status: 200, wantHeader: noStore,
+			want: []string{"Online giving is not set up yet", "by post", "the Readers&#39; Society"}},
+		{name: "post without Stripe", method: "POST", path: "/donate", form: url.Values{"amount": {"10"}},
+			status: http.StatusServiceUnavailable, want: []string{"not set up"}},
+	})
 }
 
 func stripeEvent(id string) []byte {
@@ -190,21 +107,15 @@ func stripeEvent(id string) []byte {
 
 func TestWebhookPassesCrossOriginProtectionButDonateFormDoesNot(t *testing.T) {
 	fc := &fakeCheckout{}
-	hs := newDonateSite(t, fc)
+	h := newHarness(t, dbtest.SQLite(t), withDonations(fc))
 	b := stripeEvent("evt_web_1")
 	sig := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: b, Secret: hookSecret}).Header
 	post := func(body []byte, sig string) int {
-		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/webhooks/stripe", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
+		r := req{method: "POST", path: "/webhooks/stripe", body: body, contentType: "application/json"}
 		if sig != "" {
-			req.Header.Set("Stripe-Signature", sig)
+			r.header = map[string]string{"Stripe-Signature": sig}
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return h.do(t, r).status
 	}
 	if st := post(b, sig); st != http.StatusOK {
 		t.Fatalf("signed webhook: %d", st)
@@ -226,9 +137,10 @@ func TestWebhookPassesCrossOriginProtectionButDonateFormDoesNot(t *testing.T) {
 			t.Errorf("%s webhook: %d, want %d", name, st, want)
 		}
 	}
-	st, _, _ := postForm(t, hs.URL, url.Values{"amount": {"10"}}, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
-	if st != http.StatusForbidden {
-		t.Fatalf("cross-site donate post: %d, want 403", st)
+	cross := donate(url.Values{"amount": {"10"}})
+	cross.header = map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+	if res := h.do(t, cross); res.status != http.StatusForbidden {
+		t.Fatalf("cross-site donate post: %d, want 403", res.status)
 	}
 	if len(fc.reqs) != 0 {
 		t.Fatal("a cross-site post started a checkout")

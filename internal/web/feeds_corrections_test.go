@@ -57,7 +57,7 @@ func feedTestModified(t *testing.T, format string, body []byte) map[string]strin
 func TestFeedCorrections(t *testing.T) {
 	const hostile = `Fixed the date <script>alert(1)</script><img src=x onerror="alert(2)"> & "quotes"`
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := feedTestNew(t, d)
+		h := newHarness(t, d, withContent(feedContent))
 		ctx := context.Background()
 		at := feedTestNow.Add(-90 * time.Minute)
 		store := article.NewStore(d, func() time.Time { return at })
@@ -77,12 +77,12 @@ func TestFeedCorrections(t *testing.T) {
 		url := feedTestBase + "/article/treaty"
 		for _, format := range []string{"rss", "atom", "json"} {
 			t.Run(format, func(t *testing.T) {
-				w := s.get("/feed." + format)
-				if w.Code != 200 {
-					t.Fatalf("status %d", w.Code)
+				w := h.get(t, "/feed."+format)
+				if w.status != 200 {
+					t.Fatalf("status %d", w.status)
 				}
 				var content string
-				for _, it := range feedTestParse(t, format, w.Body.Bytes()) {
+				for _, it := range feedTestParse(t, format, []byte(w.body)) {
 					switch it.URL {
 					case url:
 						content = it.Content
@@ -110,7 +110,7 @@ func TestFeedCorrections(t *testing.T) {
 					return
 				}
 				want := feedTestNow.Add(-30 * time.Minute).Format(time.RFC3339)
-				if got := feedTestModified(t, format, w.Body.Bytes())[url]; got != want {
+				if got := feedTestModified(t, format, []byte(w.body))[url]; got != want {
 					t.Errorf("treaty modified %q, want %q (the latest note)", got, want)
 				}
 			})

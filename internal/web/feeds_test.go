@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +13,6 @@ import (
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
-	"github.com/coopress/coopress/internal/web"
 )
 
 const feedTestBase = "http://paper.test"
@@ -28,19 +24,12 @@ var feedTestNow = time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
 const feedTestHostile = "Kursk *clashes*.\n\n<script>alert(1)</script><img src=\"x.png\" onerror=\"alert(2)\">" +
 	"<a href=\"javascript:alert(3)\" onclick=\"alert(4)\">map</a>"
 
-// feedTestSite is a server on a fresh database holding three articles:
-// "old" (World, 72 hours ago), "treaty" (World, 2 hours ago, hostile body,
-// two tags) and "energy" (Britain, 1 hour ago, two authors). Culture is an
-// empty section.
-type feedTestSite struct {
-	srv *web.Server
-}
-
-func feedTestNew(t *testing.T, d *db.DB) *feedTestSite {
+// feedContent is three articles: "old" (World, 72 hours ago), "treaty"
+// (World, 2 hours ago, hostile body, two tags) and "energy" (Britain, 1
+// hour ago, two authors). Culture is an empty section.
+func feedContent(t testing.TB, store *article.Store, clock *testClock) {
 	t.Helper()
 	ctx := context.Background()
-	clock := feedTestNow
-	store := article.NewStore(d, func() time.Time { return clock })
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -58,9 +47,9 @@ func feedTestNew(t *testing.T, d *db.DB) *feedTestSite {
 	bob, err := store.UpsertAuthor(ctx, article.Author{Slug: "bob-writer", Name: "Bob Writer"})
 	must(err)
 	publish := func(sec article.Section, slug, body string, ago time.Duration, authors []article.Author, tags ...string) {
-		clock = feedTestNow.Add(-ago)
+		clock.Set(feedTestNow.Add(-ago))
 		a := &article.Article{Slug: slug, Headline: "Headline " + slug, Standfirst: "Standfirst <" + slug + ">",
-			BodyMD: body, Section: sec, Authors: authors, Status: article.Published, PublishedAt: clock}
+			BodyMD: body, Section: sec, Authors: authors, Status: article.Published, PublishedAt: clock.Now()}
 		for _, tg := range tags {
 			a.Tags = append(a.Tags, article.Tag{Name: tg})
 		}
@@ -69,23 +58,7 @@ func feedTestNew(t *testing.T, d *db.DB) *feedTestSite {
 	publish(world, "old", "An old story.", 72*time.Hour, []article.Author{ann})
 	publish(world, "treaty", feedTestHostile, 2*time.Hour, []article.Author{ann}, "North Korea", "Treaty")
 	publish(britain, "energy", "Prices rise.", time.Hour, []article.Author{ann, bob}, "Energy")
-	clock = feedTestNow
-	srv, err := web.New(web.Deps{Site: web.Site{Name: "The Daily Co-op", BaseURL: feedTestBase, Language: "en-GB"},
-		Articles: store, Now: func() time.Time { return feedTestNow },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	must(err)
-	return &feedTestSite{srv: srv}
-}
-
-// get requests path with header name/value pairs.
-func (s *feedTestSite) get(path string, header ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodGet, path, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	s.srv.ServeHTTP(w, r)
-	return w
+	clock.Set(feedTestNow)
 }
 
 // feedTestItem is one entry of any of the three formats, as parsed back.
@@ -184,7 +157,7 @@ func feedTestParse(t *testing.T, format string, body []byte) []feedTestItem {
 
 func TestFeeds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := feedTestNew(t, d)
+		h := newHarness(t, d, withContent(feedContent))
 		types := map[string]string{"rss": "application/rss+xml; charset=utf-8",
 			"atom": "application/atom+xml; charset=utf-8", "json": "application/feed+json; charset=utf-8"}
 		for format, ctype := range types {
@@ -197,12 +170,12 @@ func TestFeeds(t *testing.T) {
 				{"/section/culture/feed." + format, nil},
 			} {
 				t.Run(tc.path, func(t *testing.T) {
-					w := s.get(tc.path)
-					if w.Code != http.StatusOK || w.Header().Get("Content-Type") != ctype {
-						t.Fatalf("status %d, type %q", w.Code, w.Header().Get("Content-Type"))
+					w := h.get(t, tc.path)
+					if w.status != http.StatusOK || w.header.Get("Content-Type") != ctype {
+						t.Fatalf("status %d, type %q", w.status, w.header.Get("Content-Type"))
 					}
-					raw := strings.ToLower(w.Body.String())
-					items := feedTestParse(t, format, w.Body.Bytes())
+					raw := strings.ToLower(w.body)
+					items := feedTestParse(t, format, []byte(w.body))
 					var slugs []string
 					for _, it := range items {
 						slug, ok := strings.CutPrefix(it.URL, feedTestBase+"/article/")
@@ -246,28 +219,28 @@ func TestFeeds(t *testing.T) {
 
 func TestFeedConditionalGetAndNotFound(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := feedTestNew(t, d)
+		h := newHarness(t, d, withContent(feedContent))
 		for _, path := range []string{"/feed.atom", "/section/britain/feed.json", "/sitemap.xml", "/sitemaps/articles-1.xml", "/robots.txt"} {
-			w := s.get(path)
-			etag, mod := w.Header().Get("ETag"), w.Header().Get("Last-Modified")
-			if w.Code != http.StatusOK || etag == "" || w.Header().Get("Cache-Control") == "" {
-				t.Fatalf("%s: status %d, headers %v", path, w.Code, w.Header())
+			w := h.get(t, path)
+			etag, mod := w.header.Get("ETag"), w.header.Get("Last-Modified")
+			if w.status != http.StatusOK || etag == "" || w.header.Get("Cache-Control") == "" {
+				t.Fatalf("%s: status %d, headers %v", path, w.status, w.header)
 			}
-			if w := s.get(path, "If-None-Match", etag); w.Code != http.StatusNotModified || w.Body.Len() != 0 {
-				t.Errorf("%s with If-None-Match: %d", path, w.Code)
+			if w := h.do(t, req{path: path, header: map[string]string{"If-None-Match": etag}}); w.status != http.StatusNotModified || len(w.body) != 0 {
+				t.Errorf("%s with If-None-Match: %d", path, w.status)
 			}
-			if w := s.get(path, "If-None-Match", `"other"`); w.Code != http.StatusOK {
-				t.Errorf("%s with a stale ETag: %d", path, w.Code)
+			if w := h.do(t, req{path: path, header: map[string]string{"If-None-Match": `"other"`}}); w.status != http.StatusOK {
+				t.Errorf("%s with a stale ETag: %d", path, w.status)
 			}
 			if mod != "" {
-				if w := s.get(path, "If-Modified-Since", mod); w.Code != http.StatusNotModified {
-					t.Errorf("%s with If-Modified-Since: %d", path, w.Code)
+				if w := h.do(t, req{path: path, header: map[string]string{"If-Modified-Since": mod}}); w.status != http.StatusNotModified {
+					t.Errorf("%s with If-Modified-Since: %d", path, w.status)
 				}
 			}
 		}
 		for _, path := range []string{"/section/nowhere/feed.rss", "/section/Bad_Slug/feed.atom", "/section/world/feed.xml"} {
-			if w := s.get(path); w.Code != http.StatusNotFound {
-				t.Errorf("%s: %d, want 404", path, w.Code)
+			if w := h.get(t, path); w.status != http.StatusNotFound {
+				t.Errorf("%s: %d, want 404", path, w.status)
 			}
 		}
 	})
@@ -302,19 +275,19 @@ func feedTestLocs(t *testing.T, body []byte) (locs, news []string) {
 
 func TestSitemapsRobotsAndOpenSearch(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := feedTestNew(t, d)
-		w := s.get("/sitemap.xml")
-		index, _ := feedTestLocs(t, w.Body.Bytes())
+		h := newHarness(t, d, withContent(feedContent))
+		w := h.get(t, "/sitemap.xml")
+		index, _ := feedTestLocs(t, []byte(w.body))
 		if want := []string{feedTestBase + "/sitemaps/pages.xml", feedTestBase + "/sitemaps/articles-1.xml"}; !slices.Equal(index, want) {
 			t.Fatalf("index %v, want %v", index, want)
 		}
 		got := map[string][]string{}
 		for _, loc := range index {
-			w := s.get(strings.TrimPrefix(loc, feedTestBase))
-			if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/xml; charset=utf-8" {
-				t.Fatalf("%s: %d %q", loc, w.Code, w.Header().Get("Content-Type"))
+			w := h.get(t, strings.TrimPrefix(loc, feedTestBase))
+			if w.status != http.StatusOK || w.header.Get("Content-Type") != "application/xml; charset=utf-8" {
+				t.Fatalf("%s: %d %q", loc, w.status, w.header.Get("Content-Type"))
 			}
-			got[loc], _ = feedTestLocs(t, w.Body.Bytes())
+			got[loc], _ = feedTestLocs(t, []byte(w.body))
 		}
 		art := func(slugs ...string) (out []string) {
 			for _, s := range slugs {
@@ -335,7 +308,7 @@ func TestSitemapsRobotsAndOpenSearch(t *testing.T) {
 		}
 
 		// The news sitemap holds the last 48 hours only: not "old".
-		locs, news := feedTestLocs(t, s.get("/news-sitemap.xml").Body.Bytes())
+		locs, news := feedTestLocs(t, []byte(h.get(t, "/news-sitemap.xml").body))
 		if !slices.Equal(locs, art("energy", "treaty")) || len(news) != 2 ||
 			news[1] != "Headline treaty|The Daily Co-op|en|2024-11-06T16:00:00Z" {
 			t.Errorf("news sitemap %v %v", locs, news)
@@ -343,16 +316,16 @@ func TestSitemapsRobotsAndOpenSearch(t *testing.T) {
 
 		for _, name := range []string{"articles-0.xml", "articles-2.xml", "articles-01.xml", "articles-+1.xml", "articles--1.xml",
 			"articles-1.txt", "articles-.xml", "articles-99999999999999999999.xml", "pages.XML", "junk", "articles-1.xml.gz"} {
-			if w := s.get("/sitemaps/" + name); w.Code != http.StatusNotFound {
-				t.Errorf("/sitemaps/%s: %d, want 404", name, w.Code)
+			if w := h.get(t, "/sitemaps/"+name); w.status != http.StatusNotFound {
+				t.Errorf("/sitemaps/%s: %d, want 404", name, w.status)
 			}
 		}
 
-		robots := s.get("/robots.txt")
+		robots := h.get(t, "/robots.txt")
 		want := "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /search\n\n" +
 			"Sitemap: " + feedTestBase + "/sitemap.xml\nSitemap: " + feedTestBase + "/news-sitemap.xml\n"
-		if robots.Body.String() != want || !strings.HasPrefix(robots.Header().Get("Content-Type"), "text/plain") {
-			t.Errorf("robots.txt:\n%s", robots.Body)
+		if robots.body != want || !strings.HasPrefix(robots.header.Get("Content-Type"), "text/plain") {
+			t.Errorf("robots.txt:\n%s", robots.body)
 		}
 
 		var osd struct {
@@ -362,10 +335,10 @@ func TestSitemapsRobotsAndOpenSearch(t *testing.T) {
 				Template string `xml:"template,attr"`
 			} `xml:"Url"`
 		}
-		w = s.get("/opensearch.xml")
-		if err := xml.Unmarshal(w.Body.Bytes(), &osd); err != nil || osd.URL.Template != feedTestBase+"/search?q={searchTerms}" ||
-			osd.ShortName != "The Daily Co-op" || w.Header().Get("Content-Type") != "application/opensearchdescription+xml; charset=utf-8" {
-			t.Errorf("opensearch (%v): %s", err, w.Body)
+		w = h.get(t, "/opensearch.xml")
+		if err := xml.Unmarshal([]byte(w.body), &osd); err != nil || osd.URL.Template != feedTestBase+"/search?q={searchTerms}" ||
+			osd.ShortName != "The Daily Co-op" || w.header.Get("Content-Type") != "application/opensearchdescription+xml; charset=utf-8" {
+			t.Errorf("opensearch (%v): %s", err, w.body)
 		}
 	})
 }

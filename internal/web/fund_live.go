@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/coopress/coopress/internal/fund"
 )
 
 // liveMaxDuration ends each event stream after a while; the browser's
@@ -46,10 +48,10 @@ func (s *Server) fundLive(w http.ResponseWriter, r *http.Request) {
 	// nginx and some CDNs buffer responses unless told not to.
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	updates, stop := s.fund.SubscribeFund()
+	updates, stop := s.fund.Subscribe()
 	defer stop()
-	send := func(b FundBox) error {
-		data, err := json.Marshal(fundLiveEvent{Raised: b.Raised, Needed: b.StillNeeded, Days: b.DaysRemaining, Percent: b.Percent, Reached: b.Reached})
+	send := func(b fund.Box) error {
+		data, err := json.Marshal(fundLiveEvent{Raised: b.RaisedText, Needed: b.StillNeededText, Days: b.DaysRemaining, Percent: b.Percent, Reached: b.Reached})
 		if err != nil {
 			return err
 		}
@@ -62,8 +64,8 @@ func (s *Server) fundLive(w http.ResponseWriter, r *http.Request) {
 	if _, err := fmt.Fprint(w, "retry: 3000\n\n"); err != nil {
 		return
 	}
-	if b, ok := s.fund.FundBox(s.now()); ok {
-		if send(b) != nil {
+	if s.fund.Loaded() {
+		if send(s.fund.Box(s.now())) != nil {
 			return
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -23,14 +21,6 @@ import (
 	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/testwait"
 )
-
-// newMediaSite is a staff site with an image library limited to 1 MiB
-// uploads, so the size tests stay small.
-func newMediaSite(t *testing.T, d *db.DB) (*staffSite, *media.Store) {
-	t.Helper()
-	s := newStaffSiteWith(t, d, &mailbox{}, true)
-	return s, s.images
-}
 
 // testJPEG is a w×h JPEG with some detail.
 func testJPEG(t *testing.T, w, h int) []byte {
@@ -48,55 +38,33 @@ func testJPEG(t *testing.T, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// upload posts the upload form: the text fields, then the file (none when
-// body is nil).
-func (s *staffSite) upload(t *testing.T, token string, fields url.Values, filename string, body []byte) response {
+// imageForm is the upload form: the text fields, then the file.
+func imageForm(t testing.TB, fields url.Values, filename string, data []byte) ([]byte, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, k := range []string{"alt", "caption", "credit"} {
-		_ = mw.WriteField(k, fields.Get(k))
-	}
-	fw, _ := mw.CreateFormFile("file", filename)
-	_, _ = fw.Write(body)
-	_ = mw.Close()
-	return s.doBody(t, http.MethodPost, "/admin/media", token, mw.FormDataContentType(), &buf)
+	return multipartForm(t, []string{"alt", fields.Get("alt"), "caption", fields.Get("caption"), "credit", fields.Get("credit")},
+		"file", filename, data)
 }
 
-// doBody sends a request with a raw body and no redirects followed.
-func (s *staffSite) doBody(t *testing.T, method, path, token, contentType string, body io.Reader) response {
+// uploadImage posts the upload form with the session token.
+func (h *harness) uploadImage(t testing.TB, token string, fields url.Values, filename string, data []byte) response {
 	t.Helper()
-	req, err := http.NewRequest(method, s.http.URL+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	if token != "" {
-		req.AddCookie(&http.Cookie{Name: "coopress_session", Value: token})
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	body, ctype := imageForm(t, fields, filename, data)
+	return h.do(t, req{method: "POST", path: "/admin/media", token: token, body: body, contentType: ctype})
 }
 
 func TestMediaUploadAsWriter(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s, _ := newMediaSite(t, d)
-		writer := s.session(t, s.person(t, "writer@example.org", account.Writer))
-		if res := s.do(t, "GET", "/admin/media", writer, nil); res.status != 200 || !strings.Contains(res.body, "Upload an image") {
+		h := newHarness(t, d, withMedia())
+		writer := h.session(t, h.person(t, "writer@example.org", account.Writer))
+		if res := h.do(t, req{path: "/admin/media", token: writer}); res.status != 200 || !strings.Contains(res.body, "Upload an image") {
 			t.Fatalf("library: %d", res.status)
 		}
 		pic := testJPEG(t, 1200, 800)
-		res := s.upload(t, writer, url.Values{"alt": {"A <b>bold</b> \"view\""}, "credit": {"Staff"}}, "view.jpg", pic)
+		res := h.uploadImage(t, writer, url.Values{"alt": {"A <b>bold</b> \"view\""}, "credit": {"Staff"}}, "view.jpg", pic)
 		if res.status != http.StatusSeeOther || !strings.HasSuffix(res.header.Get("Location"), "?uploaded=1") {
 			t.Fatalf("upload: %d %s\n%s", res.status, res.header.Get("Location"), res.body)
 		}
-		page := s.do(t, "GET", res.header.Get("Location"), writer, nil)
+		page := h.do(t, req{path: res.header.Get("Location"), token: writer})
 		srcset := regexp.MustCompile(`srcset="([^"]+)"`).FindStringSubmatch(page.body)
 		if page.status != 200 || srcset == nil || !strings.Contains(page.body, `alt="A &lt;b&gt;bold&lt;/b&gt; &#34;view&#34;"`) {
 			t.Fatalf("image page: %d\n%s", page.status, page.body)
@@ -106,7 +74,7 @@ func TestMediaUploadAsWriter(t *testing.T) {
 			t.Fatalf("srcset %q", srcset[1])
 		}
 		for _, u := range urls {
-			file := s.do(t, "GET", u[1], "", nil)
+			file := h.do(t, req{path: u[1]})
 			cfg, err := jpeg.DecodeConfig(strings.NewReader(file.body))
 			if file.status != 200 || err != nil || strconv.Itoa(cfg.Width) != u[2] {
 				t.Errorf("%s: %d, %v, width %d", u[1], file.status, err, cfg.Width)
@@ -117,12 +85,12 @@ func TestMediaUploadAsWriter(t *testing.T) {
 				t.Errorf("%s headers %v", u[1], h)
 			}
 		}
-		again := s.upload(t, writer, url.Values{"alt": {"Again"}}, "copy.jpg", pic)
+		again := h.uploadImage(t, writer, url.Values{"alt": {"Again"}}, "copy.jpg", pic)
 		if again.status != http.StatusSeeOther || strings.TrimSuffix(again.header.Get("Location"), "?existing=1") !=
 			strings.TrimSuffix(res.header.Get("Location"), "?uploaded=1") {
 			t.Errorf("duplicate upload: %d %s, first %s", again.status, again.header.Get("Location"), res.header.Get("Location"))
 		}
-		lib := s.do(t, "GET", "/admin/media", writer, nil)
+		lib := h.do(t, req{path: "/admin/media", token: writer})
 		if strings.Count(lib.body, `href="/admin/media/1"><img`) != 1 {
 			t.Errorf("library does not list the image once:\n%s", lib.body)
 		}
@@ -131,8 +99,7 @@ func TestMediaUploadAsWriter(t *testing.T) {
 
 func TestMediaUploadRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s, images := newMediaSite(t, d)
-		editor := s.session(t, s.person(t, "editor@example.org", account.Editor))
+		h := newHarness(t, d, withMedia())
 		good := testJPEG(t, 200, 100)
 		typed := url.Values{"alt": {"Typed alt"}, "caption": {"Typed caption"}, "credit": {"Typed credit"}}
 		noAlt := url.Values{"caption": {"Typed caption"}, "credit": {"Typed credit"}}
@@ -152,77 +119,73 @@ func TestMediaUploadRefused(t *testing.T) {
 			{"over the store's limit", typed, "a.jpg", append(slices.Clone(good), make([]byte, 1<<20)...), "file", "larger than 1 MB"},
 			{"over the request limit", typed, "a.jpg", append(slices.Clone(good), make([]byte, 3<<20)...), "file", "larger than 1 MB"},
 		}
+		var scenarios []scenario
 		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				res := s.upload(t, editor, tt.fields, tt.file, tt.body)
-				if res.status != http.StatusUnprocessableEntity {
-					t.Fatalf("status %d, want 422\n%s", res.status, res.body)
+			body, ctype := imageForm(t, tt.fields, tt.file, tt.body)
+			// The message is beside its field and what was typed is kept.
+			want := []string{`id="` + tt.field + `-error"`, tt.msg}
+			for _, k := range []string{"alt", "caption", "credit"} {
+				if v := tt.fields.Get(k); v != "" {
+					want = append(want, `value="`+v+`"`)
 				}
-				if !strings.Contains(res.body, `id="`+tt.field+`-error"`) || !strings.Contains(res.body, tt.msg) {
-					t.Errorf("no %q message beside %s:\n%s", tt.msg, tt.field, res.body)
-				}
-				for _, k := range []string{"alt", "caption", "credit"} {
-					if v := tt.fields.Get(k); v != "" && !strings.Contains(res.body, `value="`+v+`"`) {
-						t.Errorf("typed %s %q not kept", k, v)
-					}
-				}
-			})
+			}
+			scenarios = append(scenarios, scenario{name: tt.name, method: "POST", path: "/admin/media", as: account.Editor,
+				body: body, contentType: ctype, status: http.StatusUnprocessableEntity, want: want})
 		}
-		if _, total, _ := images.List(context.Background(), 1); total != 0 {
+		runScenarios(t, h, scenarios)
+		if _, total, _ := h.images.List(context.Background(), 1); total != 0 {
 			t.Errorf("%d images stored after refusals", total)
 		}
 	})
 }
 
 func TestMediaAccess(t *testing.T) {
-	s, _ := newMediaSite(t, dbtest.SQLite(t))
-	if res := s.do(t, "GET", "/admin/media", "", nil); !res.sentToSignIn() {
-		t.Errorf("anonymous GET: %d", res.status)
-	}
-	if res := s.upload(t, "", url.Values{"alt": {"x"}}, "a.jpg", testJPEG(t, 10, 10)); res.status != http.StatusUnauthorized {
-		t.Errorf("anonymous upload: %d", res.status)
-	}
-	treasurer := s.session(t, s.person(t, "t@example.org", account.Treasurer))
-	if res := s.upload(t, treasurer, url.Values{"alt": {"x"}}, "a.jpg", testJPEG(t, 10, 10)); res.status != http.StatusForbidden {
-		t.Errorf("treasurer upload: %d", res.status)
-	}
+	h := newHarness(t, dbtest.SQLite(t), withMedia())
+	body, ctype := imageForm(t, url.Values{"alt": {"x"}}, "a.jpg", testJPEG(t, 10, 10))
+	runScenarios(t, h, []scenario{
+		{name: "anonymous GET", path: "/admin/media", status: http.StatusSeeOther, location: "/signin?next="},
+		{name: "anonymous upload", method: "POST", path: "/admin/media", body: body, contentType: ctype, status: http.StatusUnauthorized},
+		{name: "treasurer upload", method: "POST", path: "/admin/media", as: account.Treasurer, body: body, contentType: ctype,
+			status: http.StatusForbidden},
+	})
 }
 
 func TestMediaEditText(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s, images := newMediaSite(t, d)
-		writer := s.session(t, s.person(t, "w@example.org", account.Writer))
-		im, err := images.Upload(context.Background(), bytes.NewReader(testJPEG(t, 100, 50)), "a.jpg", media.Meta{Alt: "Old"}, account.Actor{Name: "test"})
+		h := newHarness(t, d, withMedia())
+		writer := h.session(t, h.person(t, "w@example.org", account.Writer))
+		im, err := h.images.Upload(context.Background(), bytes.NewReader(testJPEG(t, 100, 50)), "a.jpg", media.Meta{Alt: "Old"}, account.Actor{Name: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		path := "/admin/media/" + strconv.FormatInt(im.ID, 10)
-		res := s.do(t, "POST", path, writer, url.Values{"alt": {""}, "caption": {"Kept caption"}})
+		res := h.do(t, req{method: "POST", path: path, token: writer, form: url.Values{"alt": {""}, "caption": {"Kept caption"}}})
 		if res.status != 422 || !strings.Contains(res.body, `id="alt-error"`) || !strings.Contains(res.body, `value="Kept caption"`) {
 			t.Errorf("empty alt: %d\n%s", res.status, res.body)
 		}
-		res = s.do(t, "POST", path, writer, url.Values{"alt": {"New alt"}, "credit": {"Me"}})
+		res = h.do(t, req{method: "POST", path: path, token: writer, form: url.Values{"alt": {"New alt"}, "credit": {"Me"}}})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("save: %d\n%s", res.status, res.body)
 		}
-		if got, _ := images.Get(context.Background(), im.ID); got.Alt != "New alt" || got.Credit != "Me" {
+		if got, _ := h.images.Get(context.Background(), im.ID); got.Alt != "New alt" || got.Credit != "Me" {
 			t.Errorf("after save: %+v", got.Meta)
 		}
-		if res := s.do(t, "GET", "/admin/media/999999", writer, nil); res.status != 404 {
+		if res := h.do(t, req{path: "/admin/media/999999", token: writer}); res.status != 404 {
 			t.Errorf("unknown image: %d", res.status)
 		}
 	})
 }
 
 func TestMediaServingRefusesOtherNames(t *testing.T) {
-	s, images := newMediaSite(t, dbtest.SQLite(t))
-	im, err := images.Upload(context.Background(), bytes.NewReader(testJPEG(t, 600, 300)), "a.jpg", media.Meta{Alt: "x"}, account.Actor{Name: "test"})
+	h := newHarness(t, dbtest.SQLite(t), withMedia())
+	im, err := h.images.Upload(context.Background(), bytes.NewReader(testJPEG(t, 600, 300)), "a.jpg", media.Meta{Alt: "x"}, account.Actor{Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res := s.do(t, "GET", im.Src(), "", nil); res.status != 200 {
+	if res := h.do(t, req{path: im.Src()}); res.status != 200 {
 		t.Fatalf("%s: %d", im.Src(), res.status)
 	}
+	var refused []scenario
 	for _, p := range []string{
 		"/media/" + im.Key + ".orig",                      // the original, with its metadata
 		"/media/" + im.Key[:2] + "%2f" + im.Key + ".orig", // the same through an encoded slash
@@ -237,13 +200,12 @@ func TestMediaServingRefusesOtherNames(t *testing.T) {
 		"/media/nothing.jpg",
 		"/media/",
 	} {
-		if res := s.do(t, "GET", p, "", nil); res.status != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404", p, res.status)
-		}
+		refused = append(refused, scenario{path: p, status: http.StatusNotFound})
 	}
+	runScenarios(t, h, refused)
 	// A path with dot segments is cleaned by the router first and never
 	// reaches the media handler with them.
-	if res := s.do(t, "GET", "/media/../coopress.db", "", nil); res.status == 200 {
+	if res := h.do(t, req{path: "/media/../coopress.db"}); res.status == 200 {
 		t.Errorf("/media/../coopress.db served")
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/donation"
+	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/media"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -36,26 +37,17 @@ type Site struct {
 	Language      string
 }
 
-// FundBox is the fighting-fund appeal as the box on every page shows it.
-type FundBox struct {
-	Raised        string
-	Target        string
-	StillNeeded   string
-	Over          string
-	Reached       bool
-	DaysRemaining int
-	Percent       int
-	MonthLabel    string
-}
-
-// FundSource supplies the appeal box from memory, without touching the
-// database, so that it can be rendered on every request. Version changes
-// whenever the figures change; SubscribeFund delivers each new box, for
-// the live updates, until its stop function is called.
+// FundSource supplies the appeal box (fund.Box) from memory, without
+// touching the database, so that it can be rendered on every request; the
+// fund's *fund.Snapshot is one. Loaded is false until there are figures,
+// when pages leave the box out. Version changes whenever the figures
+// change; Subscribe delivers each new box, for the live updates, until its
+// stop function is called.
 type FundSource interface {
-	FundBox(now time.Time) (FundBox, bool)
-	FundVersion() int64
-	SubscribeFund() (<-chan FundBox, func())
+	Box(now time.Time) fund.Box
+	Loaded() bool
+	Version() int64
+	Subscribe() (<-chan fund.Box, func())
 }
 
 // Pinger reports whether the database is reachable and migrated.

@@ -2,10 +2,7 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,235 +11,122 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/demo"
 	"github.com/coopress/coopress/internal/testwait"
-	"github.com/coopress/coopress/internal/web"
 )
-
-// fixedBox is a FundSource with set figures, standing in for the fund's
-// snapshot so these tests see a known box.
-type fixedBox struct{ box web.FundBox }
-
-func (f fixedBox) FundBox(time.Time) (web.FundBox, bool) { return f.box, true }
-func (f fixedBox) FundVersion() int64                    { return 1 }
-func (f fixedBox) SubscribeFund() (<-chan web.FundBox, func()) {
-	return make(chan web.FundBox), func() {}
-}
-
-// site is a running test site on a fresh database with the demo content.
-type site struct {
-	srv      *web.Server
-	http     *httptest.Server
-	articles *article.Store
-}
-
-func newSite(t testing.TB, d *db.DB, generated int) *site {
-	t.Helper()
-	return newSiteWithFund(t, d, generated, fixedBox{web.FundBox{Raised: "£5,047", Target: "£18,010", StillNeeded: "£12,963", DaysRemaining: 25, Percent: 28}})
-}
-
-// newSiteWithFund is newSite with the given fund box source.
-func newSiteWithFund(t testing.TB, d *db.DB, generated int, fund web.FundSource) *site {
-	t.Helper()
-	clock := time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
-	now := func() time.Time { return clock }
-	store := article.NewStore(d, now)
-	if err := demo.Load(context.Background(), store, generated); err != nil {
-		t.Fatal(err)
-	}
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Deps{
-		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", Location: london,
-			ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
-		Articles: store, Now: now,
-		Fund:   fund,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go srv.WatchContent(ctx, 50*time.Millisecond)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &site{srv: srv, http: hs, articles: store}
-}
-
-// get fetches path (raw, not re-escaped) and returns status, headers, body.
-func (s *site) get(t *testing.T, path string, header ...string) (int, http.Header, string) {
-	t.Helper()
-	req, err := http.NewRequest("GET", s.http.URL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.URL.Opaque = path
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		req.URL.Opaque, req.URL.RawQuery = path[:i], path[i+1:]
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, string(b)
-}
 
 var seedPath = "/article/" + demo.SeedSlug
 
-// scenario is one request and what its answer must and must not hold.
-type scenario struct {
-	name    string
-	path    string
-	status  int
-	want    []string
-	notWant []string
-}
-
 func TestPublicRoutes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newSite(t, d, 45)
+		h := newHarness(t, d, withArticles(45), withFixedFund())
 		noLeak := []string{"goroutine", "panic", "sql:", "SQLSTATE", "sqlite"}
-		for _, sc := range []scenario{
-			{"front page", "/", 200, []string{"Skip to main content", "Top stories", "Russia ratifies military assistance treaty with North Korea", `rel="next"`, "Fighting fund", "£5,047", "£12,963", "25"}, nil},
-			{"front page 2", "/?page=2", 200, []string{`rel="prev"`, "Page 2 of"}, []string{"Top stories"}},
-			{"front page beyond the end", "/?page=99", 404, []string{"Front page"}, noLeak},
-			{"page not a number", "/?page=abc", 400, []string{"whole number"}, noLeak},
-			{"page huge", "/?page=99999999999999999999", 400, nil, noLeak},
-			{"article", seedPath, 200, []string{
+		runScenarios(t, h, []scenario{
+			{name: "front page", path: "/", status: 200, want: []string{"Skip to main content", "Top stories", "Russia ratifies military assistance treaty with North Korea", `rel="next"`, "Fighting fund", "£5,047", "£12,963", "25"}},
+			{name: "front page 2", path: "/?page=2", status: 200, want: []string{`rel="prev"`, "Page 2 of"}, notWant: []string{"Top stories"}},
+			{name: "front page beyond the end", path: "/?page=99", status: 404, want: []string{"Front page"}, notWant: noLeak},
+			{name: "page not a number", path: "/?page=abc", status: 400, want: []string{"whole number"}, notWant: noLeak},
+			{name: "page huge", path: "/?page=99999999999999999999", status: 400, notWant: noLeak},
+			{name: "article", path: seedPath, status: 200, want: []string{
 				"<h1>Russia ratifies military assistance treaty with North Korea</h1>",
 				`class="standfirst"`, "Maria Okafor", "Wednesday 6 November 2024, 16:40 GMT",
 				"Federation Council", "Owned by our readers", "Buy shares", "Become a supporter", "Donate today",
 				`"@type":"NewsArticle"`, `property="og:title"`, `<link rel="canonical" href="http://paper.test` + seedPath + `">`,
-				`href="/tag/north-korea"`}, nil},
-			{"article unknown", "/article/no-such-story", 404, []string{"We could not find that page", `name="q"`}, noLeak},
-			{"article bad slug", "/article/Bad%20Slug!", 404, nil, noLeak},
-			{"article huge slug", "/article/" + strings.Repeat("a", 5000), 404, nil, noLeak},
-			{"article malformed utf-8", "/article/%ff%fe", 404, nil, noLeak},
-			{"section", "/section/world", 200, []string{"<h1>World</h1>", "Russia ratifies"}, nil},
-			{"section page 2", "/section/world?page=2", 404, nil, noLeak},
-			{"section unknown", "/section/nowhere", 404, nil, noLeak},
-			{"tag", "/tag/north-korea", 200, []string{"<h1>North Korea</h1>", "Russia ratifies"}, nil},
-			{"author", "/author/maria-okafor", 200, []string{"<h1>Maria Okafor</h1>", "foreign affairs"}, nil},
-			{"author unknown", "/author/nobody", 404, nil, noLeak},
-			{"search", "/search?q=treaty", 200, []string{"<mark>treaty</mark>", "1 article matches"}, nil},
-			{"search prefix", "/search?q=zaporizh", 200, []string{"Russia ratifies"}, nil},
-			{"search empty", "/search", 200, []string{`id="search-q"`}, []string{"match"}},
-			{"search no hits", "/search?q=zzzqqq", 200, []string{"No articles match"}, nil},
-			{"search quote", "/search?q=%22", 200, nil, noLeak},
-			{"search NEAR(", "/search?q=NEAR%28", 200, nil, noLeak},
-			{"search sql", "/search?q=%27%3B+DROP+TABLE+articles%3B--", 200, nil, noLeak},
-			{"search malformed utf-8", "/search?q=%ff%fe", 400, []string{"could not read"}, noLeak},
-			{"search huge", "/search?q=" + strings.Repeat("x", 5000), 400, []string{"fewer words"}, noLeak},
-			{"search bad page", "/search?q=treaty&page=-1", 400, nil, noLeak},
-			{"shares", "/shares", 200, []string{"<h1>Own your paper</h1>", "one vote"}, nil},
-			{"supporters", "/supporters", 200, []string{"<h1>Become a supporter</h1>", "standing order"}, nil},
-			{"healthz", "/healthz", 200, []string{"ok"}, nil},
-			{"unknown path", "/wp-login.php", 404, []string{"Front page"}, noLeak},
-			{"static missing", "/static/nope.css", 404, nil, nil},
-		} {
-			t.Run(sc.name, func(t *testing.T) {
-				status, _, body := s.get(t, sc.path)
-				if status != sc.status {
-					t.Fatalf("GET %s: status %d, want %d\n%.500s", sc.path, status, sc.status, body)
-				}
-				for _, w := range sc.want {
-					if !strings.Contains(body, w) {
-						t.Errorf("GET %s: body lacks %q", sc.path, w)
-					}
-				}
-				for _, w := range sc.notWant {
-					if strings.Contains(body, w) {
-						t.Errorf("GET %s: body must not contain %q", sc.path, w)
-					}
-				}
-			})
-		}
+				`href="/tag/north-korea"`}},
+			{name: "article unknown", path: "/article/no-such-story", status: 404, want: []string{"We could not find that page", `name="q"`}, notWant: noLeak},
+			{name: "article bad slug", path: "/article/Bad%20Slug!", status: 404, notWant: noLeak},
+			{name: "article huge slug", path: "/article/" + strings.Repeat("a", 5000), status: 404, notWant: noLeak},
+			{name: "article malformed utf-8", path: "/article/%ff%fe", status: 404, notWant: noLeak},
+			{name: "section", path: "/section/world", status: 200, want: []string{"<h1>World</h1>", "Russia ratifies"}},
+			{name: "section page 2", path: "/section/world?page=2", status: 404, notWant: noLeak},
+			{name: "section unknown", path: "/section/nowhere", status: 404, notWant: noLeak},
+			{name: "tag", path: "/tag/north-korea", status: 200, want: []string{"<h1>North Korea</h1>", "Russia ratifies"}},
+			{name: "author", path: "/author/maria-okafor", status: 200, want: []string{"<h1>Maria Okafor</h1>", "foreign affairs"}},
+			{name: "author unknown", path: "/author/nobody", status: 404, notWant: noLeak},
+			{name: "search", path: "/search?q=treaty", status: 200, want: []string{"<mark>treaty</mark>", "1 article matches"}},
+			{name: "search prefix", path: "/search?q=zaporizh", status: 200, want: []string{"Russia ratifies"}},
+			{name: "search empty", path: "/search", status: 200, want: []string{`id="search-q"`}, notWant: []string{"match"}},
+			{name: "search no hits", path: "/search?q=zzzqqq", status: 200, want: []string{"No articles match"}},
+			{name: "search quote", path: "/search?q=%22", status: 200, notWant: noLeak},
+			{name: "search NEAR(", path: "/search?q=NEAR%28", status: 200, notWant: noLeak},
+			{name: "search sql", path: "/search?q=%27%3B+DROP+TABLE+articles%3B--", status: 200, notWant: noLeak},
+			{name: "search malformed utf-8", path: "/search?q=%ff%fe", status: 400, want: []string{"could not read"}, notWant: noLeak},
+			{name: "search huge", path: "/search?q=" + strings.Repeat("x", 5000), status: 400, want: []string{"fewer words"}, notWant: noLeak},
+			{name: "search bad page", path: "/search?q=treaty&page=-1", status: 400, notWant: noLeak},
+			{name: "shares", path: "/shares", status: 200, want: []string{"<h1>Own your paper</h1>", "one vote"}},
+			{name: "supporters", path: "/supporters", status: 200, want: []string{"<h1>Become a supporter</h1>", "standing order"}},
+			{name: "healthz", path: "/healthz", status: 200, want: []string{"ok"}},
+			{name: "unknown path", path: "/wp-login.php", status: 404, want: []string{"Front page"}, notWant: noLeak},
+			{name: "static missing", path: "/static/nope.css", status: 404},
+		})
 	})
 }
 
 func TestConditionalGetAndHeaders(t *testing.T) {
-	s := newSite(t, dbtest.SQLite(t), 5)
-	status, h, _ := s.get(t, seedPath)
-	if status != 200 {
-		t.Fatalf("status %d", status)
+	h := newHarness(t, dbtest.SQLite(t), withArticles(5), withFixedFund(), withWatch())
+	res := h.get(t, seedPath)
+	if res.status != 200 {
+		t.Fatalf("status %d", res.status)
 	}
-	etag, lm := h.Get("ETag"), h.Get("Last-Modified")
-	if etag == "" || lm == "" || !strings.Contains(h.Get("Cache-Control"), "max-age") {
-		t.Fatalf("missing caching headers: %v", h)
+	hd := res.header
+	etag, lm := hd.Get("ETag"), hd.Get("Last-Modified")
+	if etag == "" || lm == "" || !strings.Contains(hd.Get("Cache-Control"), "max-age") {
+		t.Fatalf("missing caching headers: %v", hd)
 	}
 	for _, name := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"} {
-		if h.Get(name) == "" {
+		if hd.Get(name) == "" {
 			t.Errorf("missing %s", name)
 		}
 	}
-	if csp := h.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+	if csp := hd.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("CSP not strict: %s", csp)
 	}
-	if status, _, body := s.get(t, seedPath, "If-None-Match", etag); status != 304 || body != "" {
-		t.Errorf("If-None-Match: %d %q", status, body)
+	if res := h.do(t, req{path: seedPath, header: map[string]string{"If-None-Match": etag}}); res.status != 304 || res.body != "" {
+		t.Errorf("If-None-Match: %d %q", res.status, res.body)
 	}
-	if status, _, _ := s.get(t, seedPath, "If-Modified-Since", lm); status != 304 {
-		t.Errorf("If-Modified-Since: %d", status)
+	if res := h.do(t, req{path: seedPath, header: map[string]string{"If-Modified-Since": lm}}); res.status != 304 {
+		t.Errorf("If-Modified-Since: %d", res.status)
 	}
-	if status, _, _ := s.get(t, seedPath, "If-None-Match", `"stale"`); status != 200 {
-		t.Errorf("stale ETag: %d", status)
+	if res := h.do(t, req{path: seedPath, header: map[string]string{"If-None-Match": `"stale"`}}); res.status != 200 {
+		t.Errorf("stale ETag: %d", res.status)
 	}
-	if status, _, _ := s.get(t, "/", "If-None-Match", etag); status != 200 {
-		t.Errorf("front page with another page's ETag: %d", status)
+	if res := h.do(t, req{path: "/", header: map[string]string{"If-None-Match": etag}}); res.status != 200 {
+		t.Errorf("front page with another page's ETag: %d", res.status)
 	}
 }
 
 func TestEditShowsWithinASecondAndOldSlugRedirects(t *testing.T) {
-	s := newSite(t, dbtest.SQLite(t), 3)
+	h := newHarness(t, dbtest.SQLite(t), withArticles(3), withFixedFund(), withWatch())
 	ctx := context.Background()
-	_, h, _ := s.get(t, seedPath)
-	a, err := s.articles.Published(ctx, demo.SeedSlug)
+	before := h.get(t, seedPath)
+	a, err := h.articles.Published(ctx, demo.SeedSlug)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Headline = "Treaty with North Korea ratified by Russia's upper house"
 	a.Slug = "treaty-with-north-korea-ratified"
-	if err := s.articles.Save(ctx, &a); err != nil {
+	if err := h.articles.Save(ctx, &a); err != nil {
 		t.Fatal(err)
 	}
-	var status int
-	var h2 http.Header
-	if !testwait.For(2*time.Second, func() bool {
-		status, h2, _ = s.get(t, seedPath)
-		return status == http.StatusMovedPermanently
-	}) {
-		t.Fatalf("old slug still answers %d after 2s (etag before %s)", status, h.Get("ETag"))
-	}
-	if loc := h2.Get("Location"); loc != "/article/treaty-with-north-korea-ratified" {
+	testwait.Until(t, 2*time.Second, "the old slug to redirect (etag before "+before.header.Get("ETag")+")", func() bool {
+		return h.get(t, seedPath).status == http.StatusMovedPermanently
+	})
+	if loc := h.get(t, seedPath).header.Get("Location"); loc != "/article/treaty-with-north-korea-ratified" {
 		t.Fatalf("redirect to %q", loc)
 	}
-	if status, _, body := s.get(t, "/article/treaty-with-north-korea-ratified"); status != 200 || !strings.Contains(body, "upper house</h1>") {
-		t.Fatalf("new slug: %d", status)
+	if res := h.get(t, "/article/treaty-with-north-korea-ratified"); res.status != 200 || !strings.Contains(res.body, "upper house</h1>") {
+		t.Fatalf("new slug: %d", res.status)
 	}
-	if err := s.articles.MarkGone(ctx, "treaty-with-north-korea-ratified"); err != nil {
+	if err := h.articles.MarkGone(ctx, "treaty-with-north-korea-ratified"); err != nil {
 		t.Fatal(err)
 	}
-	var body string
-	if !testwait.For(2*time.Second, func() bool {
-		status, _, body = s.get(t, "/article/treaty-with-north-korea-ratified")
-		return status == http.StatusGone
-	}) || !strings.Contains(body, "taken down") {
-		t.Fatalf("gone article: %d", status)
+	testwait.Until(t, 2*time.Second, "the article to be gone", func() bool {
+		return h.get(t, "/article/treaty-with-north-korea-ratified").status == http.StatusGone
+	})
+	if res := h.get(t, "/article/treaty-with-north-korea-ratified"); !strings.Contains(res.body, "taken down") {
+		t.Fatalf("gone article: %d", res.status)
 	}
 }
 
@@ -251,7 +135,7 @@ func TestEditShowsWithinASecondAndOldSlugRedirects(t *testing.T) {
 // the site itself passes the check (so the 403 is the protection's, not the
 // route's own refusal).
 func TestEveryPostRouteRefusesCrossOrigin(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	h := newHarness(t, dbtest.SQLite(t), withStaff())
 	posts := postPatterns(t)
 	if len(posts) < 10 {
 		t.Fatalf("found only %d POST patterns in the source: %v", len(posts), posts)
@@ -261,10 +145,12 @@ func TestEveryPostRouteRefusesCrossOrigin(t *testing.T) {
 			continue // Stripe's server posts with no browser headers: TestWebhookPassesCrossOriginProtection…
 		}
 		_, path := requestFor(pattern, 1)
-		if res := s.do(t, "POST", path, "", url.Values{}, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"); res.status != http.StatusForbidden {
+		cross := map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+		if res := h.do(t, req{method: "POST", path: path, form: url.Values{}, header: cross}); res.status != http.StatusForbidden {
 			t.Errorf("cross-site %s: %d, want 403", pattern, res.status)
 		}
-		if res := s.do(t, "POST", path, "", url.Values{}, "Sec-Fetch-Site", "same-origin"); res.status == http.StatusForbidden {
+		same := map[string]string{"Sec-Fetch-Site": "same-origin"}
+		if res := h.do(t, req{method: "POST", path: path, form: url.Values{}, header: same}); res.status == http.StatusForbidden {
 			t.Errorf("same-origin %s: 403, so the cross-site 403 proves nothing", pattern)
 		}
 	}

@@ -1,0 +1,306 @@
+package web_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/article"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/demo"
+	"github.com/coopress/coopress/internal/donation"
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/mail"
+	"github.com/coopress/coopress/internal/media"
+	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/web"
+)
+
+// harness is one running test site: the real router behind a real HTTP
+// server on a fresh database, with the parts its options asked for. Every
+// web test builds its site with newHarness and sends requests with do.
+type harness struct {
+	srv      *web.Server
+	http     *httptest.Server
+	db       *db.DB
+	articles *article.Store
+	clock    *testClock
+	// accounts and mail are set by withStaff (and the options that imply
+	// it); mail records what was queued unless withMailer replaced it.
+	accounts *account.Service
+	mail     *mailbox
+	// fund is the real fund service, set by withFund.
+	fund *fund.Service
+	// images is the image library, set by withMedia.
+	images *media.Store
+
+	personas map[account.Role]string // session token by role, made on first use
+}
+
+// harnessConfig is what the options chose.
+type harnessConfig struct {
+	start      time.Time
+	generated  int
+	content    func(t testing.TB, store *article.Store, clock *testClock)
+	staff      bool
+	mailer     web.Mailer
+	fund       bool
+	fundSource web.FundSource
+	donations  bool
+	starter    web.DonationStarter
+	media      bool
+	jobs       bool
+	watch      bool
+	deps       []func(*web.Deps)
+}
+
+// option adds a part to a harness.
+type option func(*harnessConfig)
+
+// withArticles loads the demo content with n generated articles besides
+// the seed article (1 without this option).
+func withArticles(n int) option { return func(c *harnessConfig) { c.generated = n } }
+
+// withContent loads fill's articles instead of the demo content.
+func withContent(fill func(t testing.TB, store *article.Store, clock *testClock)) option {
+	return func(c *harnessConfig) { c.content = fill }
+}
+
+// withClock starts the clock at at instead of 18:00 UTC on 6 November 2024.
+func withClock(at time.Time) option { return func(c *harnessConfig) { c.start = at } }
+
+// withStaff adds accounts, sessions and a recording mailbox.
+func withStaff() option { return func(c *harnessConfig) { c.staff = true } }
+
+// withMailer adds accounts, with m sending their mail.
+func withMailer(m web.Mailer) option {
+	return func(c *harnessConfig) { c.staff, c.mailer = true, m }
+}
+
+// withFund adds the real fund service, its snapshot behind the box and the
+// reports behind /fund, with a November 2024 target of £18,010.
+func withFund() option { return func(c *harnessConfig) { c.fund = true } }
+
+// withFundSource puts src behind the box instead of a fund service.
+func withFundSource(src web.FundSource) option { return func(c *harnessConfig) { c.fundSource = src } }
+
+// withFixedFund shows a box of £5,047 raised towards £18,010 on 6 November:
+// £12,963 still needed, 25 days remaining.
+func withFixedFund() option { return withFundSource(fixedFund()) }
+
+// withDonations adds Stripe's webhook intake (insert-only: no worker runs
+// the jobs) and gift limits of £1 to £10,000; starter starts the checkouts,
+// and nil leaves online giving not set up.
+func withDonations(starter web.DonationStarter) option {
+	return func(c *harnessConfig) { c.donations, c.starter, c.jobs = true, starter, true }
+}
+
+// withMedia adds the image library, limited to 1 MiB uploads so the size
+// tests stay small; it implies withStaff, whose audit log it writes to.
+func withMedia() option { return func(c *harnessConfig) { c.media, c.staff = true, true } }
+
+// withJobs creates River's tables, for tests that queue jobs.
+func withJobs() option { return func(c *harnessConfig) { c.jobs = true } }
+
+// withWatch runs the server's content watch every 50ms, as serve does, so
+// changes made behind the server's back reach its page cache.
+func withWatch() option { return func(c *harnessConfig) { c.watch = true } }
+
+// withDeps changes the server's Deps last, for parts no option covers.
+func withDeps(f func(*web.Deps)) option { return func(c *harnessConfig) { c.deps = append(c.deps, f) } }
+
+// hookSecret signs the Stripe webhooks of withDonations.
+const hookSecret = "whsec_web_test"
+
+// cheapHash keeps argon2id fast in tests; the production cost is tested
+// in the account package.
+var cheapHash = account.HashParams{Memory: 1024, Time: 1, Threads: 1}
+
+// testStart is when every harness's clock starts unless told otherwise.
+var testStart = time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
+
+// newHarness builds a site on d with the given parts.
+func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
+	t.Helper()
+	c := harnessConfig{start: testStart, generated: 1}
+	for _, o := range opts {
+		o(&c)
+	}
+	ctx := context.Background()
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := &harness{db: d, clock: &testClock{t: c.start}, personas: map[account.Role]string{}}
+	h.articles = article.NewStore(d, h.clock.Now)
+	if c.content != nil {
+		c.content(t, h.articles, h.clock)
+	} else if err := demo.Load(ctx, h.articles, c.generated); err != nil {
+		t.Fatal(err)
+	}
+	deps := web.Deps{
+		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", Location: london,
+			ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
+		Articles: h.articles, Now: h.clock.Now, Logger: quiet, Fund: c.fundSource,
+	}
+	if c.jobs {
+		if err := jobs.Migrate(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.staff {
+		h.accounts = account.New(d, account.Options{Now: h.clock.Now, Hash: cheapHash})
+		h.mail = &mailbox{}
+		deps.Accounts, deps.Mail = h.accounts, h.mail
+		if c.mailer != nil {
+			deps.Mail = c.mailer
+		}
+	}
+	if c.media {
+		if h.images, err = media.NewStore(d, filepath.Join(t.TempDir(), "media"),
+			media.Options{MaxBytes: 1 << 20, Now: h.clock.Now, Audit: h.accounts.Audit()}); err != nil {
+			t.Fatal(err)
+		}
+		deps.Media = h.images
+	}
+	if c.fund {
+		h.fund = fund.New(d, london, h.clock.Now, fund.WithDefaultTarget(money.Major(18010, "GBP")))
+		if _, err := h.fund.EnsureCampaign(ctx, "2024-11"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.fund.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		deps.Fund, deps.FundReports = h.fund.Snapshot(), h.fund
+	}
+	if c.donations {
+		jc, err := jobs.NewClient(d, quiet, nil, jobs.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deps.StripeWebhooks, err = payment.NewIntake(d, jc, hookSecret, nil); err != nil {
+			t.Fatal(err)
+		}
+		deps.DonationLimits = donation.Limits{Min: money.Major(1, "GBP"), Max: money.Major(10000, "GBP")}
+		if c.starter != nil {
+			deps.Donations = c.starter
+		}
+	}
+	for _, f := range c.deps {
+		f(&deps)
+	}
+	if h.srv, err = web.New(deps); err != nil {
+		t.Fatal(err)
+	}
+	if c.watch {
+		wctx, cancel := context.WithCancel(ctx)
+		t.Cleanup(cancel)
+		go h.srv.WatchContent(wctx, 50*time.Millisecond)
+	}
+	h.http = httptest.NewServer(h.srv)
+	t.Cleanup(h.http.Close)
+	return h
+}
+
+// testPassword is every test account's password.
+const testPassword = "correct horse battery staple"
+
+// person adds an account with a password and the given roles.
+func (h *harness) person(t testing.TB, email string, roles ...account.Role) account.Account {
+	t.Helper()
+	name, _, _ := strings.Cut(email, "@")
+	a, err := h.accounts.CreateAccount(context.Background(), account.Actor{Name: "test"},
+		account.NewAccount{Email: email, Name: "Test " + name, Roles: roles, Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// session starts a session for a and returns its token.
+func (h *harness) session(t testing.TB, a account.Account) string {
+	t.Helper()
+	token, _, err := h.accounts.NewSession(context.Background(), a.ID, "127.0.0.1", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// as returns the session of the persona for role: an account
+// role@example.org with that role alone, made on first use.
+func (h *harness) as(t testing.TB, role account.Role) string {
+	t.Helper()
+	if token, ok := h.personas[role]; ok {
+		return token
+	}
+	token := h.session(t, h.person(t, string(role)+"@example.org", role))
+	h.personas[role] = token
+	return token
+}
+
+// testClock is a settable clock, so session expiry, rate limits and
+// publication times can be tested without waiting.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now is the clock's time.
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Advance moves the clock on by d.
+func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Set puts the clock at t.
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// mailbox records what the server queued, standing in for the outbox where
+// the test is not about delivery.
+type mailbox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+// EnqueueTx records msg.
+func (m *mailbox) EnqueueTx(_ context.Context, _ *sql.Tx, msg mail.Message) (int64, error) {
+	return m.Enqueue(context.Background(), msg)
+}
+
+// Enqueue records msg.
+func (m *mailbox) Enqueue(_ context.Context, msg mail.Message) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, msg)
+	return int64(len(m.sent)), nil
+}
+
+// fixedBox is a FundSource with set figures, standing in for the fund's
+// snapshot where a test needs a known box and no ledger.
+type fixedBox struct{ box fund.Box }
+
+func (f fixedBox) Box(time.Time) fund.Box { return f.box }
+func (f fixedBox) Loaded() bool           { return true }
+func (f fixedBox) Version() int64         { return 1 }
+func (f fixedBox) Subscribe() (<-chan fund.Box, func()) {
+	return make(chan fund.Box), func() {}
+}
+
+// fixedFund is the box of withFixedFund, worked out by the fund's own rule.
+func fixedFund() fixedBox {
+	london, _ := time.LoadLocation("Europe/London")
+	return fixedBox{fund.ComputeBox(money.Major(18010, "GBP"), money.Major(5047, "GBP"), testStart, london)}
+}
+
+var _ web.FundSource = fixedBox{}
