@@ -27,66 +27,50 @@ func TestArticleFormBadInput(t *testing.T) {
 			return f
 		}
 		tags := strings.Repeat("tag, ", 21)
-		for _, tc := range []struct {
-			name, path string
-			form       url.Values
-			field      string
-			msg        string
-			kept       string
-		}{
-			{"empty headline", "/admin/articles", with("headline", "  "), "headline", "Give the article a headline.", "Typed standfirst"},
-			{"huge headline", "/admin/articles", with("headline", strings.Repeat("h", 301)), "headline", "The headline is too long.", "Typed standfirst"},
-			{"malformed UTF-8", "/admin/articles", with("standfirst", "bad \xff\xfe bytes"), "standfirst", "characters we could not read", "Typed headline"},
-			{"duplicate slug", "/admin/articles", with("slug", "taken-headline"), "slug", "Another article already uses this slug.", "Typed body text"},
-			{"bad slug", "/admin/articles", with("slug", "Not A Slug!"), "slug", "lower-case letters", "Typed body text"},
-			{"no section", "/admin/articles", with("section", ""), "section", "Choose a section.", "Typed headline"},
-			{"bad section", "/admin/articles", with("section", "99999"), "section", "Choose a section.", "Typed headline"},
-			{"bad author", "/admin/articles", with("authors", "abc"), "authors", "Choose authors from the list.", "Typed headline"},
-			{"too many tags", "/admin/articles", with("tags", tags), "tags", "at most 20 tags", "Typed headline"},
-			{"long body", "/admin/articles", with("body", strings.Repeat("b", 500_001)), "body", "The body is too long.", "Typed headline"},
-			{"duplicate slug on edit", "/admin/articles/" + id, with("slug", "taken-headline"), "slug", "Another article already uses this slug.", "Typed body text"},
-			{"bad date", "/admin/articles/" + id + "/schedule", url.Values{"publish_at": {"next Tuesday"}}, "publish_at", "Give the date and time like", "next Tuesday"},
-			{"no date", "/admin/articles/" + id + "/schedule", url.Values{"publish_at": {""}}, "publish_at", "Choose the date and time", ""},
-			{"past date", "/admin/articles/" + id + "/schedule", url.Values{"publish_at": {"2020-01-01T09:00"}}, "publish_at", "Choose a time in the future.", "2020-01-01T09:00"},
-		} {
-			res := h.do(t, req{method: "POST", path: tc.path, token: editor, form: tc.form})
-			switch {
-			case res.status != http.StatusUnprocessableEntity:
-				t.Errorf("%s: %d, want 422", tc.name, res.status)
-			case !strings.Contains(res.body, `role="alert"`) || !strings.Contains(res.body, `href="#`+tc.field+`"`):
-				t.Errorf("%s: no error summary linking to #%s", tc.name, tc.field)
-			case !strings.Contains(res.body, `id="`+tc.field+`-error"`) || !strings.Contains(res.body, tc.msg):
-				t.Errorf("%s: no message %q beside #%s\n%s", tc.name, tc.msg, tc.field, errorSummary(res.body))
-			case !strings.Contains(res.body, tc.kept):
-				t.Errorf("%s: the typed %q is lost", tc.name, tc.kept)
+		// invalid is a refusal: 422, an error summary with role=alert
+		// linking to the field, the message beside it, the typed text kept.
+		invalid := func(name, path string, form url.Values, field, msg, kept string) scenario {
+			want := []string{`role="alert"`, `href="#` + field + `"`, `id="` + field + `-error"`, msg}
+			if kept != "" {
+				want = append(want, kept)
 			}
+			return scenario{name: name, method: "POST", path: path, as: account.Editor, form: form,
+				status: http.StatusUnprocessableEntity, want: want}
 		}
-		// Beyond the request limit nothing can be kept, but the message is
-		// still beside the body.
-		res := h.do(t, req{method: "POST", path: "/admin/articles", token: editor, form: with("body", strings.Repeat("b", 1<<20))})
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "too long to send") {
-			t.Errorf("oversized request: %d", res.status)
-		}
-		// Publishing twice and an empty correction are refused beside their
-		// fields too.
-		if res := h.step(t, editor, id, "publish", nil); res.status != http.StatusSeeOther {
-			t.Fatal(res.status)
-		}
-		if res := h.step(t, editor, id, "publish", nil); res.status != 422 || !strings.Contains(res.body, "already published") {
-			t.Errorf("publish twice: %d", res.status)
-		}
-		res = h.step(t, editor, id, "corrections", url.Values{"kind": {"update"}, "correction": {"   "}})
-		if res.status != 422 || !strings.Contains(res.body, `id="correction-error"`) || !strings.Contains(res.body, `value="update" checked`) {
-			t.Errorf("empty correction: %d", res.status)
-		}
-		res = h.step(t, editor, id, "corrections", url.Values{"kind": {"erratum"}, "correction": {"Kept text"}})
-		if res.status != 422 || !strings.Contains(res.body, `id="kind-error"`) || !strings.Contains(res.body, "Kept text</textarea>") {
-			t.Errorf("bad kind: %d", res.status)
-		}
-		// The no-JavaScript preview re-renders the form without saving.
-		res = h.do(t, req{method: "POST", path: "/admin/articles", token: editor, form: with("preview", "1")})
-		if res.status != 200 || !strings.Contains(res.body, "<p>Typed body text</p>") || !strings.Contains(res.body, "Nothing is saved yet") {
-			t.Errorf("preview: %d", res.status)
-		}
+		runScenarios(t, h, []scenario{
+			invalid("empty headline", "/admin/articles", with("headline", "  "), "headline", "Give the article a headline.", "Typed standfirst"),
+			invalid("huge headline", "/admin/articles", with("headline", strings.Repeat("h", 301)), "headline", "The headline is too long.", "Typed standfirst"),
+			invalid("malformed UTF-8", "/admin/articles", with("standfirst", "bad \xff\xfe bytes"), "standfirst", "characters we could not read", "Typed headline"),
+			invalid("duplicate slug", "/admin/articles", with("slug", "taken-headline"), "slug", "Another article already uses this slug.", "Typed body text"),
+			invalid("bad slug", "/admin/articles", with("slug", "Not A Slug!"), "slug", "lower-case letters", "Typed body text"),
+			invalid("no section", "/admin/articles", with("section", ""), "section", "Choose a section.", "Typed headline"),
+			invalid("bad section", "/admin/articles", with("section", "99999"), "section", "Choose a section.", "Typed headline"),
+			invalid("bad author", "/admin/articles", with("authors", "abc"), "authors", "Choose authors from the list.", "Typed headline"),
+			invalid("too many tags", "/admin/articles", with("tags", tags), "tags", "at most 20 tags", "Typed headline"),
+			invalid("long body", "/admin/articles", with("body", strings.Repeat("b", 500_001)), "body", "The body is too long.", "Typed headline"),
+			invalid("duplicate slug on edit", "/admin/articles/"+id, with("slug", "taken-headline"), "slug", "Another article already uses this slug.", "Typed body text"),
+			invalid("bad date", "/admin/articles/"+id+"/schedule", url.Values{"publish_at": {"next Tuesday"}}, "publish_at", "Give the date and time like", "next Tuesday"),
+			invalid("no date", "/admin/articles/"+id+"/schedule", url.Values{"publish_at": {""}}, "publish_at", "Choose the date and time", ""),
+			invalid("past date", "/admin/articles/"+id+"/schedule", url.Values{"publish_at": {"2020-01-01T09:00"}}, "publish_at", "Choose a time in the future.", "2020-01-01T09:00"),
+			// Beyond the request limit nothing can be kept, but the message
+			// is still beside the body.
+			{name: "oversized request", method: "POST", path: "/admin/articles", as: account.Editor,
+				form: with("body", strings.Repeat("b", 1<<20)), status: http.StatusUnprocessableEntity, want: []string{"too long to send"}},
+			// Publishing twice and an empty correction are refused beside
+			// their fields too.
+			{name: "publish", method: "POST", path: "/admin/articles/" + id + "/publish", as: account.Editor, form: url.Values{},
+				status: http.StatusSeeOther},
+			{name: "publish twice", method: "POST", path: "/admin/articles/" + id + "/publish", as: account.Editor, form: url.Values{},
+				status: http.StatusUnprocessableEntity, want: []string{"already published"}},
+			{name: "empty correction", method: "POST", path: "/admin/articles/" + id + "/corrections", as: account.Editor,
+				form: url.Values{"kind": {"update"}, "correction": {"   "}}, status: http.StatusUnprocessableEntity,
+				want: []string{`id="correction-error"`, `value="update" checked`}},
+			{name: "bad kind", method: "POST", path: "/admin/articles/" + id + "/corrections", as: account.Editor,
+				form: url.Values{"kind": {"erratum"}, "correction": {"Kept text"}}, status: http.StatusUnprocessableEntity,
+				want: []string{`id="kind-error"`, "Kept text</textarea>"}},
+			// The no-JavaScript preview re-renders the form without saving.
+			{name: "preview", method: "POST", path: "/admin/articles", as: account.Editor, form: with("preview", "1"),
+				status: http.StatusOK, want: []string{"<p>Typed body text</p>", "Nothing is saved yet"}},
+		})
 	})
 }

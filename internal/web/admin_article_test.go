@@ -22,25 +22,23 @@ func TestNewsroomWorkflowOverHTTP(t *testing.T) {
 		id := h.create(t, writer, h.articleValues(t, "Dockers walk out at Felixstowe", "The port is **closed**."))
 		path := "/admin/articles/" + id
 
-		// Another writer may read it but not change or submit it.
-		if res := h.do(t, req{path: path, token: other}); res.status != 200 || !strings.Contains(res.body, `id="read-only"`) {
-			t.Fatalf("other writer GET: %d", res.status)
+		// Another writer may read it but not change or submit it; its
+		// writer cannot publish, schedule or correct: the routes refuse, and
+		// the form offers only what the writer may do.
+		refusals := []scenario{
+			{name: "other writer reads", path: path, token: other, status: http.StatusOK, want: []string{`id="read-only"`}},
+			{name: "other writer saves", method: "POST", path: path, token: other, form: h.articleValues(t, "Hijacked", "x"),
+				status: http.StatusForbidden},
+			{name: "other writer submits", method: "POST", path: path + "/submit", token: other, form: url.Values{},
+				status: http.StatusForbidden},
+			{name: "writer's buttons", path: path, as: account.Writer, status: http.StatusOK,
+				want: []string{"Submit for review"}, notWant: []string{"Publish now"}},
 		}
-		if res := h.do(t, req{method: "POST", path: path, token: other, form: h.articleValues(t, "Hijacked", "x")}); res.status != http.StatusForbidden {
-			t.Fatalf("other writer save: %d", res.status)
-		}
-		if res := h.step(t, other, id, "submit", nil); res.status != http.StatusForbidden {
-			t.Fatalf("other writer submit: %d", res.status)
-		}
-		// Its writer cannot publish, schedule or correct; the routes refuse.
 		for _, action := range []string{"publish", "schedule", "unpublish", "corrections"} {
-			if res := h.step(t, writer, id, action, nil); res.status != http.StatusForbidden {
-				t.Errorf("writer %s: %d", action, res.status)
-			}
+			refusals = append(refusals, scenario{name: "writer " + action, method: "POST", path: path + "/" + action,
+				as: account.Writer, form: url.Values{}, status: http.StatusForbidden})
 		}
-		if res := h.do(t, req{path: path, token: writer}); strings.Contains(res.body, "Publish now") || !strings.Contains(res.body, "Submit for review") {
-			t.Errorf("writer's form offers the wrong buttons")
-		}
+		runScenarios(t, h, refusals)
 		if res := h.step(t, writer, id, "submit", nil); res.status != http.StatusSeeOther {
 			t.Fatalf("writer submit: %d %s", res.status, errorSummary(res.body))
 		}

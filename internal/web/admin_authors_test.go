@@ -26,9 +26,8 @@ func TestAdminAuthors(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d, newsroom()...)
 		ctx := context.Background()
-		writerAccount := h.person(t, "writer@example.org", account.Writer)
-		writerID := writerAccount.ID
-		writer, editor := h.session(t, writerAccount), h.as(t, account.Editor)
+		writerID := h.account(t, account.Writer).ID
+		writer, editor := h.as(t, account.Writer), h.as(t, account.Editor)
 		admin := h.person(t, "admin@example.org", account.Admin)
 		wid := strconv.FormatInt(writerID, 10)
 
@@ -103,18 +102,16 @@ func TestAdminAuthors(t *testing.T) {
 		}
 
 		// Writers may not manage profiles, and cannot see the link.
-		for _, r := range []struct{ method, path string }{{"GET", "/admin/authors"}, {"POST", "/admin/authors"},
-			{"GET", "/admin/authors/" + id}, {"POST", "/admin/authors/" + id}} {
-			if res := h.do(t, req{method: r.method, path: r.path, token: writer, form: url.Values{"name": {"Mine"}}}); res.status != http.StatusForbidden {
-				t.Errorf("writer %s %s: %d", r.method, r.path, res.status)
-			}
-		}
-		if res = h.do(t, req{path: "/admin/articles", token: writer}); strings.Contains(res.body, `href="/admin/authors"`) {
-			t.Errorf("writer's navigation links to the authors page")
-		}
-		if res = h.do(t, req{path: "/admin/authors/999999", token: editor}); res.status != http.StatusNotFound {
-			t.Errorf("missing author: %d", res.status)
-		}
+		mine := url.Values{"name": {"Mine"}}
+		runScenarios(t, h, []scenario{
+			{path: "/admin/authors", as: account.Writer, form: mine, status: http.StatusForbidden},
+			{method: "POST", path: "/admin/authors", as: account.Writer, form: mine, status: http.StatusForbidden},
+			{path: "/admin/authors/" + id, as: account.Writer, form: mine, status: http.StatusForbidden},
+			{method: "POST", path: "/admin/authors/" + id, as: account.Writer, form: mine, status: http.StatusForbidden},
+			{name: "writer's navigation", path: "/admin/articles", as: account.Writer, status: http.StatusOK,
+				notWant: []string{`href="/admin/authors"`}},
+			{name: "missing author", path: "/admin/authors/999999", as: account.Editor, status: http.StatusNotFound},
+		})
 
 		entries, _, err := h.accounts.Audit().List(ctx, account.Filter{ObjectType: "author", ObjectID: id}, 1)
 		if err != nil {

@@ -44,7 +44,7 @@ type harness struct {
 	// images is the image library, set by withMedia.
 	images *media.Store
 
-	personas map[account.Role]string // session token by role, made on first use
+	personas map[account.Role]signedIn // by role, made on first use
 }
 
 // harnessConfig is what the options chose.
@@ -142,7 +142,7 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &harness{db: d, clock: &testClock{t: c.start}, personas: map[account.Role]string{}}
+	h := &harness{db: d, clock: &testClock{t: c.start}, personas: map[account.Role]signedIn{}}
 	h.articles = article.NewStore(d, h.clock.Now)
 	if c.content != nil {
 		c.content(t, h.articles, h.clock)
@@ -242,12 +242,30 @@ func (h *harness) session(t testing.TB, a account.Account) string {
 // role@example.org with that role alone, made on first use.
 func (h *harness) as(t testing.TB, role account.Role) string {
 	t.Helper()
-	if token, ok := h.personas[role]; ok {
-		return token
+	return h.persona(t, role).token
+}
+
+// account is the persona for role's account.
+func (h *harness) account(t testing.TB, role account.Role) account.Account {
+	t.Helper()
+	return h.persona(t, role).account
+}
+
+// signedIn is a persona: an account of one role with a session.
+type signedIn struct {
+	account account.Account
+	token   string
+}
+
+func (h *harness) persona(t testing.TB, role account.Role) signedIn {
+	t.Helper()
+	p, ok := h.personas[role]
+	if !ok {
+		p.account = h.person(t, string(role)+"@example.org", role)
+		p.token = h.session(t, p.account)
+		h.personas[role] = p
 	}
-	token := h.session(t, h.person(t, string(role)+"@example.org", role))
-	h.personas[role] = token
-	return token
+	return p
 }
 
 // testClock is a settable clock, so session expiry, rate limits and
