@@ -308,9 +308,16 @@ func (m *mailbox) Enqueue(_ context.Context, msg mail.Message) (int64, error) {
 // snapshot where a test needs a known box and no ledger.
 type fixedBox struct{ box fund.Box }
 
+// Box is the set box, whatever the time.
 func (f fixedBox) Box(time.Time) fund.Box { return f.box }
-func (f fixedBox) Loaded() bool           { return true }
-func (f fixedBox) Version() int64         { return 1 }
+
+// Loaded is always true: the figures are there from the start.
+func (f fixedBox) Loaded() bool { return true }
+
+// Version never changes, as the figures do not.
+func (f fixedBox) Version() int64 { return 1 }
+
+// Subscribe returns a channel that never delivers.
 func (f fixedBox) Subscribe() (<-chan fund.Box, func()) {
 	return make(chan fund.Box), func() {}
 }
