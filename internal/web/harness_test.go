@@ -44,6 +44,7 @@ type harness struct {
 	// images is the image library, set by withMedia.
 	images *media.Store
 
+	mu       sync.Mutex
 	personas map[account.Role]signedIn // by role, made on first use
 }
 
@@ -74,6 +75,12 @@ func withArticles(n int) option { return func(c *harnessConfig) { c.generated = 
 // withContent loads fill's articles instead of the demo content.
 func withContent(fill func(t testing.TB, store *article.Store, clock *testClock)) option {
 	return func(c *harnessConfig) { c.content = fill }
+}
+
+// withoutContent leaves the site without sections or articles, as on its
+// first start.
+func withoutContent() option {
+	return withContent(func(testing.TB, *article.Store, *testClock) {})
 }
 
 // withClock starts the clock at at instead of 18:00 UTC on 6 November 2024.
@@ -259,6 +266,8 @@ type signedIn struct {
 
 func (h *harness) persona(t testing.TB, role account.Role) signedIn {
 	t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	p, ok := h.personas[role]
 	if !ok {
 		p.account = h.person(t, string(role)+"@example.org", role)
