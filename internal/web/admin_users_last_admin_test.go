@@ -14,7 +14,6 @@ import (
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/dbtest"
-	"github.com/coopress/coopress/internal/web"
 )
 
 // TestAdminsDisablingEachOther has two admins, each signed in, disable the
@@ -40,7 +39,7 @@ func TestAdminsDisablingEachOther(t *testing.T) {
 		}{{ta, b.ID}, {tb, a.ID}} {
 			wg.Go(func() {
 				<-start
-				res[i] = h.do(t, req{method: "POST", path: "/admin/users/"+itoa(r.target)+"/disable", token: r.token, form: url.Values{}})
+				res[i] = h.do(t, req{method: "POST", path: "/admin/users/" + itoa(r.target) + "/disable", token: r.token, form: url.Values{}})
 			})
 		}
 		close(start)
@@ -69,7 +68,7 @@ func TestAdminsDisablingEachOther(t *testing.T) {
 // says so, and where to start.
 func TestDashboardOnANewSite(t *testing.T) {
 	d := dbtest.SQLite(t)
-	h := newHarness(t, d, withStaff(), withContent(func(testing.TB, *article.Store, *testClock) {}), withFundSource(fixedBox{}))
+	h := newHarness(t, d, withStaff(), withoutContent(), withFundSource(fixedBox{}))
 	writer := h.session(t, h.person(t, "w@example.org", account.Writer))
 	treasurer := h.session(t, h.person(t, "t@example.org", account.Treasurer))
 	if res := h.do(t, req{path: "/admin/", token: writer}); res.status != 200 ||
@@ -108,8 +107,12 @@ func TestLastAdminRefusalPage(t *testing.T) {
 	waitsBefore := d.Writer().Stats().WaitCount
 	res := make([]response, 2)
 	var wg sync.WaitGroup
-	wg.Go(func() { res[0] = h.do(t, req{method: "POST", path: "/admin/users/"+itoa(b.ID)+"/disable", token: ta, form: url.Values{}}) })
-	wg.Go(func() { res[1] = h.do(t, req{method: "POST", path: "/admin/users/"+itoa(a.ID)+"/disable", token: tb, form: url.Values{}}) })
+	wg.Go(func() {
+		res[0] = h.do(t, req{method: "POST", path: "/admin/users/" + itoa(b.ID) + "/disable", token: ta, form: url.Values{}})
+	})
+	wg.Go(func() {
+		res[1] = h.do(t, req{method: "POST", path: "/admin/users/" + itoa(a.ID) + "/disable", token: tb, form: url.Values{}})
+	})
 	for deadline := time.Now().Add(10 * time.Second); d.Writer().Stats().WaitCount < waitsBefore+2; {
 		if time.Now().After(deadline) {
 			close(hold)
