@@ -32,7 +32,6 @@ import (
 type harness struct {
 	srv      *web.Server
 	http     *httptest.Server
-	db       *db.DB
 	articles *article.Store
 	clock    *testClock
 	// accounts and mail are set by withStaff (and the options that imply
@@ -50,7 +49,6 @@ type harness struct {
 
 // harnessConfig is what the options chose.
 type harnessConfig struct {
-	start      time.Time
 	generated  int
 	content    func(t testing.TB, store *article.Store, clock *testClock)
 	staff      bool
@@ -82,9 +80,6 @@ func withContent(fill func(t testing.TB, store *article.Store, clock *testClock)
 func withoutContent() option {
 	return withContent(func(testing.TB, *article.Store, *testClock) {})
 }
-
-// withClock starts the clock at at instead of 18:00 UTC on 6 November 2024.
-func withClock(at time.Time) option { return func(c *harnessConfig) { c.start = at } }
 
 // withStaff adds accounts, sessions and a recording mailbox.
 func withStaff() option { return func(c *harnessConfig) { c.staff = true } }
@@ -133,13 +128,14 @@ const hookSecret = "whsec_web_test"
 // in the account package.
 var cheapHash = account.HashParams{Memory: 1024, Time: 1, Threads: 1}
 
-// testStart is when every harness's clock starts unless told otherwise.
+// testStart is when every harness's clock starts; tests move it with
+// h.clock.Advance and Set.
 var testStart = time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
 
 // newHarness builds a site on d with the given parts.
 func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 	t.Helper()
-	c := harnessConfig{start: testStart, generated: 1}
+	c := harnessConfig{generated: 1}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -149,7 +145,7 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &harness{db: d, clock: &testClock{t: c.start}, personas: map[account.Role]signedIn{}}
+	h := &harness{clock: &testClock{t: testStart}, personas: map[account.Role]signedIn{}}
 	h.articles = article.NewStore(d, h.clock.Now)
 	if c.content != nil {
 		c.content(t, h.articles, h.clock)
