@@ -3,7 +3,6 @@ package web_test
 import (
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/dbtest"
-	"github.com/coopress/coopress/internal/media"
-	"github.com/coopress/coopress/internal/web"
 )
 
 var (
@@ -26,18 +23,10 @@ var (
 // roles staffRule gives it. So the menu can never offer a page its route
 // refuses, nor hide one it allows.
 func TestStaffMenuOpensWhatItShows(t *testing.T) {
-	// Every area is set up, so that each page can answer 200: the fund's
-	// ledger comes with newFundSite, the image library is added.
-	d := dbtest.SQLite(t)
-	s := newFundSite(t, d, func(deps *web.Deps) {
-		images, err := media.NewStore(d, filepath.Join(t.TempDir(), "media"), media.Options{Audit: deps.Accounts.Audit()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		deps.Media = images
-	})
+	// Every area is set up, so that each page can answer 200.
+	h := newHarness(t, dbtest.SQLite(t), withStaff(), withFund(), withMedia())
 	var menu []string // the hrefs of every menu route
-	for _, r := range s.srv.AdminRoutes() {
+	for _, r := range h.srv.AdminRoutes() {
 		if r.Menu == "" {
 			continue
 		}
@@ -55,8 +44,8 @@ func TestStaffMenuOpensWhatItShows(t *testing.T) {
 	}
 	for i, role := range account.StaffRoles() {
 		t.Run(string(role), func(t *testing.T) {
-			token := s.session(t, s.person(t, fmt.Sprintf("menu%d@example.org", i), role))
-			home := s.do(t, "GET", "/admin/", token, nil)
+			token := h.session(t, h.person(t, fmt.Sprintf("menu%d@example.org", i), role))
+			home := h.do(t, req{path: "/admin/", token: token})
 			if home.status != http.StatusOK {
 				t.Fatalf("GET /admin/ as %s: %d", role, home.status)
 			}
@@ -68,7 +57,7 @@ func TestStaffMenuOpensWhatItShows(t *testing.T) {
 				t.Errorf("menu for %s lacks the dashboard or their account: %v", role, shown)
 			}
 			for _, href := range menu {
-				res := s.do(t, "GET", href, token, nil)
+				res := h.do(t, req{path: href, token: token})
 				switch {
 				case shown[href] && res.status != http.StatusOK:
 					t.Errorf("menu shows %s to %s, which answers %d", href, role, res.status)
@@ -79,7 +68,7 @@ func TestStaffMenuOpensWhatItShows(t *testing.T) {
 			// The dashboard's own links, in its blocks, open too.
 			_, main, _ := strings.Cut(home.body, `<main`)
 			for _, m := range adminLink.FindAllStringSubmatch(main, -1) {
-				if res := s.do(t, "GET", m[1], token, nil); res.status != http.StatusOK {
+				if res := h.do(t, req{path: m[1], token: token}); res.status != http.StatusOK {
 					t.Errorf("dashboard links %q (%s) for %s, which answers %d", m[2], m[1], role, res.status)
 				}
 			}
