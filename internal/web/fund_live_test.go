@@ -3,29 +3,22 @@ package web_test
 import (
 	"bufio"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/testwait"
 	"github.com/coopress/coopress/internal/web"
 )
 
-// liveSite serves only what /fund/live needs, with the given limits.
-func liveSite(t *testing.T, limits web.LiveLimits) *httptest.Server {
+// liveSite is a site with the fixed fund box and the given limits on
+// /fund/live, and its address.
+func liveSite(t *testing.T, limits web.LiveLimits) string {
 	t.Helper()
-	srv, err := web.New(web.Deps{Fund: fixedBox{web.FundBox{Raised: "£5,047"}}, LiveLimits: limits,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return hs
+	h := newHarness(t, dbtest.SQLite(t), withFixedFund(), withDeps(func(d *web.Deps) { d.LiveLimits = limits }))
+	return h.http.URL
 }
 
 // openLive opens a stream and reads its first event, so the server has
@@ -65,7 +58,7 @@ func TestFundLiveLimits(t *testing.T) {
 		{"per node", web.LiveLimits{PerNode: 2, PerClient: 100}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			base := liveSite(t, tc.limits).URL
+			base := liveSite(t, tc.limits)
 			var closers []func()
 			defer func() {
 				for _, c := range closers {

@@ -215,13 +215,13 @@ func TestMediaServingRefusesOtherNames(t *testing.T) {
 // the form again with the reason beside the file field and the text kept;
 // once the slot is free the same upload goes through.
 func TestMediaUploadBusy(t *testing.T) {
-	s, images := newMediaSite(t, dbtest.SQLite(t))
-	writer := s.session(t, s.person(t, "writer@example.org", account.Writer))
+	h := newHarness(t, dbtest.SQLite(t), withMedia())
+	writer := h.as(t, account.Writer)
 	var leaves []func()
 	for {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel() // take only slots that are free now
-		leave, err := images.Gate().Enter(ctx)
+		leave, err := h.images.Gate().Enter(ctx)
 		if err != nil {
 			break
 		}
@@ -232,7 +232,7 @@ func TestMediaUploadBusy(t *testing.T) {
 	}
 	// Uploads may queue behind the slots; fill the queue too, so the
 	// request is refused at once instead of after the wait.
-	gate := images.Gate()
+	gate := h.images.Gate()
 	waitCtx, stopWaiting := context.WithCancel(context.Background())
 	defer stopWaiting()
 	queued := gate.Room()
@@ -248,7 +248,7 @@ func TestMediaUploadBusy(t *testing.T) {
 	}
 	pic := testJPEG(t, 300, 200)
 	typed := url.Values{"alt": {"Typed alt"}}
-	res := s.upload(t, writer, typed, "busy.jpg", pic)
+	res := h.uploadImage(t, writer, typed, "busy.jpg", pic)
 	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
 		t.Fatalf("status %d, Retry-After %q; want 503 with Retry-After\n%.300s", res.status, res.header.Get("Retry-After"), res.body)
 	}
@@ -260,7 +260,7 @@ func TestMediaUploadBusy(t *testing.T) {
 	for _, leave := range leaves {
 		leave()
 	}
-	if res := s.upload(t, writer, typed, "busy.jpg", pic); res.status != http.StatusSeeOther {
+	if res := h.uploadImage(t, writer, typed, "busy.jpg", pic); res.status != http.StatusSeeOther {
 		t.Errorf("after the slots were freed: %d\n%.300s", res.status, res.body)
 	}
 }
