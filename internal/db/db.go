@@ -74,9 +74,13 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 //   - busy_timeout makes a connection wait for a lock held by another process
 //     (the command line, a backup) instead of failing at once;
 //   - foreign_keys is off by default in SQLite and we rely on it;
-//   - synchronous(NORMAL) is durable across application crashes under WAL
-//     and several times faster than FULL; a power cut may lose the last
-//     transactions but never corrupts the file;
+//   - synchronous(FULL) syncs the WAL at every commit, so whatever coopress
+//     has acknowledged (a webhook answered 200, a gift shown as recorded)
+//     survives a power cut or an operating-system crash; NORMAL survives
+//     only an application crash, and a power cut could lose the last
+//     acknowledged credits. Batched webhook intake (payment/intake_batch.go)
+//     shares one commit, and so one sync, among concurrent deliveries,
+//     which keeps the cost small (docs/benchmarks.md);
 //   - _time_format=sqlite stores times as sortable text, not Go's String();
 //   - _txlock=immediate takes the write lock at BEGIN, so a transaction
 //     never fails half-way when it upgrades from reading to writing.
@@ -85,7 +89,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_time_format", "sqlite")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")

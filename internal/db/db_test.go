@@ -133,3 +133,31 @@ func TestPathWithURLCharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriterSyncsEveryCommit guards what is promised to a payment provider
+// and a person: a commit they were told of survives a power cut. On SQLite
+// that needs synchronous=FULL (2) on the writing connection, since NORMAL
+// under WAL may lose the last commits; on PostgreSQL synchronous_commit
+// must be on.
+func TestWriterSyncsEveryCommit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if d.Dialect() == db.Postgres {
+			var v string
+			if err := d.Writer().QueryRowContext(ctx, `SHOW synchronous_commit`).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			if v != "on" {
+				t.Fatalf("synchronous_commit = %s, want on", v)
+			}
+			return
+		}
+		var v int
+		if err := d.Writer().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != 2 {
+			t.Fatalf("writer runs synchronous=%d, want 2 (FULL)", v)
+		}
+	})
+}
