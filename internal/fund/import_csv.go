@@ -18,11 +18,32 @@ import (
 )
 
 // The limits of one import file: a month's post fits easily, and a runaway
-// file is refused before it is parsed.
+// file is refused before it is parsed. They are the one setting: the web
+// import sizes its request bodies from ImportMaxBytes, and every message
+// about the limits is written from these numbers.
 const (
 	ImportMaxBytes = 2 << 20
 	ImportMaxRows  = 5000
 )
+
+// ImportTooLarge is the refusal of a file over ImportMaxBytes, however the
+// size was found (here, or by the upload's body limit).
+func ImportTooLarge() string {
+	return "The file is larger than " + importSize() + ". Split it into smaller files."
+}
+
+// ImportLimits says both limits as the treasurer's page prints them.
+func ImportLimits() string {
+	return groupThousands(ImportMaxRows) + " gifts and " + importSize()
+}
+
+// importSize writes ImportMaxBytes as people read a file's size.
+func importSize() string {
+	if ImportMaxBytes%(1<<20) == 0 {
+		return strconv.Itoa(ImportMaxBytes>>20) + " MiB"
+	}
+	return groupThousands(ImportMaxBytes>>10) + " KiB"
+}
 
 // FieldFile names the import file as a whole in ParseCSV's refusals.
 const FieldFile = "file"
@@ -87,7 +108,7 @@ func ParseCSV(r io.Reader, cur string, loc *time.Location, now time.Time) ([]Imp
 	case len(bytes.TrimSpace(data)) == 0:
 		return fail("The file is empty. Choose the CSV file with your gifts.")
 	case len(data) > ImportMaxBytes:
-		return fail("The file is larger than 2 MiB. Split it into smaller files.")
+		return fail(ImportTooLarge())
 	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
 		return fail("This is not a CSV text file. Save it from your spreadsheet as \"CSV UTF-8\" and try again.")
 	}
@@ -114,7 +135,7 @@ func ParseCSV(r io.Reader, cur string, loc *time.Location, now time.Time) ([]Imp
 			return fail(csvProblem(err))
 		}
 		if len(rows) == ImportMaxRows {
-			return fail(fmt.Sprintf("The file has more than %d gifts. Split it into smaller files.", ImportMaxRows))
+			return fail(fmt.Sprintf("The file has more than %s gifts. Split it into smaller files.", groupThousands(ImportMaxRows)))
 		}
 		line, _ := cr.FieldPos(0)
 		col := func(name string) string { return rec[index[name]] }

@@ -35,7 +35,7 @@ func TestParseCSVRefusesBadFiles(t *testing.T) {
 		{"bare quote", csvHeader + "2024-11-04,20\"00,cheque,,,,,,,\n", "Line 2 has a quote mark out of place"},
 		{"binary", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV text file"},
 		{"latin-1", csvHeader + "2024-11-04,20,cash,Ren\xe9,,,,,,\n", "not a CSV text file"},
-		{"too many rows", csvHeader + strings.Repeat(good, fund.ImportMaxRows+1), "more than 5000 gifts"},
+		{"too many rows", csvHeader + strings.Repeat(good, fund.ImportMaxRows+1), "more than 5,000 gifts"},
 		{"too large", csvHeader + good + strings.Repeat("x", fund.ImportMaxBytes), "larger than 2 MiB"},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/fund"
@@ -122,7 +124,7 @@ func TestFundImportMalformedRefused(t *testing.T) {
 		"bare quote":     {importHeader + "2024-11-04,20\"00,cheque,,,,,,,\n", "Line 2 has a quote mark out of place"},
 		"binary":         {"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV text file"},
 		"latin-1":        {importHeader + "2024-11-04,20,cash,Ren\xe9,,,,,,\n", "not a CSV text file"},
-		"too many rows":  {many, "more than 5000 gifts"},
+		"too many rows":  {many, "more than 5,000 gifts"},
 		"too large":      {huge, "larger than 2 MiB"},
 	} {
 		body, ctype := multipartForm(t, nil, "file", "gifts.csv", []byte(c.file))
@@ -244,4 +246,78 @@ func TestFundColumnText(t *testing.T) {
 	if !strings.Contains(today.body, "Wednesday 6 November 2024: £0 today.") {
 		t.Errorf("today's column: %s", today.body)
 	}
+}
+
+// importFileOf builds an import file of exactly size bytes and rows gifts
+// of £1 each, padding the messages.
+func importFileOf(t *testing.T, size, rows int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString(importHeader)
+	line := func(i, pad int) string {
+		return fmt.Sprintf("2024-11-04,1.00,cheque,,,,,,%s,chq-%d\n", strings.Repeat("m", pad), i)
+	}
+	per, extra := (size-b.Len())/rows, (size-b.Len())%rows
+	for i := range rows {
+		n := per
+		if i < extra {
+			n++
+		}
+		pad := n - len(line(i, 0))
+		if pad < 0 || pad > 1000 {
+			t.Fatalf("cannot make %d rows fill %d bytes", rows, size)
+		}
+		b.WriteString(line(i, pad))
+	}
+	if b.Len() != size {
+		t.Fatalf("built %d bytes, want %d", b.Len(), size)
+	}
+	return b.Bytes()
+}
+
+// TestFundImportSizeLimitAtBoundary drives the import at its one limit
+// through the router and its middleware: a file of exactly
+// fund.ImportMaxBytes and ImportMaxRows gifts previews and, confirmed,
+// is recorded; a byte more is refused, with the limit the page states.
+// Before the import had its own body limit the general 1 MiB cap refused
+// the confirmation of any file over 768 KiB (its base64 is larger).
+func TestFundImportSizeLimitAtBoundary(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		h := newHarness(t, d, withStaff(), withFund())
+		form := h.do(t, req{path: "/admin/fund/import", as: account.Treasurer})
+		if !strings.Contains(form.body, "Up to 5,000 gifts and 2 MiB.") {
+			t.Fatalf("the form does not state the limits")
+		}
+		over := importFileOf(t, fund.ImportMaxBytes+1, fund.ImportMaxRows)
+		res := h.importCSV(t, over)
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "The file is larger than 2 MiB.") {
+			t.Fatalf("a byte over: %d, want 422 saying larger than 2 MiB", res.status)
+		}
+		file := importFileOf(t, fund.ImportMaxBytes, fund.ImportMaxRows)
+		res = h.importCSV(t, file)
+		if res.status != http.StatusOK || !strings.Contains(res.body, "Record these gifts") {
+			t.Fatalf("preview of a file at the limit: %d %s", res.status, firstError(res.body))
+		}
+		data := previewData(t, res.body)
+		if data != base64.RawURLEncoding.EncodeToString(file) {
+			t.Fatal("the preview does not carry the file intact")
+		}
+		res = h.do(t, req{method: "POST", path: "/admin/fund/import", as: account.Treasurer, form: url.Values{"data": {data}, "confirm": {"1"}}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("confirming a file at the limit: %d %s", res.status, firstError(res.body))
+		}
+		if got := h.raised(t); got.Minor != int64(fund.ImportMaxRows)*100 {
+			t.Fatalf("raised %v after importing %d gifts of £1", got, fund.ImportMaxRows)
+		}
+	})
+}
+
+// firstError is the first field error on a page, for a failure message.
+func firstError(body string) string {
+	_, after, ok := strings.Cut(body, `class="field-error"`)
+	if !ok {
+		return ""
+	}
+	msg, _, _ := strings.Cut(after, "</p>")
+	return msg
 }

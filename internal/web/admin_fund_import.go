@@ -33,13 +33,15 @@ type fundImportPage struct {
 	Total             money.Money
 	// Skipped says which lines a finished import left out.
 	Skipped string
+	// Limits says how large a file may be, from the fund's setting.
+	Limits string
 }
 
 func (s *Server) adminFundImportForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.ledger(); err != nil {
 		return err
 	}
-	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: fund.ImportColumns()}
+	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: fund.ImportColumns(), Limits: fund.ImportLimits()}
 	q := r.URL.Query()
 	if n, err := strconv.Atoi(q.Get("recorded")); err == nil {
 		p.Notice = fmt.Sprintf("Recorded %d %s.", n, plural(n, "gift", "gifts"))
@@ -61,7 +63,7 @@ func (s *Server) adminFundImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: fund.ImportColumns()}
+	p := &fundImportPage{adminFrame: s.newAdminFrame(r, "Import gifts"), Columns: fund.ImportColumns(), Limits: fund.ImportLimits()}
 	data, problem := importUpload(w, r)
 	if problem != "" {
 		p.Errors.Add("file", problem)
@@ -154,11 +156,26 @@ func (s *Server) recordImport(w http.ResponseWriter, r *http.Request, l FundLedg
 	return nil
 }
 
+// importPath is where the import form posts its file and its confirmation.
+const importPath = "/admin/fund/import"
+
+// importBodyLimit bounds the import's request bodies, from the fund's one
+// file limit: room for a file of fund.ImportMaxBytes as base64 in the
+// confirmation (the larger of the two requests) and the form around it.
+// The middleware's general maxBody is smaller than that, so it must not
+// apply here (see bodyLimit).
+var importBodyLimit = int64(base64.RawURLEncoding.EncodedLen(fund.ImportMaxBytes) + 64<<10)
+
+// isFundImport reports whether r posts to the import, which sets its own
+// body limit.
+func isFundImport(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == importPath
+}
+
 // importUpload reads the file from the upload, or from the preview's
 // confirmation. problem is a message for the treasurer.
 func importUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem string) {
-	// Room for the file as base64 in the confirmation, and the form around it.
-	r.Body = http.MaxBytesReader(w, r.Body, fund.ImportMaxBytes*3/2+64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, importBodyLimit)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		if err := r.ParseMultipartForm(fund.ImportMaxBytes); err != nil {
 			return nil, uploadProblem(err)
@@ -188,7 +205,7 @@ func importUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem 
 func uploadProblem(err error) string {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return "The file is larger than 2 MiB. Split it into smaller files."
+		return fund.ImportTooLarge()
 	}
 	return "The upload could not be read. Upload the file again."
 }

@@ -26,6 +26,20 @@ var hstsValue = []string{"max-age=31536000"}
 // maxBody bounds request bodies; forms that take uploads set their own.
 const maxBody = 1 << 20
 
+// bodyLimit is the most r's body may hold, 0 for no limit here. Image
+// uploads set their own from the media settings (admin_media_upload.go);
+// the gift import takes its own from the fund's file limit, since a
+// second, smaller cap here would refuse files the import accepts.
+func bodyLimit(r *http.Request) int64 {
+	switch {
+	case isUpload(r):
+		return 0
+	case isFundImport(r):
+		return importBodyLimit
+	}
+	return maxBody
+}
+
 // contentSecurityPolicy allows only our own scripts, styles and images:
 // no inline script, no eval, no framing.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -47,8 +61,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if r.TLS != nil {
 			h["Strict-Transport-Security"] = hstsValue
 		}
-		if !isUpload(r) { // image uploads set their own limit (admin_media_upload.go)
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if n := bodyLimit(r); n > 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, n)
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		protected.ServeHTTP(rec, r)
