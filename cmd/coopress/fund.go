@@ -362,11 +362,15 @@ func fundCheck(ctx context.Context, inv *invocation, args []string) error {
 		fmt.Fprintf(stdout, "%s  ledger %s in %d entries, total %s  %s\n", cc.Month, cc.Ledger, cc.Entries, cc.Cached, status)
 	}
 	fmt.Fprintf(stdout, "append-only triggers: %s\n", strings.Join(r.Triggers, ", "))
+	fmt.Fprintf(stdout, "open conflicts and held payments: %d\n", len(r.Holds))
 	if !r.OK() {
 		for _, p := range r.Problems {
 			fmt.Fprintf(stdout, "PROBLEM: %s\n", p)
 		}
-		return fmt.Errorf("%d problems: the ledger and the totals disagree or the ledger is not protected", len(r.Problems))
+		if len(r.Holds) == len(r.Problems) {
+			return fmt.Errorf("%d problems: money is held for the treasurer; resolve each on the fund dashboard", len(r.Problems))
+		}
+		return fmt.Errorf("%d problems: the ledger and the totals disagree, the ledger is not protected, or money is held for the treasurer", len(r.Problems))
 	}
 	fmt.Fprintln(stdout, "ok: every total equals the sum of its ledger")
 	return nil

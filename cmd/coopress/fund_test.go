@@ -125,6 +125,26 @@ func TestFundCheckFails(t *testing.T) {
 	})
 }
 
+// TestFundCheckReportsConflicts: a conflicting duplicate typed at the
+// command line is refused, held, and makes check exit non-zero, naming
+// the reference, until the treasurer resolves it.
+func TestFundCheckReportsConflicts(t *testing.T) {
+	fundStores(t, func(t *testing.T, store []string) {
+		if code, _, errOut := coopress(t, store, "add", "--amount", "1", "--method", "cheque", "--ref", "chq-rtCOLL"); code != 0 {
+			t.Fatal(errOut)
+		}
+		code, _, errOut := coopress(t, store, "add", "--amount", "500", "--method", "cheque", "--ref", "chq-rtCOLL")
+		if code == 0 || !strings.Contains(errOut, "held as a conflict") {
+			t.Fatalf("conflicting add: exit %d: %s", code, errOut)
+		}
+		code, out, errOut := coopress(t, store, "check")
+		if code == 0 || !strings.Contains(out, "open conflicts and held payments: 1") ||
+			!strings.Contains(out, "PROBLEM: open conflict 1") || !strings.Contains(out, "chq-rtCOLL") || !strings.Contains(errOut, "held") {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+		}
+	})
+}
+
 // openStore opens the database a test's store flags name.
 func openStore(t *testing.T, store []string) *db.DB {
 	t.Helper()

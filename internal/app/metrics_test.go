@@ -42,7 +42,8 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 		t.Errorf("site's /metrics: %d, want 404 and no metrics", status)
 	}
 	status, body := get(metrics + "/metrics")
-	for _, want := range []string{"coopress_http_requests_total", "coopress_fund_live_streams", "go_goroutines"} {
+	for _, want := range []string{"coopress_http_requests_total", "coopress_fund_live_streams", "go_goroutines",
+		"\ncoopress_fund_holds_open 0\n"} {
 		if status != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("metrics listener: %d, lacks %s", status, want)
 		}

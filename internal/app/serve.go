@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -74,6 +75,15 @@ func Serve(ctx context.Context, cfg *Config, log *slog.Logger, ready chan<- stri
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Money waiting for the treasurer: alert while it is above zero.
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coopress_fund_holds_open",
+		Help: "Conflicting duplicates and held payments the treasurer has not resolved."}, func() float64 {
+		n, err := svc.fund.OpenHoldCount(ctx)
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(n)
+	}))
 	deps := svc.webDeps(cfg, d, log)
 	deps.Registry = reg
 	srv, err := web.New(deps)

@@ -29,8 +29,9 @@ import (
 // which routes its webhooks to this package's handler.
 const Purpose = "donation"
 
-// recorder is who the ledger names as recording webhook credits.
-const recorder = "stripe webhook"
+// recorder is who the ledger names as recording webhook credits; the fund
+// lets only it use the provider's references.
+const recorder = fund.ProviderRecorder
 
 // Checkout is the part of the payment adapter donations use.
 type Checkout interface {

@@ -16,6 +16,9 @@ type CheckReport struct {
 	Campaigns []CampaignCheck
 	// Triggers are the append-only triggers found on ledger_entries.
 	Triggers []string
+	// Holds are the conflicts and held payments the treasurer has not
+	// resolved; each is also a problem, since money is waiting.
+	Holds []Hold
 	// Problems lists every disagreement in words; empty means all is well.
 	Problems []string
 }
@@ -43,8 +46,8 @@ func requiredTriggers(d db.Dialect) []string {
 
 // Check proves the ledger's promises: every campaign's cached total equals
 // the sum of its entries, every reversal exactly cancels a gift in the same
-// campaign and currency, and the triggers that forbid UPDATE and DELETE are
-// in place.
+// campaign and currency, the triggers that forbid UPDATE and DELETE are
+// in place, and no conflict or held payment waits unresolved.
 func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 	var r CheckReport
 	rows, err := s.db.QueryContext(ctx, `SELECT c.month, c.raised_minor, c.currency,
@@ -78,6 +81,13 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 	}
 	if err := s.checkReversals(ctx, &r); err != nil {
 		return r, err
+	}
+	if r.Holds, err = s.OpenHolds(ctx); err != nil {
+		return r, err
+	}
+	for _, h := range r.Holds {
+		r.Problems = append(r.Problems, fmt.Sprintf("open %s %d, held %s: %s; resolve it on the fund dashboard",
+			h.Kind, h.ID, h.HeldAt.Format("2 Jan 2006 15:04 MST"), h.Reason))
 	}
 	if r.Triggers, err = s.triggers(ctx); err != nil {
 		return r, err

@@ -7,6 +7,7 @@ import "fmt"
 // harmless repeat, but two different payments claiming one reference, or a
 // typing mistake. It carries both entries so the person can see which is
 // right; it matches ErrDuplicate with errors.Is, since nothing was added.
+// Record holds every conflict it returns (see Hold).
 type ConflictError struct {
 	// Stored is the entry already in the ledger.
 	Stored Entry
@@ -16,7 +17,7 @@ type ConflictError struct {
 
 // Error names the reference and both entries.
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("reference %s is already recorded as entry %d, %s by %s on %s; this gift, %s by %s, differs, so nothing was added",
+	return fmt.Sprintf("reference %s is already recorded as entry %d, %s by %s on %s; this gift, %s by %s, differs, so nothing was added; it is held as a conflict on the fund dashboard until the treasurer resolves it",
 		e.Stored.ProviderRef, e.Stored.ID, e.Stored.Amount, e.Stored.Method, e.Stored.ReceivedAt.Format("2 Jan 2006"),
 		e.Attempted.Amount, e.Attempted.Method)
 }

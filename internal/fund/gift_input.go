@@ -219,6 +219,20 @@ const importPrefix = "csv:"
 // reservedReference explains why a typed reference may not be used, or is
 // empty when it may.
 func reservedReference(ref string) string {
+	if msg := providerReference(ref); msg != "" {
+		return msg
+	}
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(ref)), importPrefix) {
+		return "References beginning " + importPrefix + " are made by the import for lines without one. Use the cheque number or bank reference, or leave it empty."
+	}
+	return ""
+}
+
+// providerReference explains why ref belongs to a payment provider, whose
+// webhook alone may record it (ProviderRecorder), or is empty when it
+// does not. Record refuses such a reference from anyone else, whatever
+// path the gift came by.
+func providerReference(ref string) string {
 	low := strings.ToLower(strings.TrimSpace(ref))
 	for _, p := range providerPrefixes {
 		if strings.HasPrefix(low, p) {
@@ -227,9 +241,6 @@ func reservedReference(ref string) string {
 	}
 	if r, err := payref.Parse(strings.TrimSpace(ref)); err == nil && r.Kind == payref.Kept {
 		return "References like " + quoted(ref) + " mark the part of a card gift kept after a refund, which the fund records itself. Write the reference another way, or leave it empty."
-	}
-	if strings.HasPrefix(low, importPrefix) {
-		return "References beginning " + importPrefix + " are made by the import for lines without one. Use the cheque number or bank reference, or leave it empty."
 	}
 	return ""
 }

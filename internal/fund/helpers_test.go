@@ -1,6 +1,7 @@
 package fund_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,7 +47,16 @@ func gift(pounds int64, method fund.Method, opts ...func(*fund.Entry)) fund.Entr
 	return e
 }
 
-func ref(r string) func(*fund.Entry) { return func(e *fund.Entry) { e.ProviderRef = r } }
+// ref sets the provider reference; a Stripe one (pi_…) is recorded as the
+// webhook records it, since Record refuses one from a person.
+func ref(r string) func(*fund.Entry) {
+	return func(e *fund.Entry) {
+		e.ProviderRef = r
+		if strings.HasPrefix(r, "pi_") {
+			e.RecordedBy = fund.ProviderRecorder
+		}
+	}
+}
 
 func at(t time.Time) func(*fund.Entry) { return func(e *fund.Entry) { e.ReceivedAt = t } }
 

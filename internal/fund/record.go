@@ -18,30 +18,41 @@ import (
 const futureSlack = 5 * time.Minute
 
 // Record credits a gift to the campaign of the month it was received in.
-// When e.ProviderRef was recorded before it returns the existing entry and
-// ErrDuplicate and credits nothing.
+// When e.ProviderRef was recorded before it credits nothing and returns
+// the existing entry with ErrDuplicate when e is the same gift again
+// (same amount, currency and method), or with a *ConflictError (which
+// also matches ErrDuplicate) when it differs: the conflict is then held
+// for the treasurer (see Hold), in the same transaction, so it is never
+// acknowledged silently.
 func (s *Service) Record(ctx context.Context, e Entry) (Entry, error) {
 	e, err := s.validate(e)
 	if err != nil {
 		return Entry{}, err
 	}
 	var st campaignState
+	var got Entry
+	var dupErr error
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var dup bool
-		e, st, dup, err = s.recordTx(ctx, tx, e)
-		if err == nil && dup {
-			return ErrDuplicate
+		got, st, dup, err = s.recordTx(ctx, tx, e)
+		if err != nil || !dup {
+			return err
 		}
-		return err
+		dupErr = ErrDuplicate
+		if c := CompareDuplicate(got, e); c != nil {
+			dupErr = c
+			return s.holdConflict(ctx, tx, c.(*ConflictError))
+		}
+		return nil
 	})
-	if errors.Is(err, ErrDuplicate) {
-		return e, ErrDuplicate
-	}
 	if err != nil {
 		return Entry{}, err
 	}
+	if dupErr != nil {
+		return got, dupErr
+	}
 	s.snap.apply(st)
-	return e, nil
+	return got, nil
 }
 
 // recordTx writes one validated gift in tx: the entry, the campaign's
@@ -49,6 +60,17 @@ func (s *Service) Record(ctx context.Context, e Entry) (Entry, error) {
 // dup is true, with e the entry that already holds the reference, when the
 // reference was recorded before; nothing is then written.
 func (s *Service) recordTx(ctx context.Context, tx *sql.Tx, e Entry) (_ Entry, _ campaignState, dup bool, _ error) {
+	if e.ProviderRef != "" {
+		// Before the campaign's rules: a repeat in another currency is a
+		// conflict to hold, not a gift to refuse and retry.
+		old, err := getEntryByRef(ctx, tx, e.ProviderRef)
+		if err == nil {
+			return old, campaignState{}, true, nil
+		}
+		if !errors.Is(err, db.ErrNotFound) {
+			return e, campaignState{}, false, err
+		}
+	}
 	c, _, err := s.ensureCampaign(ctx, tx, e.Month)
 	if err != nil {
 		return e, campaignState{}, false, err
@@ -105,6 +127,8 @@ func (s *Service) validate(e Entry) (Entry, error) {
 		return e, invalid("method", fmt.Sprintf("%q is not a method; use one of %s", e.Method, methodList()))
 	case e.RecordedBy == "":
 		return e, invalid("recorded_by", "say who is recording the gift")
+	case e.RecordedBy != ProviderRecorder && providerReference(e.ProviderRef) != "":
+		return e, invalid(FieldReference, providerReference(e.ProviderRef))
 	case e.DonorEmail != "" && (!strings.Contains(e.DonorEmail, "@") || strings.ContainsAny(e.DonorEmail, " \t<>")):
 		return e, invalid("donor_email", "is not an email address")
 	case !e.ReceivedAt.IsZero() && e.ReceivedAt.After(now.Add(futureSlack)):

@@ -39,6 +39,9 @@ type Batch struct {
 type SkippedGift struct {
 	Row      int
 	Existing Entry
+	// Conflict is set when the gift differs from Existing in amount,
+	// currency or method; it is then held for the treasurer (see Hold).
+	Conflict *ConflictError
 }
 
 // BatchHook runs inside RecordBatch's transaction after every gift is in,
@@ -48,7 +51,8 @@ type BatchHook func(ctx context.Context, tx *sql.Tx, b Batch) error
 // RecordBatch records gifts all or nothing, in one transaction: a gift that
 // fails validation (a RowError), or a hook that fails, leaves the ledger as
 // it was. A gift whose reference is already recorded is skipped, not an
-// error, so a bank statement can be imported again safely. hook may be nil.
+// error, so a bank statement can be imported again safely; one that
+// differs from the recorded entry is held as a conflict. hook may be nil.
 func (s *Service) RecordBatch(ctx context.Context, gifts []Entry, hook BatchHook) (Batch, error) {
 	checked := make([]Entry, len(gifts))
 	for i, g := range gifts {
@@ -68,7 +72,14 @@ func (s *Service) RecordBatch(ctx context.Context, gifts []Entry, hook BatchHook
 				return rowError(i, err)
 			}
 			if dup {
-				b.Skipped = append(b.Skipped, SkippedGift{Row: i, Existing: e})
+				sk := SkippedGift{Row: i, Existing: e}
+				if c := CompareDuplicate(e, checked[i]); c != nil {
+					sk.Conflict = c.(*ConflictError)
+					if err := s.holdConflict(ctx, tx, sk.Conflict); err != nil {
+						return err
+					}
+				}
+				b.Skipped = append(b.Skipped, sk)
 				continue
 			}
 			b.Recorded, states = append(b.Recorded, e), append(states, st)

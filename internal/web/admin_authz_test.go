@@ -50,6 +50,7 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/fund/gifts/new":            {account.Treasurer, account.Admin},
 	"GET /admin/fund/entries":               {account.Treasurer, account.Admin},
 	"POST /admin/fund/entries/{id}/reverse": {account.Treasurer, account.Admin},
+	"POST /admin/fund/holds/{id}/resolve":   {account.Treasurer, account.Admin},
 	"GET /admin/fund/import":                {account.Treasurer, account.Admin},
 	"POST /admin/fund/import":               {account.Treasurer, account.Admin},
 	"GET /admin/fund/export.csv":            {account.Treasurer, account.Admin},

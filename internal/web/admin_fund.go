@@ -33,6 +33,7 @@ type FundLedger interface {
 	Reverse(ctx context.Context, id int64, reason, by string, hooks ...func(context.Context, *sql.Tx, fund.Entry) error) (fund.Entry, error)
 	SetTarget(ctx context.Context, month string, target money.Money, by string, hooks ...func(ctx context.Context, tx *sql.Tx, before, after fund.Campaign) error) (fund.Campaign, error)
 	Check(ctx context.Context) (fund.CheckReport, error)
+	ResolveHold(ctx context.Context, id int64, note, by string, hooks ...func(ctx context.Context, tx *sql.Tx, h fund.Hold) error) (fund.Hold, error)
 	ReconcileCard(ctx context.Context, month, purpose string) (fund.CardReconciliation, error)
 }
 

@@ -26,6 +26,10 @@ type fundDashboardPage struct {
 	Largest                  []fund.Entry
 	Check                    fund.CheckReport
 	Today                    string
+	// NoteFor and Note are a refused resolution's hold and its note, to
+	// show again.
+	NoteFor int64
+	Note    string
 }
 
 // paceDay is one row of the month's chart: the day's take, the running
@@ -46,13 +50,23 @@ type methodRow struct {
 }
 
 func (s *Server) adminFund(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.ledger()
+	p, status, err := s.fundDashboard(r)
 	if err != nil {
 		return err
 	}
+	return s.renderAdmin(w, status, "admin_fund", p)
+}
+
+// fundDashboard builds the dashboard of the month r asks for, and the
+// status to answer it with.
+func (s *Server) fundDashboard(r *http.Request) (*fundDashboardPage, int, error) {
+	l, err := s.ledger()
+	if err != nil {
+		return nil, 0, err
+	}
 	month, start, err := s.fundMonth(r)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	ctx := r.Context()
 	today := s.today()
@@ -60,28 +74,31 @@ func (s *Server) adminFund(w http.ResponseWriter, r *http.Request) error {
 		// The current month's campaign always exists, so the dashboard
 		// never shows "no campaign" on the 1st before the rollover job.
 		if _, err := l.EnsureCampaign(ctx, month); err != nil {
-			return err
+			return nil, 0, err
 		}
 	}
 	p := &fundDashboardPage{adminFrame: s.newAdminFrame(r, "Fighting fund"), Month: month,
 		Label: start.Format("January 2006"), PrevMonth: start.AddDate(0, -1, 0).Format("2006-01"),
 		NextMonth: start.AddDate(0, 1, 0).Format("2006-01"), Today: today.Format("2006-01-02")}
 	p.Title = "Fighting fund, " + p.Label
+	if id := r.URL.Query().Get("resolved"); id != "" {
+		p.Notice = "Marked " + id + " resolved; the note is in the audit log."
+	}
 	if p.Check, err = l.Check(ctx); err != nil {
-		return err
+		return nil, 0, err
 	}
 	t, err := l.Totals(ctx, month)
 	if errors.Is(err, db.ErrNotFound) {
 		p.Notice = "There is no campaign for " + p.Label + "."
-		return s.renderAdmin(w, http.StatusNotFound, "admin_fund", p)
+		return p, http.StatusNotFound, nil
 	}
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	p.Totals = t
 	days, err := l.Days(ctx, month)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	p.DaysInMonth = len(days)
 	switch {
@@ -107,9 +124,9 @@ func (s *Server) adminFund(w http.ResponseWriter, r *http.Request) error {
 		p.Methods = append(p.Methods, row)
 	}
 	if p.Largest, err = l.Largest(ctx, month, 10); err != nil {
-		return err
+		return nil, 0, err
 	}
-	return s.renderAdmin(w, http.StatusOK, "admin_fund", p)
+	return p, http.StatusOK, nil
 }
 
 // pace is target × elapsed / days, rounded down to the penny, computed so

@@ -100,8 +100,13 @@ func (s *Server) adminFundGiftCreate(w http.ResponseWriter, r *http.Request) err
 	}
 	if len(b.Skipped) > 0 {
 		old := b.Skipped[0].Existing
-		p.Errors.Add("provider_ref", fmt.Sprintf("This reference was recorded before, as entry %d (%s on %s). Nothing was recorded.",
-			old.ID, old.Amount.Format(), old.ReceivedAt.In(s.site.Location).Format("2 January 2006")))
+		msg := fmt.Sprintf("This reference was recorded before, as entry %d (%s on %s). Nothing was recorded.",
+			old.ID, old.Amount.Format(), old.ReceivedAt.In(s.site.Location).Format("2 January 2006"))
+		if b.Skipped[0].Conflict != nil {
+			msg = fmt.Sprintf("This reference was recorded before, as entry %d (%s by %s on %s), and this gift differs. Nothing was recorded; it is listed under “Held for you” on the fund dashboard until you resolve it.",
+				old.ID, old.Amount.Format(), old.Method, old.ReceivedAt.In(s.site.Location).Format("2 January 2006"))
+		}
+		p.Errors.Add("provider_ref", msg)
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_gift", p)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/fund/gifts/new?recorded=%d", b.Recorded[0].ID), http.StatusSeeOther)

@@ -212,6 +212,7 @@ func uploadProblem(err error) string {
 
 // markRecorded notes the rows whose reference is already in the ledger:
 // they will be skipped, so importing a statement twice records it once.
+// A row that differs from the recorded entry is an error instead.
 func markRecorded(ctx context.Context, l FundLedger, rows []importRow) error {
 	for i := range rows {
 		row := &rows[i]
@@ -224,6 +225,12 @@ func markRecorded(ctx context.Context, l FundLedger, rows []importRow) error {
 		}
 		if err != nil {
 			return err
+		}
+		if fund.CompareDuplicate(e, row.Gift) != nil {
+			// Not the same gift again: skipping it would drop a payment.
+			row.Errors = append(row.Errors, fmt.Sprintf("reference: This reference is already entry %d, %s by %s; this line is %s by %s. Correct the line or remove it.",
+				e.ID, e.Amount.Format(), e.Method, row.Gift.Amount.Format(), row.Gift.Method))
+			continue
 		}
 		row.Skip = fmt.Sprintf("Already recorded as entry %d: will be skipped.", e.ID)
 	}

@@ -141,6 +141,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/fund/target", t, s.adminFundTarget)
 	s.adminRoute(mux, "GET /admin/fund/reconcile", t, s.adminFundReconcile)
 	s.adminRoute(mux, "GET /admin/fund/payouts", t, s.adminFundPayouts)
+	s.adminRoute(mux, "POST /admin/fund/holds/{id}/resolve", t, s.adminFundResolveHold)
 
 	// One's own account (admin_account.go).
 	s.adminRoute(mux, "GET /admin/account", staff, s.adminAccountPage).menu("Your account")
