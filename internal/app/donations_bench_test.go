@@ -31,6 +31,7 @@ func benchCredits(b *testing.B, d *db.DB) {
 		bodies[i] = paidSession(fmt.Sprintf("evt_b%d_%d", run, i), fmt.Sprintf("pi_b%d_%d", run, i), 1000, nil)
 		sigs[i] = signed(bodies[i], time.Now())
 	}
+	started(b, d, bodies...)
 	const senders = 16
 	var next atomic.Int64
 	var wg sync.WaitGroup

@@ -67,6 +67,14 @@ func TestCrashWhileWebhooksArrive(t *testing.T) {
 	}
 
 	srv := start()
+	func() {
+		d, err := db.Open(context.Background(), "", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		started(t, d, bodies...)
+	}()
 	var mu sync.Mutex
 	acked := map[int]bool{}
 	var wg sync.WaitGroup

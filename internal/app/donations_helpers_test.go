@@ -15,6 +15,7 @@ import (
 	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment/paymenttest"
 	"github.com/coopress/coopress/internal/web"
 )
@@ -69,6 +70,22 @@ func newMoneyPath(t testing.TB, d *db.DB) *moneyPath {
 // paidSession is checkout.session.completed for a paid donation.
 func paidSession(evID, pi string, amount int64, meta map[string]string) []byte {
 	return paymenttest.Paid(evID, pi, donation.Purpose, amount, meta)
+}
+
+// started stores the checkout each body completes as one coopress
+// started, as StartDonation does before sending the donor to pay; only
+// such checkouts are credited.
+func started(t testing.TB, d *db.DB, bodies ...[]byte) {
+	t.Helper()
+	for _, b := range bodies {
+		id, amount, cur, ok := paymenttest.CheckoutOf(b)
+		if !ok {
+			continue
+		}
+		if err := donation.RememberCheckout(context.Background(), d, id, money.New(amount, cur), time.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // signed returns the Stripe-Signature header for body at ts.

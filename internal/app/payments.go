@@ -37,7 +37,7 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *s
 		}
 		checkout, p.payouts = s, s
 	}
-	dn := donation.New(d, f, checkout, cfg.SiteName, cfg.BaseURL)
+	dn := donation.New(d, f, checkout, cfg.SiteName, cfg.BaseURL, donation.WithLimits(p.limits))
 	if checkout != nil {
 		p.starter = dn
 	}

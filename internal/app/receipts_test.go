@@ -44,15 +44,16 @@ func TestReceiptsReachDonorsByEveryChannel(t *testing.T) {
 
 	// Online: Stripe says a checkout was paid.
 	body := paidSession("evt_receipt_1", "pi_receipt_1", 2500, map[string]string{"email": "online@example.org", "name": "Ada"})
-	if st, err := deliverTo(base, body, signed(body, time.Now())); err != nil || st != 200 {
-		t.Fatalf("webhook: %d %v", st, err)
-	}
-	// By post: the treasurer records a cheque from the command line.
 	d, err := db.Open(ctx, "", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	started(t, d, body)
+	if st, err := deliverTo(base, body, signed(body, time.Now())); err != nil || st != 200 {
+		t.Fatalf("webhook: %d %v", st, err)
+	}
+	// By post: the treasurer records a cheque from the command line.
 	opts, err := CommandReceipts(d, &cfg)
 	if err != nil || len(opts) == 0 {
 		t.Fatalf("receipts option: %d, %v", len(opts), err)
@@ -89,6 +90,7 @@ func TestReceiptsReachDonorsByEveryChannel(t *testing.T) {
 	// that the redelivery has been through the whole path: only now can
 	// "still one receipt" fail if it sent another.
 	marker := paidSession("evt_receipt_2", "pi_receipt_2", 500, map[string]string{"email": "marker@example.org", "name": "Mo"})
+	started(t, d, marker)
 	if st, err := deliverTo(base, marker, signed(marker, time.Now())); err != nil || st != 200 {
 		t.Fatalf("marker webhook: %d %v", st, err)
 	}

@@ -22,7 +22,11 @@ func TestConflictingCreditIsHeldNotAcknowledged(t *testing.T) {
 		m := newMoneyPath(t, d)
 		m.deliver(t, paid("evt_small", "pi_rtCOLL", 100, nil))
 		paymenttest.WaitApplied(t, d, 1, 10*time.Second)
-		big := paid("evt_big", "pi_rtCOLL", 50000, map[string]string{"name": "A Reader"})
+		// Another checkout paid through the same PaymentIntent: a clash
+		// the ledger cannot settle by itself.
+		big := paymenttest.Event("evt_big", "checkout.session.completed", time.Now(), map[string]any{
+			"id": "cs_other", "payment_intent": "pi_rtCOLL", "payment_status": "paid", "amount_total": 50000,
+			"currency": "gbp", "metadata": map[string]string{"purpose": Purpose, "name": "A Reader"}})
 		m.deliver(t, big)
 		m.deliver(t, big)
 		paymenttest.WaitApplied(t, d, 2, 10*time.Second)

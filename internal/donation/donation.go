@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coopress/coopress/internal/db"
@@ -46,21 +47,40 @@ type Service struct {
 	checkout Checkout // nil when Stripe is not configured
 	siteName string
 	baseURL  string
+	limits   Limits
+	now      func() time.Time
 	// locks serialises the refunds and disputes of one payment in this
 	// process, so two events for one charge cannot each re-record a part.
 	locks sync.Map
 }
 
+// Option changes a Service's settings at construction.
+type Option func(*Service)
+
+// WithLimits sets the range of one online gift (default £1 to £10,000); a
+// payment outside it is held for the treasurer, not credited.
+func WithLimits(l Limits) Option { return func(s *Service) { s.limits = l.WithDefaults() } }
+
+// WithClock sets the service's clock (time.Now by default).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
 // New returns the service; checkout may be nil, and then StartDonation
 // says payment.ErrNotConfigured. Receipts are the fund's business
 // (fund.WithReceipts): every gift with an address gets one.
-func New(d *db.DB, f *fund.Service, checkout Checkout, siteName, baseURL string) *Service {
-	return &Service{db: d, fund: f, checkout: checkout, siteName: siteName, baseURL: strings.TrimRight(baseURL, "/")}
+func New(d *db.DB, f *fund.Service, checkout Checkout, siteName, baseURL string, opts ...Option) *Service {
+	s := &Service{db: d, fund: f, checkout: checkout, siteName: siteName, baseURL: strings.TrimRight(baseURL, "/"),
+		limits: Limits{}.WithDefaults(), now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // StartDonation creates a checkout session for r and returns where to
 // send the donor. The donor's details ride in the metadata and come back
-// with the webhook; nothing is stored until the provider says it is paid.
+// with the webhook; only the session, its amount and currency are stored
+// now, before the donor is sent to pay, so that the payment can be
+// matched to it (see RememberCheckout).
 func (s *Service) StartDonation(ctx context.Context, r Request) (string, error) {
 	if s.checkout == nil {
 		return "", payment.ErrNotConfigured
@@ -69,7 +89,10 @@ func (s *Service) StartDonation(ctx context.Context, r Request) (string, error) 
 	if r.Public {
 		public = "yes"
 	}
-	url, _, err := s.checkout.CreateCheckout(ctx, payment.CheckoutRequest{
+	if r.Amount.Currency != s.limits.Min.Currency || r.Amount.Minor < s.limits.Min.Minor || r.Amount.Minor > s.limits.Max.Minor {
+		return "", fmt.Errorf("donation: %s is outside the online limits %s to %s", r.Amount, s.limits.Min, s.limits.Max)
+	}
+	url, session, err := s.checkout.CreateCheckout(ctx, payment.CheckoutRequest{
 		AmountMinor: r.Amount.Minor, Currency: r.Amount.Currency, Email: r.Email,
 		Purpose: Purpose, Description: "Donation to the " + s.siteName + " fighting fund",
 		DonateButton: true,
@@ -78,7 +101,13 @@ func (s *Service) StartDonation(ctx context.Context, r Request) (string, error) 
 		SuccessURL: s.baseURL + "/donate/thanks?session_id={CHECKOUT_SESSION_ID}",
 		CancelURL:  s.baseURL + "/donate",
 	})
-	return url, err
+	if err != nil {
+		return "", err
+	}
+	if err := RememberCheckout(ctx, s.db, session, r.Amount, s.now()); err != nil {
+		return "", err
+	}
+	return url, nil
 }
 
 // HandlePayment applies one donation event; see payment.Handler.
@@ -105,7 +134,9 @@ func (s *Service) HandlePayment(ctx context.Context, ev payment.Event) error {
 }
 
 // credit records a paid checkout under ref; the fund queues the donor's
-// receipt in the same transaction. A redelivery finds the entry there.
+// receipt in the same transaction. A redelivery finds the entry there. A
+// payment the fund should not take unattended (see held) is held for the
+// treasurer instead; a conflicting duplicate is held by the fund itself.
 func (s *Service) credit(ctx context.Context, ref string, ev payment.Event) error {
 	md := ev.Metadata
 	public := md["public"] == "yes"
@@ -117,6 +148,15 @@ func (s *Service) credit(ctx context.Context, ref string, ev payment.Event) erro
 	}
 	if public {
 		e.PublicName = e.DonorName
+	}
+	why, err := s.held(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		_, err := s.fund.Hold(ctx, fund.Hold{Kind: fund.KindHeld, Key: "held:" + ref, Attempted: e,
+			Reason: fmt.Sprintf("Stripe event %s: %s", ev.ID, why)})
+		return err
 	}
 	if _, err := s.fund.Record(ctx, e); err != nil && !errors.Is(err, fund.ErrDuplicate) {
 		return fmt.Errorf("donation: credit %s: %w", ref, err)

@@ -171,6 +171,7 @@ func TestConcurrentDeliveriesCreditExactlyOnce(t *testing.T) {
 			amount := int64(100 + i*37)
 			want += amount
 			b := paid(fmt.Sprintf("evt_c_%03d", i), fmt.Sprintf("pi_test_%04d", i), amount, map[string]string{"town": "Leeds"})
+			m.started(t, b)
 			bodies = append(bodies, b, b)
 		}
 		var wg sync.WaitGroup

@@ -12,6 +12,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/jobs"
+	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
 	"github.com/coopress/coopress/internal/payment/paymenttest"
 	"github.com/riverqueue/river"
@@ -68,7 +69,29 @@ func newMoneyPath(t testing.TB, d *db.DB) *moneyPath {
 }
 
 // deliver hands body to the intake as the webhook endpoint would, signed.
+// A checkout it completes is first stored as one coopress started, as
+// StartDonation stores it, for the amount it was paid; deliverForeign
+// leaves that out.
 func (m *moneyPath) deliver(t testing.TB, body []byte) {
+	t.Helper()
+	m.started(t, body)
+	m.deliverForeign(t, body)
+}
+
+// started stores the checkout body completes, if any, as one coopress
+// started an hour ago.
+func (m *moneyPath) started(t testing.TB, body []byte) {
+	t.Helper()
+	if id, amount, cur, ok := paymenttest.CheckoutOf(body); ok {
+		if err := RememberCheckout(context.Background(), m.d, id, money.New(amount, cur), time.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// deliverForeign hands body to the intake, signed, with no checkout
+// stored for it.
+func (m *moneyPath) deliverForeign(t testing.TB, body []byte) {
 	t.Helper()
 	if _, err := m.in.Receive(context.Background(), body, paymenttest.Sign(body, testSecret, time.Now())); err != nil {
 		t.Fatalf("deliver: %v", err)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -17,6 +19,12 @@ import (
 // Tolerance is how old a signed webhook may be. Stripe signs each delivery
 // afresh, so only a replay of a captured request is older than this.
 const Tolerance = 5 * time.Minute
+
+// FutureSkew is how far ahead of our clock a signature or an event may be
+// dated: clocks disagree by seconds, not minutes. stripe-go checks only
+// the age, so a request dated later would pass its check, and one signed
+// for an hour ahead could be replayed for that hour.
+const FutureSkew = time.Minute
 
 // JobInserter is the part of the River client intake needs; *jobs.Client
 // is one.
@@ -60,6 +68,9 @@ func (in *Intake) Receive(ctx context.Context, body []byte, signatureHeader stri
 	if err != nil {
 		return false, err
 	}
+	if ev.Created.After(in.now().Add(FutureSkew)) {
+		return false, fmt.Errorf("%w: event %s is dated %s", ErrFromFuture, ev.ID, ev.Created.Format(time.RFC3339))
+	}
 	p := &pendingEvent{ev: ev, apiVersion: se.APIVersion, body: body, done: make(chan struct{})}
 	in.store(ctx, p)
 	return p.duplicate, p.err
@@ -92,5 +103,20 @@ func (in *Intake) verify(body []byte, header string) error {
 	if !utf8.Valid(body) {
 		return fmt.Errorf("%w: not UTF-8", ErrMalformed)
 	}
+	if ts, ok := signedAt(header); !ok || ts.After(in.now().Add(FutureSkew)) {
+		return fmt.Errorf("%w: signed for %s", ErrFromFuture, ts.Format(time.RFC3339))
+	}
 	return nil
+}
+
+// signedAt reads the t= timestamp of a Stripe-Signature header, which
+// stripe-go has already found well formed and signed.
+func signedAt(header string) (time.Time, bool) {
+	for _, part := range strings.Split(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			return time.Unix(n, 0), err == nil
+		}
+	}
+	return time.Time{}, false
 }

@@ -89,6 +89,9 @@ var (
 	ErrBadSignature = errors.New("payment: webhook signature does not match")
 	// ErrTooOld: the signed timestamp is outside the tolerance (a replay).
 	ErrTooOld = errors.New("payment: webhook timestamp is too old")
+	// ErrFromFuture: the signature or the event is dated ahead of our
+	// clock by more than FutureSkew.
+	ErrFromFuture = errors.New("payment: webhook is dated in the future")
 	// ErrMalformed: signed correctly but not an event we can read.
 	ErrMalformed = errors.New("payment: webhook body is not a valid event")
 	// ErrAPIVersion: the event was rendered for an API version whose
@@ -100,7 +103,7 @@ var (
 // 400, the provider should not retry it) rather than that we failed to
 // store it (answer 500 so the provider redelivers).
 func Rejected(err error) bool {
-	for _, e := range []error{ErrUnsigned, ErrBadSignature, ErrTooOld, ErrMalformed, ErrAPIVersion} {
+	for _, e := range []error{ErrUnsigned, ErrBadSignature, ErrTooOld, ErrFromFuture, ErrMalformed, ErrAPIVersion} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,7 @@ func TestReceiveRefusesBadWebhooksAndStoresNothing(t *testing.T) {
 		notJSON := []byte(`{"id": "evt_2", "type": `)
 		noID := []byte(`{"object":"event","type":"charge.refunded","created":1,"api_version":"` + stripe.APIVersion + `","data":{"object":{}}}`)
 		oldVersion := []byte(strings.Replace(string(good), stripe.APIVersion, "2020-08-27", 1))
+		future := []byte(strings.Replace(string(good), `"created":1730900000`, fmt.Sprintf(`"created":%d`, time.Now().Add(10*time.Minute).Unix()), 1))
 		for _, c := range []struct {
 			name   string
 			body   []byte
@@ -68,6 +70,8 @@ func TestReceiveRefusesBadWebhooksAndStoresNothing(t *testing.T) {
 			{"garbled header", good, "t=abc,v1=zz", payment.ErrBadSignature},
 			{"body changed after signing", append([]byte(nil), good...), sign(body("evt_9"), secret, time.Now()), payment.ErrBadSignature},
 			{"replayed ten minutes later", good, sign(good, secret, time.Now().Add(-10*time.Minute)), payment.ErrTooOld},
+			{"signed ten minutes ahead", good, sign(good, secret, time.Now().Add(10*time.Minute)), payment.ErrFromFuture},
+			{"event dated ten minutes ahead", future, sign(future, secret, time.Now()), payment.ErrFromFuture},
 			{"signed but not JSON", notJSON, sign(notJSON, secret, time.Now()), payment.ErrMalformed},
 			{"signed but no id", noID, sign(noID, secret, time.Now()), payment.ErrMalformed},
 			{"other API version", oldVersion, sign(oldVersion, secret, time.Now()), payment.ErrAPIVersion},

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,28 @@ func Paid(evID, pi, purpose string, amount int64, meta map[string]string) []byte
 	return Event(evID, "checkout.session.completed", time.Now().Add(-time.Minute), map[string]any{
 		"id": "cs_" + pi, "object": "checkout.session", "payment_intent": pi, "payment_status": "paid",
 		"amount_total": amount, "currency": "gbp", "metadata": md, "mode": "payment"})
+}
+
+// CheckoutOf reads the checkout session a checkout event built by Paid
+// or Event completes: its id, amount and currency (upper case); ok is
+// false for any other event. Tests use it to store the session as the
+// one coopress started.
+func CheckoutOf(body []byte) (sessionID string, amount int64, currency string, ok bool) {
+	var ev struct {
+		Type string `json:"type"`
+		Data struct {
+			Object struct {
+				ID          string `json:"id"`
+				AmountTotal int64  `json:"amount_total"`
+				Currency    string `json:"currency"`
+			} `json:"object"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(body, &ev) != nil || !strings.HasPrefix(ev.Type, "checkout.session.") {
+		return "", 0, "", false
+	}
+	o := ev.Data.Object
+	return o.ID, o.AmountTotal, strings.ToUpper(o.Currency), true
 }
 
 // Refunded is charge.refunded for a charge of amount with total refunded
