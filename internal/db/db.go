@@ -43,6 +43,8 @@ type DB struct {
 	Path string
 	// URL is the connection string the DB was opened with.
 	URL string
+	// group shares commits among concurrent InTx calls on SQLite.
+	group groupCommit
 }
 
 // Queryer is what both *sql.DB and *sql.Tx offer; stores take it so that one
@@ -176,12 +178,27 @@ func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 }
 
 // InTx runs fn in a transaction on the writer, committing when fn returns nil
-// and rolling back otherwise.
+// and rolling back otherwise; it returns once the commit is durable. On
+// SQLite concurrent calls share one transaction and one commit, each in
+// its own savepoint (see group_commit.go): fn's writes are undone alone
+// when it fails, but fn may see the uncommitted writes of calls before
+// it in the group, which commit with it or not at all.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if d.dialect == SQLite {
+		return d.inGroup(ctx, fn)
+	}
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
+	// A panic in fn must not leave the transaction, and its connection,
+	// open for ever; the panic goes on once it is rolled back.
+	defer func() {
+		if v := recover(); v != nil {
+			_ = tx.Rollback()
+			panic(v)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err

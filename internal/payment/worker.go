@@ -101,8 +101,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[ApplyEventArgs]) error
 		w.note(ctx, rowID, err.Error())
 		return fmt.Errorf("payment: apply %s %s: %w", ev.Type, ev.ID, err)
 	}
-	_, err = w.db.ExecContext(ctx, `UPDATE payment_events SET applied_at = $1, attempts = attempts + 1,
-		last_error = $2 WHERE id = $3 AND applied_at IS NULL`, db.UTC(w.now()), note, rowID)
+	// In a transaction, not on its own, so that on SQLite the mark shares
+	// a commit (a disk sync) with other work (db.InTx).
+	err = w.db.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE payment_events SET applied_at = $1, attempts = attempts + 1,
+			last_error = $2 WHERE id = $3 AND applied_at IS NULL`, db.UTC(w.now()), note, rowID)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("payment: mark %s applied: %w", ev.ID, err)
 	}

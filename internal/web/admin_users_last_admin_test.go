@@ -104,7 +104,6 @@ func TestLastAdminRefusalPage(t *testing.T) {
 	hold, held := make(chan struct{}), make(chan struct{})
 	go d.InTx(context.Background(), func(*sql.Tx) error { close(held); <-hold; return nil })
 	<-held
-	waitsBefore := d.Writer().Stats().WaitCount
 	res := make([]response, 2)
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -113,7 +112,7 @@ func TestLastAdminRefusalPage(t *testing.T) {
 	wg.Go(func() {
 		res[1] = h.do(t, req{method: "POST", path: "/admin/users/" + itoa(a.ID) + "/disable", token: tb, form: url.Values{}})
 	})
-	for deadline := time.Now().Add(10 * time.Second); d.Writer().Stats().WaitCount < waitsBefore+2; {
+	for deadline := time.Now().Add(10 * time.Second); d.QueuedTx() < 2; {
 		if time.Now().After(deadline) {
 			close(hold)
 			t.Fatal("the two requests never queued for the writer")
