@@ -29,6 +29,12 @@ func TestFundPagesAccessible(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A conflict held for the treasurer, so the dashboard lists it with
+	// its form.
+	if _, err := h.fund.Record(ctx, fund.Entry{Amount: money.Major(99, "GBP"), Method: fund.Cheque, ProviderRef: "ref-cheque",
+		RecordedBy: "t"}); err == nil {
+		t.Fatal("a conflicting duplicate was recorded")
+	}
 	b := browsertest.New(t)
 	// The session cookie set by script stands in for signing in, which
 	// admin_browser_test.go does with the keyboard.
@@ -43,6 +49,17 @@ func TestFundPagesAccessible(t *testing.T) {
 		if vs := b.Axe(h.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
 		}
+	}
+	// The dashboard as it comes back with an empty note for the hold.
+	b.Navigate(h.http.URL + "/admin/fund")
+	browsertest.Eval[bool](b, `document.getElementById("note-1").form.submit(); true`)
+	if !testwait.For(5*time.Second, func() bool {
+		return browsertest.Eval[bool](b, `!!document.getElementById("note-1-error")`)
+	}) {
+		t.Fatal("the dashboard did not come back with the note's error")
+	}
+	if vs := axeHere(t, b); len(vs) > 0 {
+		t.Errorf("axe-core on the dashboard with a note's error: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
 	}
 	// The form as it comes back with errors: a bad amount.
 	if status := b.Navigate(h.http.URL + "/admin/fund/gifts/new"); status != 200 {
