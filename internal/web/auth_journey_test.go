@@ -57,7 +57,7 @@ func TestSignInAndOut(t *testing.T) {
 			t.Errorf("sign-in page when signed in: %d", res.status)
 		}
 		// An open redirect through next is refused.
-		for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`} {
+		for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`, "/\t/evil.example", "/%09/evil.example"} {
 			res := h.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {testPassword}, "next": {next}}})
 			if res.header.Get("Location") != "/admin/" {
 				t.Errorf("next %q: redirected to %q", next, res.header.Get("Location"))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -101,12 +102,50 @@ func actor(r *http.Request) account.Actor {
 	return account.ActorOf(currentAccount(r), clientIP(r))
 }
 
-// safeNext returns next if it is a path on this site, else /admin, so a
-// crafted sign-in link cannot send people elsewhere afterwards.
+// safeNext returns next if a browser would take it to a path on this
+// site, else /admin/, so a crafted sign-in link cannot send people
+// elsewhere afterwards.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
-		strings.ContainsAny(next, "\r\n") || len(next) > 2000 {
+	if len(next) > 2000 || !sameSitePath(next) {
 		return "/admin/"
 	}
 	return next
+}
+
+// sameSitePath reports whether p is a path on this site however it is
+// read. Browsers drop tabs and newlines from a URL and read a backslash as
+// a slash, so "/\t/evil.example" and "/\\evil.example" lead to another
+// host; a value that anything might decode once more is checked again
+// after each decoding, so that "%09" or "%2F" cannot become one later.
+func sameSitePath(p string) bool {
+	for range 4 {
+		if !plainPath(p) {
+			return false
+		}
+		d, err := url.PathUnescape(p)
+		if err != nil {
+			return false
+		}
+		if d == p {
+			return true
+		}
+		p = d
+	}
+	return false // encoded more deeply than any link we make
+}
+
+// plainPath reports whether p, taken literally, is an absolute path with
+// no control character, no backslash, no scheme and no host.
+func plainPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == "" &&
+		strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }
