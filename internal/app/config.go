@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -73,6 +74,11 @@ type Config struct {
 	// SMTP is the outgoing mail relay, from COOPRESS_SMTP_* only: receipts
 	// and password resets are sent when SMTP.Host is set.
 	SMTP SMTPSettings
+	// TrustedProxies are the CIDRs of the reverse proxies and load
+	// balancers whose X-Forwarded-For and Forwarded headers name the
+	// client, comma-separated; Validate parses them into Proxies.
+	TrustedProxies string
+	Proxies        []netip.Prefix
 	// envErrs are environment variables that could not be read as their
 	// type; Validate reports them.
 	envErrs []error
@@ -167,6 +173,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.LivePerNode, "live-max", c.envInt("LIVE_MAX", web.DefaultLivePerNode), "most live fund-box streams open on this node (env COOPRESS_LIVE_MAX)")
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For or Forwarded header names the client; empty trusts none (env COOPRESS_TRUSTED_PROXIES)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
 }
 
@@ -217,7 +224,36 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("base-url %q: want an absolute URL", c.BaseURL))
 		}
 	}
+	if c.Proxies, err = parseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// parseProxies reads the trusted-proxies list. A bare address is one
+// host; a prefix with host bits set is refused, since "10.0.0.1/8" is
+// more likely a typing slip than a wish to trust all of 10/8.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxies %q (or COOPRESS_TRUSTED_PROXIES): want CIDRs like 10.0.0.0/8 or addresses, comma-separated", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		if p != p.Masked() {
+			return nil, fmt.Errorf("--trusted-proxies %q (or COOPRESS_TRUSTED_PROXIES): host bits are set; did you mean %s?", f, p.Masked())
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // redact hides the password in a database URL so it can be logged.

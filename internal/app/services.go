@@ -121,7 +121,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
 		Articles: s.articles, Fund: s.fundBox, FundReports: s.fund, Ready: newReadiness(d, cfg), Logger: log,
 		Donations: s.pay.starter, DonationLimits: s.pay.limits, StripeWebhooks: s.pay.intake, Payouts: s.pay.payouts,
-		Accounts: s.accounts, Media: s.media, Jobs: s.jobs,
+		Accounts: s.accounts, Media: s.media, Jobs: s.jobs, TrustedProxies: cfg.Proxies,
 		LiveLimits: web.LiveLimits{PerNode: cfg.LivePerNode, PerClient: cfg.LivePerClient},
 	}
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil

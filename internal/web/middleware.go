@@ -52,6 +52,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		s.resolveClient(r)
 		h := w.Header()
 		// Assigned, not Set: the keys are already canonical and the values
 		// shared and never modified, so the hottest path allocates nothing.

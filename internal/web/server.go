@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -89,6 +90,9 @@ type Deps struct {
 	// Jobs queues durable background jobs (scheduled publication) in the
 	// caller's transaction; nil makes a short-lived client per call.
 	Jobs article.Inserter
+	// TrustedProxies are the addresses whose X-Forwarded-For and
+	// Forwarded headers are believed (client_addr.go); nil trusts none.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP side of coopress.
@@ -119,6 +123,8 @@ type Server struct {
 	adminTable []AdminRoute
 	media      *media.Store
 	jobs       article.Inserter
+	// trustedProxies may say who their client was (client_addr.go).
+	trustedProxies []netip.Prefix
 	// content is the last content version seen; pages cached under an
 	// older one are stale.
 	content atomic.Int64
@@ -154,6 +160,7 @@ func New(d Deps) (*Server, error) {
 	s.accounts, s.mail = d.Accounts, d.Mail
 	s.media = d.Media
 	s.jobs = d.Jobs
+	s.trustedProxies = d.TrustedProxies
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
