@@ -134,11 +134,16 @@ func (s *Service) RevokeSession(ctx context.Context, token string) error {
 	return nil
 }
 
-// RevokeAll ends every session of the account ("sign out everywhere").
+// RevokeAll ends every session of the account ("sign out everywhere")
+// and spends its unused sign-in and reset links, which would otherwise
+// open a new session the next moment.
 func (s *Service) RevokeAll(ctx context.Context, by Actor, accountID int64) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("account: revoke sessions of %d: %w", accountID, err)
+		}
+		if err := s.revokeLinksTx(ctx, tx, accountID); err != nil {
+			return err
 		}
 		return s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.signout_everywhere",
 			ObjectType: "account", ObjectID: fmt.Sprint(accountID)})

@@ -191,9 +191,9 @@ func (s *Service) Disable(ctx context.Context, by Actor, id int64) error {
 	})
 }
 
-// SetPassword checks pw against the policy, stores its hash and ends every
-// session of the account, since a password is changed when it may be known
-// to someone else. The caller starts a new session if it wants one.
+// SetPassword checks pw against the policy, stores its hash, ends every
+// session and spends every unused link of the account, since a password is
+// changed when it may be known to someone else. The caller starts a new session if it wants one.
 func (s *Service) SetPassword(ctx context.Context, by Actor, id int64, pw string) error {
 	if err := CheckPassword(pw); err != nil {
 		return err
@@ -217,6 +217,9 @@ func (s *Service) setPasswordTx(ctx context.Context, tx *sql.Tx, by Actor, id in
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1`, id); err != nil {
 		return fmt.Errorf("account: end sessions of %d: %w", id, err)
+	}
+	if err := s.revokeLinksTx(ctx, tx, id); err != nil {
+		return err
 	}
 	return s.audit.Record(ctx, tx, Entry{Actor: by, Action: action, ObjectType: "account", ObjectID: fmt.Sprint(id)})
 }

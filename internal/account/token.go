@@ -147,6 +147,20 @@ func (s *Service) consumeTx(ctx context.Context, tx *sql.Tx, token string, p Pur
 	return s.liveAccount(ctx, tx, id)
 }
 
+// revokeLinksTx spends every unused sign-in and reset link of the
+// account. It runs wherever the account's sessions are ended (a new
+// password, a reset, "sign out everywhere"): a link mailed before then may
+// be in the hands the change was meant to shut out. Marking them used
+// rather than deleting them keeps the record of what was issued.
+func (s *Service) revokeLinksTx(ctx context.Context, tx *sql.Tx, accountID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE account_tokens SET used_at = $1 WHERE account_id = $2 AND used_at IS NULL`,
+		db.UTC(s.now()), accountID)
+	if err != nil {
+		return fmt.Errorf("account: revoke links of %d: %w", accountID, err)
+	}
+	return nil
+}
+
 // ResetPassword spends a reset token and sets the new password in one
 // transaction, ending every session of the account. A password that breaks
 // the policy leaves the token unspent, so the person can try again.
