@@ -9,7 +9,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 )
 
-// Limit allows Max failures within Window.
+// Limit allows Max attempts within Window.
 type Limit struct {
 	Max    int
 	Window time.Duration
@@ -21,8 +21,8 @@ type Limit struct {
 // requests are limited so that nobody can fill a mailbox.
 func DefaultLimits() map[string]Limit {
 	return map[string]Limit{
-		"account:": {Max: 5, Window: 15 * time.Minute},
 		"ip:":      {Max: 30, Window: 15 * time.Minute},
+		"account:": {Max: 5, Window: 15 * time.Minute},
 		"reset:":   {Max: 3, Window: 15 * time.Minute},
 	}
 }
@@ -36,6 +36,17 @@ func IPKey(ip string) string { return "ip:" + ip }
 // ResetKey is the rate-limit key for reset emails to one address.
 func ResetKey(email string) string { return "reset:" + NormalizeEmail(email) }
 
+// LimitedError refuses an attempt over a limit. RetryAfter is how long
+// to wait; Key says which limit, for the message and the log.
+type LimitedError struct {
+	Key        string
+	RetryAfter time.Duration
+}
+
+func (e *LimitedError) Error() string {
+	return fmt.Sprintf("account: %s over its limit; retry after %s", e.Key, e.RetryAfter)
+}
+
 func (s *Service) limitFor(key string) (Limit, error) {
 	for prefix, l := range s.opt.Limits {
 		if strings.HasPrefix(key, prefix) {
@@ -45,40 +56,77 @@ func (s *Service) limitFor(key string) (Limit, error) {
 	return Limit{}, fmt.Errorf("account: no rate limit for key %q", key)
 }
 
-// Allow reports whether key is still under its limit. The failures are
-// counted in the database, so every node of a cluster sees the same count.
-func (s *Service) Allow(ctx context.Context, key string) (bool, error) {
-	l, err := s.limitFor(key)
-	if err != nil {
-		return false, err
-	}
-	var n int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts WHERE key = $1 AND at > $2`,
-		key, db.UTC(s.now().Add(-l.Window))).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("account: count attempts for %s: %w", key, err)
-	}
-	return n < l.Max, nil
+// Reservation is an attempt counted against its keys before the costly
+// or mail-sending work it guards.
+type Reservation struct {
+	ids []int64
 }
 
-// RecordFailure counts one failure against each key and forgets failures
-// older than a day, so the table stays small without a separate job.
-func (s *Service) RecordFailure(ctx context.Context, keys ...string) error {
-	now := db.UTC(s.now())
+// Reserve counts one attempt against each key, then checks each key's
+// limit, and returns a *LimitedError (taking the attempt back) when one is
+// over. Counting before checking makes the limit hold under any
+// concurrency: each attempt's row is committed before it counts, so the
+// k-th attempt to be written sees at least k rows, and at most Max
+// attempts per window get through however many arrive at once. The rows
+// live in the database, so every node of a cluster sees the same count.
+func (s *Service) Reserve(ctx context.Context, keys ...string) (Reservation, error) {
+	var r Reservation
 	for _, key := range keys {
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO login_attempts (key, at) VALUES ($1, $2)`, key, now); err != nil {
-			return fmt.Errorf("account: record attempt for %s: %w", key, err)
+		l, err := s.limitFor(key)
+		if err != nil {
+			return Reservation{}, s.release(ctx, r, err)
 		}
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1 AND at < $2`, key, now.Add(-24*time.Hour)); err != nil {
-			return fmt.Errorf("account: prune attempts for %s: %w", key, err)
+		id, err := s.insertAttempt(ctx, key)
+		if err != nil {
+			return Reservation{}, s.release(ctx, r, err)
+		}
+		r.ids = append(r.ids, id)
+		var n int
+		err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts WHERE key = $1 AND at > $2`,
+			key, db.UTC(s.now().Add(-l.Window))).Scan(&n)
+		if err != nil {
+			return Reservation{}, s.release(ctx, r, fmt.Errorf("account: count attempts for %s: %w", key, err))
+		}
+		if n > l.Max {
+			return Reservation{}, s.release(ctx, r, &LimitedError{Key: key, RetryAfter: l.Window})
 		}
 	}
-	return nil
+	return r, nil
 }
 
-// ClearFailures forgets the failures of key: after a successful sign-in the
-// account starts afresh. Callers clear the account's key, never the IP's,
-// or one valid account would unlock guessing at every other.
+// insertAttempt writes one attempt (committed at once, outside any
+// transaction, which the counting argument needs) and forgets the key's
+// attempts older than a day, so the table stays small without a job.
+func (s *Service) insertAttempt(ctx context.Context, key string) (int64, error) {
+	now := db.UTC(s.now())
+	var id int64
+	if err := s.db.Writer().QueryRowContext(ctx, `INSERT INTO login_attempts (key, at) VALUES ($1, $2) RETURNING id`, key, now).Scan(&id); err != nil {
+		return 0, fmt.Errorf("account: record attempt for %s: %w", key, err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1 AND at < $2`, key, now.Add(-24*time.Hour)); err != nil {
+		return 0, fmt.Errorf("account: prune attempts for %s: %w", key, err)
+	}
+	return id, nil
+}
+
+// release takes back the attempts of a refused reservation, so that a
+// refusal counts against nothing, and returns cause.
+func (s *Service) release(ctx context.Context, r Reservation, cause error) error {
+	for _, id := range r.ids {
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("account: release attempt %d: %w (after %w)", id, err, cause)
+		}
+	}
+	return cause
+}
+
+// Release takes back a reservation whose attempt did not happen after
+// all (the server was too busy to check it) or succeeded.
+func (s *Service) Release(ctx context.Context, r Reservation) error { return s.release(ctx, r, nil) }
+
+// ClearFailures forgets the attempts of key: after a successful sign-in
+// the account starts afresh. Callers clear the account's keys, never the
+// IP's, or one valid account would unlock guessing at every other.
 func (s *Service) ClearFailures(ctx context.Context, key string) error {
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1`, key); err != nil {
 		return fmt.Errorf("account: clear attempts for %s: %w", key, err)

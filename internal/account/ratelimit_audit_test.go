@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -15,40 +16,42 @@ func TestRateLimit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, c := newService(t, d)
-		acct, ip := account.AccountKey("Ed@example.org"), account.IPKey("192.0.2.1")
-		for i := range 5 {
-			if ok, err := s.Allow(ctx, acct); err != nil || !ok {
-				t.Fatalf("attempt %d refused: %v", i+1, err)
+		reset, ip := account.ResetKey("Ed@example.org"), account.IPKey("192.0.2.1")
+		for i := range 3 {
+			if _, err := s.Reserve(ctx, reset); err != nil {
+				t.Fatalf("request %d refused: %v", i+1, err)
 			}
-			if err := s.RecordFailure(ctx, acct, ip); err != nil {
+		}
+		var lim *account.LimitedError
+		if _, err := s.Reserve(ctx, reset); !errors.As(err, &lim) || lim.Key != reset || lim.RetryAfter != 15*time.Minute {
+			t.Fatalf("fourth request within 15 minutes: %v", err)
+		}
+		if _, err := s.Reserve(ctx, account.ResetKey("other@example.org")); err != nil {
+			t.Fatalf("another address was limited: %v", err)
+		}
+		c.Advance(15*time.Minute + time.Second)
+		if _, err := s.Reserve(ctx, reset); err != nil {
+			t.Fatalf("still limited after 15 minutes: %v", err)
+		}
+		for range 30 {
+			if _, err := s.Reserve(ctx, ip); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if ok, _ := s.Allow(ctx, acct); ok {
-			t.Fatal("sixth attempt within 15 minutes allowed")
+		// A refusal by the second key takes back the first key's count.
+		if _, err := s.Reserve(ctx, reset, ip); !errors.As(err, &lim) || lim.Key != ip {
+			t.Fatalf("31st attempt from one IP: %v", err)
 		}
-		if ok, _ := s.Allow(ctx, account.AccountKey("other@example.org")); !ok {
-			t.Fatal("another account was limited")
-		}
-		c.Advance(15*time.Minute + time.Second)
-		if ok, _ := s.Allow(ctx, acct); !ok {
-			t.Fatal("still limited after 15 minutes")
-		}
-		for range 30 {
-			_ = s.RecordFailure(ctx, ip)
-		}
-		if ok, _ := s.Allow(ctx, ip); ok {
-			t.Fatal("31st failure from one IP allowed")
-		}
-		_ = s.RecordFailure(ctx, acct)
-		if err := s.ClearFailures(ctx, acct); err != nil {
+		if err := s.ClearFailures(ctx, reset); err != nil {
 			t.Fatal(err)
 		}
-		if ok, _ := s.Allow(ctx, acct); !ok {
-			t.Fatal("not cleared")
+		for i := range 3 {
+			if _, err := s.Reserve(ctx, reset); err != nil {
+				t.Fatalf("after clearing, request %d: %v", i+1, err)
+			}
 		}
-		if _, err := s.Allow(ctx, "nokey"); err == nil {
-			t.Fatal("unknown key prefix allowed")
+		if _, err := s.Reserve(ctx, "nokey"); err == nil || errors.As(err, &lim) {
+			t.Fatalf("unknown key prefix: %v", err)
 		}
 	})
 }

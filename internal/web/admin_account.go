@@ -43,18 +43,20 @@ func (s *Server) adminAccountPassword(w http.ResponseWriter, r *http.Request) er
 		if cur == "" {
 			errs.Add("current", "Enter your current password.")
 		} else if len(errs) == 0 {
-			if ok, err := s.accounts.Allow(r.Context(), account.AccountKey(a.Email)); err != nil {
-				return err
-			} else if !ok {
+			ctx, acctKey := r.Context(), account.AccountKey(a.Email)
+			res, err := s.accounts.Reserve(ctx, acctKey)
+			if lim := (*account.LimitedError)(nil); errors.As(err, &lim) {
 				errs.Add("current", "Too many wrong passwords. Wait 15 minutes before trying again.")
+				w.Header().Set("Retry-After", retryAfter(lim.RetryAfter))
 				return s.renderAccount(w, r, http.StatusTooManyRequests, errs)
+			} else if err != nil {
+				return err
 			}
-			if _, err := s.accounts.Authenticate(r.Context(), a.Email, cur); errors.Is(err, account.ErrBadCredentials) {
-				if err := s.accounts.RecordFailure(r.Context(), account.AccountKey(a.Email)); err != nil {
-					return err
-				}
+			if _, err := s.accounts.Authenticate(ctx, a.Email, cur); errors.Is(err, account.ErrBadCredentials) {
 				errs.Add("current", "That is not your current password.")
 			} else if err != nil {
+				return errors.Join(err, s.accounts.Release(ctx, res))
+			} else if err := s.accounts.Release(ctx, res); err != nil {
 				return err
 			}
 		}

@@ -44,28 +44,23 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAdmin(w, formStatus(p.Errors), "auth_reset_request", p)
 	}
 	ctx := r.Context()
-	ipKey, resetKey := account.IPKey(clientIP(r)), account.ResetKey(p.Email)
-	for _, key := range []string{ipKey, resetKey} {
-		ok, err := s.accounts.Allow(ctx, key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			p.Errors.Add("email", "Too many reset requests. Wait 15 minutes, then check your inbox and spam folder before asking again.")
-			w.Header().Set("Retry-After", "900")
-			return s.renderAdmin(w, http.StatusTooManyRequests, "auth_reset_request", p)
-		}
+	// Every request counts against the limits before anything else,
+	// found or not, so counting does not reveal which addresses exist
+	// either, and concurrent requests cannot slip past the count.
+	_, err := s.accounts.Reserve(ctx, account.IPKey(clientIP(r)), account.ResetKey(p.Email))
+	if lim := (*account.LimitedError)(nil); errors.As(err, &lim) {
+		p.Errors.Add("email", "Too many reset requests. Wait 15 minutes, then check your inbox and spam folder before asking again.")
+		w.Header().Set("Retry-After", retryAfter(lim.RetryAfter))
+		return s.renderAdmin(w, http.StatusTooManyRequests, "auth_reset_request", p)
 	}
-	// Every request counts against the limits, found or not, so counting
-	// does not reveal which addresses exist either.
-	if err := s.accounts.RecordFailure(ctx, ipKey, resetKey); err != nil {
+	if err != nil {
 		return err
 	}
 	if s.mail == nil {
 		return &httpError{Status: http.StatusServiceUnavailable,
 			Message: "Password reset by email is not set up on this site yet. Ask an administrator for a sign-in link."}
 	}
-	err := s.accounts.RequestReset(ctx, p.Email, func(tx *sql.Tx, a account.Account, token string) error {
+	err = s.accounts.RequestReset(ctx, p.Email, func(tx *sql.Tx, a account.Account, token string) error {
 		link := s.site.BaseURL + "/reset/" + token
 		_, err := s.mail.EnqueueTx(ctx, tx, mail.Message{
 			To: a.Email, Subject: "Reset your password for " + s.site.Name, Kind: "password_reset",

@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coopress/coopress/internal/account"
@@ -69,29 +71,28 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Errors) > 0 {
 		return s.renderAdmin(w, formStatus(p.Errors), "auth_signin", p)
 	}
-	ctx := r.Context()
-	ipKey, acctKey := account.IPKey(clientIP(r)), account.AccountKey(p.Email)
-	for _, key := range []string{ipKey, acctKey} {
-		ok, err := s.accounts.Allow(ctx, key)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			p.Limited = true
-			p.Errors.Add("email", "Too many failed attempts to sign in. For your safety, wait 15 minutes before trying again.")
-			w.Header().Set("Retry-After", "900")
-			return s.renderAdmin(w, http.StatusTooManyRequests, "auth_signin", p)
-		}
+	// The attempt is counted before the password is checked, so that
+	// concurrent guesses cannot all pass a count taken before any failed.
+	ctx, acctKey := r.Context(), account.AccountKey(p.Email)
+	res, err := s.accounts.Reserve(ctx, account.IPKey(clientIP(r)), acctKey)
+	if lim := (*account.LimitedError)(nil); errors.As(err, &lim) {
+		p.Limited = true
+		p.Errors.Add("email", "Too many failed attempts to sign in. For your safety, wait 15 minutes before trying again.")
+		w.Header().Set("Retry-After", retryAfter(lim.RetryAfter))
+		return s.renderAdmin(w, http.StatusTooManyRequests, "auth_signin", p)
+	}
+	if err != nil {
+		return err
 	}
 	a, err := s.accounts.Authenticate(ctx, p.Email, pw)
 	if errors.Is(err, account.ErrBadCredentials) {
-		if err := s.accounts.RecordFailure(ctx, ipKey, acctKey); err != nil {
-			return err
-		}
 		p.Errors.Add("password", "The email address or password is not right.")
 		return s.renderAdmin(w, http.StatusUnauthorized, "auth_signin", p)
 	}
 	if err != nil {
+		return errors.Join(err, s.accounts.Release(ctx, res))
+	}
+	if err := s.accounts.Release(ctx, res); err != nil {
 		return err
 	}
 	if err := s.accounts.ClearFailures(ctx, acctKey); err != nil {
@@ -102,6 +103,11 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, p.Next, http.StatusSeeOther)
 	return nil
+}
+
+// retryAfter is d in whole seconds, rounded up, for Retry-After.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // startSession signs a in: any session the browser had is ended and a new
