@@ -15,23 +15,31 @@ type Limit struct {
 	Window time.Duration
 }
 
-// DefaultLimits are the rate limits by key prefix. Per account they stop
-// guessing one person's password; per IP they stop one machine trying many
-// accounts, yet leave room for an office behind one address. Reset
+// DefaultLimits are the rate limits by key prefix. Per address they stop
+// one machine trying many accounts, yet leave room for an office behind
+// one address; per account and address they stop one machine guessing
+// one person's password without letting it lock that person out from
+// anywhere else. Per account there is no lock but a growing delay
+// (SignInDelay), since anyone can aim failures at an account. Reset
 // requests are limited so that nobody can fill a mailbox.
 func DefaultLimits() map[string]Limit {
 	return map[string]Limit{
 		"ip:":      {Max: 30, Window: 15 * time.Minute},
+		"pair:":    {Max: 5, Window: 15 * time.Minute},
 		"account:": {Max: 5, Window: 15 * time.Minute},
 		"reset:":   {Max: 3, Window: 15 * time.Minute},
 	}
 }
 
-// AccountKey is the rate-limit key for sign-ins to one address.
+// AccountKey is the key for sign-ins to one address, whoever tries.
 func AccountKey(email string) string { return "account:" + NormalizeEmail(email) }
 
 // IPKey is the rate-limit key for one client address.
 func IPKey(ip string) string { return "ip:" + ip }
+
+// PairKey is the rate-limit key for sign-ins to one account from one
+// client address.
+func PairKey(email, ip string) string { return "pair:" + ip + " " + NormalizeEmail(email) }
 
 // ResetKey is the rate-limit key for reset emails to one address.
 func ResetKey(email string) string { return "reset:" + NormalizeEmail(email) }
@@ -46,6 +54,10 @@ type LimitedError struct {
 func (e *LimitedError) Error() string {
 	return fmt.Sprintf("account: %s over its limit; retry after %s", e.Key, e.RetryAfter)
 }
+
+// PerAccount reports whether the refusal is the per-account slow-down,
+// which anyone may have caused, rather than a limit on the client itself.
+func (e *LimitedError) PerAccount() bool { return strings.HasPrefix(e.Key, "account:") }
 
 func (s *Service) limitFor(key string) (Limit, error) {
 	for prefix, l := range s.opt.Limits {

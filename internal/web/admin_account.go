@@ -43,20 +43,23 @@ func (s *Server) adminAccountPassword(w http.ResponseWriter, r *http.Request) er
 		if cur == "" {
 			errs.Add("current", "Enter your current password.")
 		} else if len(errs) == 0 {
-			ctx, acctKey := r.Context(), account.AccountKey(a.Email)
-			res, err := s.accounts.Reserve(ctx, acctKey)
+			ctx, ip := r.Context(), clientIP(r)
+			res, err := s.accounts.ReserveSignIn(ctx, a.Email, ip)
 			if lim := (*account.LimitedError)(nil); errors.As(err, &lim) {
-				errs.Add("current", "Too many wrong passwords. Wait 15 minutes before trying again.")
+				errs.Add("current", limitMessage(lim))
 				w.Header().Set("Retry-After", retryAfter(lim.RetryAfter))
 				return s.renderAccount(w, r, http.StatusTooManyRequests, errs)
 			} else if err != nil {
 				return err
 			}
 			if _, err := s.accounts.Authenticate(ctx, a.Email, cur); errors.Is(err, account.ErrBadCredentials) {
+				if err := s.accounts.SignInFailed(ctx, a.Email, s.alertOwner); err != nil {
+					return err
+				}
 				errs.Add("current", "That is not your current password.")
 			} else if err != nil {
 				return errors.Join(err, s.accounts.Release(ctx, res))
-			} else if err := s.accounts.Release(ctx, res); err != nil {
+			} else if err := s.accounts.SignInSucceeded(ctx, res, a.Email, ip); err != nil {
 				return err
 			}
 		}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/mail"
 )
 
 // signinPage is the sign-in form. The typed email is kept; the password
@@ -73,11 +77,11 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The attempt is counted before the password is checked, so that
 	// concurrent guesses cannot all pass a count taken before any failed.
-	ctx, acctKey := r.Context(), account.AccountKey(p.Email)
-	res, err := s.accounts.Reserve(ctx, account.IPKey(clientIP(r)), acctKey)
+	ctx, ip := r.Context(), clientIP(r)
+	res, err := s.accounts.ReserveSignIn(ctx, p.Email, ip)
 	if lim := (*account.LimitedError)(nil); errors.As(err, &lim) {
 		p.Limited = true
-		p.Errors.Add("email", "Too many failed attempts to sign in. For your safety, wait 15 minutes before trying again.")
+		p.Errors.Add("email", limitMessage(lim))
 		w.Header().Set("Retry-After", retryAfter(lim.RetryAfter))
 		return s.renderAdmin(w, http.StatusTooManyRequests, "auth_signin", p)
 	}
@@ -86,16 +90,16 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := s.accounts.Authenticate(ctx, p.Email, pw)
 	if errors.Is(err, account.ErrBadCredentials) {
+		if err := s.accounts.SignInFailed(ctx, p.Email, s.alertOwner); err != nil {
+			return err
+		}
 		p.Errors.Add("password", "The email address or password is not right.")
 		return s.renderAdmin(w, http.StatusUnauthorized, "auth_signin", p)
 	}
 	if err != nil {
 		return errors.Join(err, s.accounts.Release(ctx, res))
 	}
-	if err := s.accounts.Release(ctx, res); err != nil {
-		return err
-	}
-	if err := s.accounts.ClearFailures(ctx, acctKey); err != nil {
+	if err := s.accounts.SignInSucceeded(ctx, res, p.Email, ip); err != nil {
 		return err
 	}
 	if err := s.startSession(w, r, a); err != nil {
@@ -105,9 +109,41 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// limitMessage words a refusal: a limit on the client asks it to wait
+// the window out; the per-account slow-down, which others may have
+// caused, says for how few seconds.
+func limitMessage(lim *account.LimitedError) string {
+	if lim.PerAccount() {
+		secs := retryAfter(lim.RetryAfter)
+		unit := "seconds"
+		if secs == "1" {
+			unit = "second"
+		}
+		return fmt.Sprintf("There have been several failed attempts to sign in to this account just now, so each try must wait a little. Try again in %s %s.", secs, unit)
+	}
+	return "Too many failed attempts to sign in. For your safety, wait 15 minutes before trying again."
+}
+
 // retryAfter is d in whole seconds, rounded up, for Retry-After.
 func retryAfter(d time.Duration) string {
 	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
+}
+
+// alertOwner queues the email that tells an account's owner of a burst
+// of failed sign-ins, in the transaction that records it was sent. With
+// no mail set up there is no one to tell, and sign-in carries on.
+func (s *Server) alertOwner(ctx context.Context, tx *sql.Tx, a account.Account, failures int) error {
+	if s.mail == nil {
+		return nil
+	}
+	_, err := s.mail.EnqueueTx(ctx, tx, mail.Message{
+		To: a.Email, Subject: "Failed sign-ins to your " + s.site.Name + " account", Kind: "signin_alert",
+		Text: fmt.Sprintf("Hello %s,\n\nIn the last 15 minutes there were %d attempts to sign in to your %s account "+
+			"with a wrong password.\n\nIf they were yours, there is nothing to do. If not, your password kept them out, "+
+			"and while the attempts go on each try to sign in to your account must wait a little.\n\n"+
+			"If your password is short or used elsewhere, choose a new one here:\n\n%s/reset\n", a.Name, failures, s.site.Name, s.site.BaseURL),
+	})
+	return err
 }
 
 // startSession signs a in: any session the browser had is ended and a new
