@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/coopress/coopress/internal/valid"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -131,6 +132,12 @@ type Options struct {
 	ResetTTL time.Duration
 	// Limits are the rate limits by key prefix (DefaultLimits).
 	Limits map[string]Limit
+	// HashSlots bounds how many argon2id hashes run at once (HashSlots
+	// of 256 MiB and GOMAXPROCS); HashWait is how long a request waits
+	// for a slot, among at most twice as many waiting, before ErrBusy
+	// (one second).
+	HashSlots int
+	HashWait  time.Duration
 }
 
 // Service is the account store and its rules.
@@ -139,6 +146,8 @@ type Service struct {
 	now   func() time.Time
 	opt   Options
 	audit *Audit
+	// hashes bounds concurrent argon2id work (hash_limit.go).
+	hashes *hashLimiter
 }
 
 // New returns the account service on d.
@@ -164,7 +173,13 @@ func New(d *db.DB, o Options) *Service {
 	if o.Limits == nil {
 		o.Limits = DefaultLimits()
 	}
-	return &Service{db: d, now: o.Now, opt: o, audit: NewAudit(d, o.Now)}
+	if o.HashSlots <= 0 {
+		o.HashSlots = HashSlots(256<<20, o.Hash, runtime.GOMAXPROCS(0))
+	}
+	if o.HashWait <= 0 {
+		o.HashWait = time.Second
+	}
+	return &Service{db: d, now: o.Now, opt: o, audit: NewAudit(d, o.Now), hashes: newHashLimiter(o.HashSlots, o.HashWait)}
 }
 
 // Audit is the service's audit log, for pages that read it and for other

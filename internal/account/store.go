@@ -80,7 +80,7 @@ func (s *Service) CreateAccount(ctx context.Context, by Actor, n NewAccount) (Ac
 			return Account{}, err
 		}
 		var err error
-		if hash, err = hashPassword(n.Password, s.opt.Hash); err != nil {
+		if hash, err = s.hash(ctx, n.Password); err != nil {
 			return Account{}, err
 		}
 	}
@@ -200,7 +200,7 @@ func (s *Service) SetPassword(ctx context.Context, by Actor, id int64, pw string
 	}
 	// Hash before the transaction: it takes tens of milliseconds and
 	// SQLite has one writer.
-	hash, err := hashPassword(pw, s.opt.Hash)
+	hash, err := s.hash(ctx, pw)
 	if err != nil {
 		return err
 	}
@@ -235,10 +235,12 @@ func (s *Service) Authenticate(ctx context.Context, email, pw string) (Account, 
 		return Account{}, err
 	}
 	if hash == "" || len(pw) > 4*MaxPasswordLength {
-		_, _ = hashPassword(pw, s.opt.Hash) // the dummy, for equal timing
+		if _, err := s.hash(ctx, pw); err != nil { // the dummy, for equal timing
+			return Account{}, err
+		}
 		return Account{}, ErrBadCredentials
 	}
-	ok, err := verifyPassword(pw, hash)
+	ok, err := s.verify(ctx, pw, hash)
 	if err != nil {
 		return Account{}, fmt.Errorf("account: verify %d: %w", a.ID, err)
 	}

@@ -171,7 +171,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, pw, ip string) (Acco
 	if _, err := s.CheckToken(ctx, token, PurposeReset); err != nil {
 		return Account{}, err // before the costly hash
 	}
-	hash, err := hashPassword(pw, s.opt.Hash)
+	hash, err := s.hash(ctx, pw)
 	if err != nil {
 		return Account{}, err
 	}

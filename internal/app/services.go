@@ -83,7 +83,7 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 	} else {
 		log.Info("no demo content loaded (no --demo)")
 	}
-	s.accounts = account.New(d, account.Options{})
+	s.accounts = account.New(d, account.Options{HashSlots: hashSlots()})
 	s.registerJobs(log)
 	if s.pay, err = setupPayments(cfg, d, s.fund, s.jobs, log); err != nil {
 		return nil, stop, err

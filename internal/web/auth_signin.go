@@ -75,6 +75,9 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Errors) > 0 {
 		return s.renderAdmin(w, formStatus(p.Errors), "auth_signin", p)
 	}
+	if s.accounts.Busy() {
+		return s.signinBusy(w, p)
+	}
 	// The attempt is counted before the password is checked, so that
 	// concurrent guesses cannot all pass a count taken before any failed.
 	ctx, ip := r.Context(), clientIP(r)
@@ -97,7 +100,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		return s.renderAdmin(w, http.StatusUnauthorized, "auth_signin", p)
 	}
 	if err != nil {
-		return errors.Join(err, s.accounts.Release(ctx, res))
+		if rerr := s.accounts.Release(ctx, res); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		if errors.Is(err, account.ErrBusy) {
+			return s.signinBusy(w, p)
+		}
+		return err
 	}
 	if err := s.accounts.SignInSucceeded(ctx, res, p.Email, ip); err != nil {
 		return err
@@ -107,6 +116,21 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, p.Next, http.StatusSeeOther)
 	return nil
+}
+
+// busyMessage and busyRetryAfter answer a request refused because too
+// many passwords are being checked at once (account.ErrBusy).
+const (
+	busyMessage    = "Too many people are signing in at this moment. Try again in a few seconds."
+	busyRetryAfter = "2"
+)
+
+// signinBusy answers a sign-in at once when too many passwords are being
+// checked, so that a flood cannot queue up memory or time.
+func (s *Server) signinBusy(w http.ResponseWriter, p *signinPage) error {
+	p.Errors.Add("password", busyMessage)
+	w.Header().Set("Retry-After", busyRetryAfter)
+	return s.renderAdmin(w, http.StatusServiceUnavailable, "auth_signin", p)
 }
 
 // limitMessage words a refusal: a limit on the client asks it to wait

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/valid"
 )
@@ -75,6 +76,9 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 			he = &httpError{Status: http.StatusUnprocessableEntity, Message: strings.Join(invalidLines(err), " "), Cause: err}
 		case errors.Is(err, db.ErrNotFound):
 			he = errNotFound
+		case errors.Is(err, account.ErrBusy):
+			w.Header().Set("Retry-After", busyRetryAfter)
+			he = &httpError{Status: http.StatusServiceUnavailable, Message: busyMessage}
 		case r.Context().Err() != nil:
 			return // the reader went away; nothing to tell them
 		default:
