@@ -56,22 +56,30 @@ func (s *Service) issue(ctx context.Context, tx *sql.Tx, accountID int64, p Purp
 	return token, nil
 }
 
-// RequestReset finds the account for email and, if it exists and is not
-// disabled, issues a reset token and calls send with it inside the same
-// transaction (send queues the email). For an unknown address it returns
-// nil without calling send: the caller must answer the same either way.
+// RequestReset finds the account for email and calls send inside a
+// transaction, so the caller queues an email with what the transaction
+// wrote or not at all. For a live account it first issues a reset token
+// and passes it; for an unknown or disabled address it passes an Account
+// holding only the normalised Email and an empty token, and the caller
+// queues a notice that no link was made. Both paths thus do the same
+// work — a look-up, one write transaction, one queued email — so neither
+// the answer nor its timing tells which addresses have accounts.
 func (s *Service) RequestReset(ctx context.Context, email string, send func(tx *sql.Tx, a Account, token string) error) error {
 	a, err := s.ByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) || (err == nil && a.Disabled) {
-		return nil
-	}
-	if err != nil {
+	known := err == nil && !a.Disabled
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	if !known {
+		a = Account{Email: NormalizeEmail(email)}
+	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		token, err := s.IssueResetTokenTx(ctx, tx, a.ID)
-		if err != nil {
-			return err
+		token := ""
+		if known {
+			var err error
+			if token, err = s.IssueResetTokenTx(ctx, tx, a.ID); err != nil {
+				return err
+			}
 		}
 		return send(tx, a, token)
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/mail"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // Mailer queues email for durable delivery, inside the caller's
@@ -30,9 +31,10 @@ func (s *Server) resetRequestForm(w http.ResponseWriter, r *http.Request) error 
 	return s.renderAdmin(w, http.StatusOK, "auth_reset_request", &resetRequestPage{adminFrame: s.newAdminFrame(r, "Reset your password")})
 }
 
-// resetRequest sends a reset link if the address has an account, and
-// answers the same whether or not it does, so the form cannot be used to
-// find out who works here. Requests are rate-limited per address and per
+// resetRequest sends a reset link if the address has an account, and a
+// notice that there is none otherwise: the answer and the work behind it
+// are the same either way, so the form cannot be used to find out who
+// works here. Requests are rate-limited per address and per
 // IP so that nobody can flood a mailbox.
 func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
 	p := &resetRequestPage{adminFrame: s.newAdminFrame(r, "Reset your password")}
@@ -61,21 +63,41 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
 			Message: "Password reset by email is not set up on this site yet. Ask an administrator for a sign-in link."}
 	}
 	err = s.accounts.RequestReset(ctx, p.Email, func(tx *sql.Tx, a account.Account, token string) error {
-		link := s.site.BaseURL + "/reset/" + token
-		_, err := s.mail.EnqueueTx(ctx, tx, mail.Message{
-			To: a.Email, Subject: "Reset your password for " + s.site.Name, Kind: "password_reset",
-			Text: fmt.Sprintf("Hello %s,\n\nSomeone, probably you, asked to reset the password of your %s account.\n\n"+
-				"Choose a new password here within the next hour:\n\n%s\n\n"+
-				"If it was not you, ignore this email: your password stays as it is.\n", a.Name, s.site.Name, link),
-		})
+		_, err := s.mail.EnqueueTx(ctx, tx, s.resetMail(a, token))
 		return err
 	})
+	if len(valid.All(err)) > 0 { // an address the outbox cannot send to, known or not
+		p.Errors.Add("email", "Enter an email address like name@example.org.")
+		return s.renderAdmin(w, http.StatusUnprocessableEntity, "auth_reset_request", p)
+	}
 	if err != nil {
 		return err
 	}
 	p.Sent = true
 	p.Notice = "Check your email."
 	return s.renderAdmin(w, http.StatusOK, "auth_reset_request", p)
+}
+
+// resetMail is the email a reset request queues: the link for an
+// account, or, with no token, a notice that the address has no account
+// (kind password_reset_none, so the outbox's records tell them apart).
+func (s *Server) resetMail(a account.Account, token string) mail.Message {
+	if token == "" {
+		return mail.Message{
+			To: a.Email, Subject: "Reset your password for " + s.site.Name, Kind: "password_reset_none",
+			Text: fmt.Sprintf("Hello,\n\nSomeone, probably you, asked to reset the password of a %s account with this "+
+				"email address, but no active account uses it, so no link was made.\n\n"+
+				"If you have an account, you may have signed up with another address. If it was not you, "+
+				"ignore this email.\n", s.site.Name),
+		}
+	}
+	link := s.site.BaseURL + "/reset/" + token
+	return mail.Message{
+		To: a.Email, Subject: "Reset your password for " + s.site.Name, Kind: "password_reset",
+		Text: fmt.Sprintf("Hello %s,\n\nSomeone, probably you, asked to reset the password of your %s account.\n\n"+
+			"Choose a new password here within the next hour:\n\n%s\n\n"+
+			"If it was not you, ignore this email: your password stays as it is.\n", a.Name, s.site.Name, link),
+	}
 }
 
 // resetPage sets a new password with a reset token.
