@@ -54,7 +54,7 @@ func resetPeakRSS(t *testing.T) {
 // unknown addresses, from 200 client addresses, at the real argon2id cost
 // (64 MiB each). Concurrent hashing is bounded, so resident memory grows
 // by less than the bound below, and every answer, a refusal (401) or
-// "busy" (503 with Retry-After), comes within a few seconds.
+// "busy" (503 with Retry-After), comes within maxAnswer.
 func TestSignInFloodBoundsMemoryAndTime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hashes at full cost")
@@ -66,7 +66,11 @@ func TestSignInFloodBoundsMemoryAndTime(t *testing.T) {
 	// until it runs), and 150 MiB for the server, the clients and the
 	// database. Unbounded, 50 at once took 3,253 MiB.
 	bound := int64(3*slots*64<<20) + 150<<20
-	const maxAnswer = 5 * time.Second
+	// A refusal is immediate; the slowest answers are those that waited
+	// their second for a slot and then hashed on a busy machine (2.7 to
+	// 5.2 s measured on two shared cores at load 12). Unbounded, 50 at
+	// once took 47 s.
+	const maxAnswer = 10 * time.Second
 
 	d := dbtest.SQLite(t)
 	srv, err := web.New(web.Deps{
