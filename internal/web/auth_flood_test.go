@@ -3,10 +3,7 @@ package web_test
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"os"
 	"runtime"
@@ -17,7 +14,6 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/web"
 )
@@ -73,16 +69,12 @@ func TestSignInFloodBoundsMemoryAndTime(t *testing.T) {
 	const maxAnswer = 10 * time.Second
 
 	d := dbtest.SQLite(t)
-	srv, err := web.New(web.Deps{
-		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test"}, Articles: article.NewStore(d, time.Now),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Accounts: account.New(d, account.Options{HashSlots: slots}),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	// The harness's site, with accounts at the real cost instead of withStaff's cheap ones.
+	h := newHarness(t, d, withDeps(func(deps *web.Deps) {
+		deps.Accounts = account.New(d, account.Options{HashSlots: slots})
+		trustLoopback(deps)
+	}))
+	hs := h.http
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}}
 
 	runtime.GC()

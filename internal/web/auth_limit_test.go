@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/web"
 )
 
 // TestSignInLimitHoldsUnderConcurrency sends wrong passwords all at once:
@@ -21,7 +23,7 @@ import (
 // same for one address trying many accounts (limit 30).
 func TestSignInLimitHoldsUnderConcurrency(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newStaffSite(t, d, nil)
+		s := newHarness(t, d, withStaff())
 		s.person(t, "ed@example.org", account.Editor)
 		for _, tc := range []struct {
 			name     string
@@ -35,7 +37,7 @@ func TestSignInLimitHoldsUnderConcurrency(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range tc.n {
 				wg.Go(func() {
-					res := s.do(t, "POST", "/signin", "", url.Values{"email": {tc.email(i)}, "password": {fmt.Sprintf("wrong guess %d", i)}})
+					res := s.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {tc.email(i)}, "password": {fmt.Sprintf("wrong guess %d", i)}}})
 					statuses <- res.status
 				})
 			}
@@ -57,10 +59,11 @@ func TestSignInLimitHoldsUnderConcurrency(t *testing.T) {
 // 15 minutes, and tell the owner once by email.
 func TestSignInFailuresCannotLockTheOwnerOut(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		s := newStaffSite(t, d, nil)
+		s := newHarness(t, d, withStaff(), withDeps(trustLoopback))
 		s.person(t, "ed@example.org", account.Editor)
 		from := func(ip, pw string) response {
-			return s.do(t, "POST", "/signin", "", url.Values{"email": {"ed@example.org"}, "password": {pw}}, "X-Forwarded-For", ip)
+			return s.do(t, req{method: "POST", path: "/signin", form: url.Values{"email": {"ed@example.org"}, "password": {pw}},
+				header: map[string]string{"X-Forwarded-For": ip}})
 		}
 		for i := range 5 {
 			if res := from("192.0.2.66", fmt.Sprintf("guess %d", i)); res.status != http.StatusUnauthorized {
@@ -105,4 +108,10 @@ func TestSignInFailuresCannotLockTheOwnerOut(t *testing.T) {
 			t.Fatalf("mail after a burst of 15 failures: %+v", s.mail.sent)
 		}
 	})
+}
+
+// trustLoopback lets a test name its client with X-Forwarded-For, as a
+// proxy on loopback would.
+func trustLoopback(d *web.Deps) {
+	d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 }

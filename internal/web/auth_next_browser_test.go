@@ -19,7 +19,7 @@ import (
 // as a crafted link or a tampered form would carry them, and checks where
 // Chromium itself ends up: on this site, never on evil.example.
 func TestSignInNextStaysOnSiteInChromium(t *testing.T) {
-	s := newStaffSite(t, dbtest.SQLite(t), nil)
+	s := newHarness(t, dbtest.SQLite(t), withStaff())
 	s.person(t, "ed@example.org", account.Editor)
 	site, err := url.Parse(s.http.URL)
 	if err != nil {

@@ -55,7 +55,7 @@ func (m *txMailbox) take() []txMail {
 func TestResetDoesTheSameWorkForEveryAddress(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		box := &txMailbox{}
-		s := newStaffSite(t, d, box)
+		s := newHarness(t, d, withMailer(box))
 		s.person(t, "ed@example.org", account.Editor)
 		gone := s.person(t, "gone@example.org", account.Writer)
 		if err := s.accounts.Disable(context.Background(), account.Actor{Name: "test"}, gone.ID); err != nil {
@@ -63,7 +63,7 @@ func TestResetDoesTheSameWorkForEveryAddress(t *testing.T) {
 		}
 		var first response
 		for i, email := range []string{"Ed@example.org", "nobody@example.org", "gone@example.org"} {
-			res := s.do(t, "POST", "/reset", "", url.Values{"email": {email}})
+			res := s.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {email}}})
 			if i == 0 {
 				first = res
 			}
@@ -76,7 +76,7 @@ func TestResetDoesTheSameWorkForEveryAddress(t *testing.T) {
 				t.Errorf("%s: queued %+v; want one email in a transaction", email, sent)
 			}
 		}
-		if res := s.do(t, "POST", "/reset", "", url.Values{"email": {"bad@address@example.org"}}); res.status != 422 {
+		if res := s.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {"bad@address@example.org"}}}); res.status != 422 {
 			t.Errorf("an address nobody can send to: %d", res.status)
 		}
 	})
