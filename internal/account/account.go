@@ -138,6 +138,10 @@ type Options struct {
 	// (one second).
 	HashSlots int
 	HashWait  time.Duration
+	// Mail queues the notice of each grant of a power role to the role's
+	// other holders (PowerRoles); nil queues none (no SMTP set up), and
+	// the grant is still audited.
+	Mail Mailer
 }
 
 // Service is the account store and its rules.

@@ -97,8 +97,11 @@ func (s *Service) CreateAccount(ctx context.Context, by Actor, n NewAccount) (Ac
 		if err := insertRoles(ctx, tx, a.ID, a.Roles); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.create", ObjectType: "account",
-			ObjectID: fmt.Sprint(a.ID), After: viewOf(a)})
+		if err := s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.create", ObjectType: "account",
+			ObjectID: fmt.Sprint(a.ID), After: viewOf(a)}); err != nil {
+			return err
+		}
+		return s.recordGrants(ctx, tx, by, a, nil, true)
 	})
 	return a, err
 }
@@ -130,7 +133,9 @@ func insertRoles(ctx context.Context, tx *sql.Tx, id int64, roles []Role) error 
 }
 
 // SetRoles replaces an account's roles. It refuses, with ErrLastAdmin, to
-// take the admin role from the only active admin.
+// take the admin role from the only active admin and, with ErrSelfGrant,
+// a person adding a role to their own account. Each power role granted is
+// audited and announced (recordGrants).
 func (s *Service) SetRoles(ctx context.Context, by Actor, id int64, roles []Role) (Account, error) {
 	if err := checkRoles(roles); err != nil {
 		return Account{}, err
@@ -142,6 +147,9 @@ func (s *Service) SetRoles(ctx context.Context, by Actor, id int64, roles []Role
 		}
 		before, err := byID(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := refuseSelfGrant(by, before, roles); err != nil {
 			return err
 		}
 		if !slices.Contains(roles, Admin) {
@@ -157,8 +165,11 @@ func (s *Service) SetRoles(ctx context.Context, by Actor, id int64, roles []Role
 		if err := insertRoles(ctx, tx, id, after.Roles); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.roles", ObjectType: "account",
-			ObjectID: fmt.Sprint(id), Before: viewOf(before), After: viewOf(after)})
+		if err := s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.roles", ObjectType: "account",
+			ObjectID: fmt.Sprint(id), Before: viewOf(before), After: viewOf(after)}); err != nil {
+			return err
+		}
+		return s.recordGrants(ctx, tx, by, after, before.Roles, false)
 	})
 	return after, err
 }

@@ -83,7 +83,13 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 	} else {
 		log.Info("no demo content loaded (no --demo)")
 	}
-	s.accounts = account.New(d, account.Options{HashSlots: hashSlots()})
+	// Grants of admin, treasurer and secretary are mailed to the role's
+	// other holders through the outbox, when there is one.
+	acctOpts := account.Options{HashSlots: hashSlots()}
+	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
+		acctOpts.Mail = s.outbox
+	}
+	s.accounts = account.New(d, acctOpts)
 	s.registerJobs(log)
 	if s.pay, err = setupPayments(cfg, d, s.fund, s.jobs, log); err != nil {
 		return nil, stop, err

@@ -11,9 +11,10 @@ import (
 	"github.com/coopress/coopress/internal/db"
 )
 
-// authorRoles may manage author profiles: editors, who own the bylines,
-// and admins, who own the accounts a byline is tied to.
-func authorRoles() []account.Role { return []account.Role{account.Editor, account.Admin} }
+// authorRoles may manage author profiles and tie them to accounts: the
+// editors, who own the bylines. Tying a byline to an account gives that
+// account no power, so it needs no admin.
+func authorRoles() []account.Role { return []account.Role{account.Editor} }
 
 // authorsPage lists every profile and holds the form that adds one or,
 // when Editing is set, edits it.

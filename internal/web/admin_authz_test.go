@@ -37,28 +37,29 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/audit":                       {account.Admin},
 	"/admin/":                                account.StaffRoles(),
 
-	// The image library (admin_media.go): whoever writes, edits or admins.
-	"GET /admin/media":       {account.Writer, account.Editor, account.Admin},
-	"POST /admin/media":      {account.Writer, account.Editor, account.Admin},
-	"GET /admin/media/{id}":  {account.Writer, account.Editor, account.Admin},
-	"POST /admin/media/{id}": {account.Writer, account.Editor, account.Admin},
+	// The image library (admin_media.go): whoever writes or edits. No role
+	// implies another, so an admin is not let in.
+	"GET /admin/media":       {account.Writer, account.Editor},
+	"POST /admin/media":      {account.Writer, account.Editor},
+	"GET /admin/media/{id}":  {account.Writer, account.Editor},
+	"POST /admin/media/{id}": {account.Writer, account.Editor},
 
-	// The fighting fund (admin_fund.go): treasurers, and admins so that a
-	// paper without a treasurer can still record its post.
-	"GET /admin/fund":                       {account.Treasurer, account.Admin},
-	"GET /admin/fund/gifts/new":             {account.Treasurer, account.Admin},
-	"POST /admin/fund/gifts/new":            {account.Treasurer, account.Admin},
-	"GET /admin/fund/entries":               {account.Treasurer, account.Admin},
-	"POST /admin/fund/entries/{id}/reverse": {account.Treasurer, account.Admin},
-	"POST /admin/fund/holds/{id}/resolve":   {account.Treasurer, account.Admin},
-	"GET /admin/fund/import":                {account.Treasurer, account.Admin},
-	"POST /admin/fund/import":               {account.Treasurer, account.Admin},
-	"GET /admin/fund/export.csv":            {account.Treasurer, account.Admin},
-	"GET /admin/fund/column.txt":            {account.Treasurer, account.Admin},
-	"GET /admin/fund/target":                {account.Treasurer, account.Admin},
-	"POST /admin/fund/target":               {account.Treasurer, account.Admin},
-	"GET /admin/fund/reconcile":             {account.Treasurer, account.Admin},
-	"GET /admin/fund/payouts":               {account.Treasurer, account.Admin},
+	// The fighting fund (admin_fund.go): treasurers only. An admin is not
+	// a super-user: money needs the treasurer role, granted by someone else.
+	"GET /admin/fund":                       {account.Treasurer},
+	"GET /admin/fund/gifts/new":             {account.Treasurer},
+	"POST /admin/fund/gifts/new":            {account.Treasurer},
+	"GET /admin/fund/entries":               {account.Treasurer},
+	"POST /admin/fund/entries/{id}/reverse": {account.Treasurer},
+	"POST /admin/fund/holds/{id}/resolve":   {account.Treasurer},
+	"GET /admin/fund/import":                {account.Treasurer},
+	"POST /admin/fund/import":               {account.Treasurer},
+	"GET /admin/fund/export.csv":            {account.Treasurer},
+	"GET /admin/fund/column.txt":            {account.Treasurer},
+	"GET /admin/fund/target":                {account.Treasurer},
+	"POST /admin/fund/target":               {account.Treasurer},
+	"GET /admin/fund/reconcile":             {account.Treasurer},
+	"GET /admin/fund/payouts":               {account.Treasurer},
 
 	// The newsroom (admin_article.go): writers and editors share the
 	// pages, only editors publish, correct and restore.
@@ -78,12 +79,11 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/preview":                               {account.Writer, account.Editor},
 	"GET /admin/desk":                                   {account.Editor},
 
-	// Author profiles (admin_authors.go): editors own the bylines, admins
-	// the accounts they are tied to.
-	"GET /admin/authors":       {account.Editor, account.Admin},
-	"POST /admin/authors":      {account.Editor, account.Admin},
-	"GET /admin/authors/{id}":  {account.Editor, account.Admin},
-	"POST /admin/authors/{id}": {account.Editor, account.Admin},
+	// Author profiles (admin_authors.go): the editors, who own the bylines.
+	"GET /admin/authors":       {account.Editor},
+	"POST /admin/authors":      {account.Editor},
+	"GET /admin/authors/{id}":  {account.Editor},
+	"POST /admin/authors/{id}": {account.Editor},
 }
 
 // persona is one kind of visitor in the matrix.

@@ -37,9 +37,10 @@ type FundLedger interface {
 	ReconcileCard(ctx context.Context, month, purpose string) (fund.CardReconciliation, error)
 }
 
-// treasurers may use the fund's staff pages; admins too, so that a paper
-// without a treasurer yet can still record its post.
-func treasurers() []account.Role { return []account.Role{account.Treasurer, account.Admin} }
+// treasurers may use the fund's staff pages, and nobody else: an admin
+// who also keeps the books is given the treasurer role by another admin,
+// and the other treasurers are told (account.PowerRoles).
+func treasurers() []account.Role { return []account.Role{account.Treasurer} }
 
 // ledger is the FundLedger, or a 404 when the server has none.
 func (s *Server) ledger() (FundLedger, error) {
