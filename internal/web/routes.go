@@ -69,7 +69,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	page("/", s.notFoundPage)
+	// Anything else: 405 with Allow when the path has routes for other
+	// methods, 404 otherwise (method_not_allowed.go).
+	page("/", s.noRoute(mux))
 
 	s.checkMenu(mux)
 	return s.middleware(mux)
@@ -148,7 +150,8 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/account/password", staff, s.adminAccountPassword)
 	s.adminRoute(mux, "POST /admin/account/signout-everywhere", staff, s.adminSignOutEverywhere)
 
-	// Any other address under /admin/ asks for a sign-in before it says
-	// 404, so the staff area's map is not visible from outside.
-	s.adminRoute(mux, "/admin/", staff, s.notFoundPage)
+	// Any other address or method under /admin/ asks for a sign-in before
+	// it says 404 or 405, so the staff area's map is not visible from
+	// outside.
+	s.adminRoute(mux, "/admin/", staff, s.noRoute(mux))
 }
