@@ -144,7 +144,7 @@ func TestEveryPostRouteRefusesCrossOrigin(t *testing.T) {
 		if pattern == "POST /webhooks/stripe" {
 			continue // Stripe's server posts with no browser headers: TestWebhookPassesCrossOriginProtection…
 		}
-		_, path := requestFor(pattern, 1)
+		_, path := requestFor(pattern, matrixObjects{})
 		cross := map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
 		if res := h.do(t, req{method: "POST", path: path, form: url.Values{}, header: cross}); res.status != http.StatusForbidden {
 			t.Errorf("cross-site %s: %d, want 403", pattern, res.status)
