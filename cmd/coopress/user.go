@@ -60,7 +60,12 @@ func (c *userCLI) open(ctx context.Context) (*account.Service, *db.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return account.New(d, account.Options{}), d, nil
+	opts, err := app.CommandAccountOptions(d, &c.cfg)
+	if err != nil {
+		_ = d.Close()
+		return nil, nil, err
+	}
+	return account.New(d, opts), d, nil
 }
 
 // byEmail opens the service and finds the account --email names.
