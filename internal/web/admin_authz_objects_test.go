@@ -16,7 +16,8 @@ import (
 )
 
 // matrixObjects makes one real object of each kind the staff paths name:
-// an account, an image, an author profile, a ledger entry, and drafts by
+// an account, an image, an author profile, a ledger entry, a held
+// conflict, and drafts by
 // writer on demand.
 func (h *harness) matrixObjects(t *testing.T, writer account.Account) matrixObjects {
 	t.Helper()
@@ -40,6 +41,21 @@ func (h *harness) matrixObjects(t *testing.T, writer account.Account) matrixObje
 		t.Fatal(err)
 	}
 	o.entry = b.Recorded[0].ID
+	// A held conflict: the same card reference credited again at another
+	// amount is held for the treasurer, not recorded.
+	card := fund.Entry{Amount: money.Major(1, "GBP"), Method: fund.Card, ProviderRef: "pi_matrix", RecordedBy: fund.ProviderRecorder}
+	if _, err := h.fund.Record(ctx, card); err != nil {
+		t.Fatal(err)
+	}
+	card.Amount = money.Major(500, "GBP")
+	if _, err := h.fund.Record(ctx, card); err == nil {
+		t.Fatal("a conflicting credit was recorded")
+	}
+	holds, err := h.fund.OpenHolds(ctx)
+	if err != nil || len(holds) != 1 {
+		t.Fatalf("open holds %v (%v), want one", holds, err)
+	}
+	o.hold = holds[0].ID
 	token := h.session(t, writer)
 	n := 0
 	o.draft = func() (int64, int64) {

@@ -104,7 +104,7 @@ func personas() []persona {
 // matrixObjects are real objects of each kind a staff path names, so
 // that an allowed request reaches the page and not a 404.
 type matrixObjects struct {
-	account, image, author, entry int64
+	account, image, author, entry, hold int64
 	// draft makes a fresh draft by the matrix's writer and returns its id
 	// and its first revision's: the workflow buttons change an article, so
 	// each request gets its own.
@@ -132,6 +132,8 @@ func requestFor(pattern string, o matrixObjects) (method, path string) {
 		id = o.author
 	case strings.HasPrefix(path, "/admin/fund/entries/"):
 		id = o.entry
+	case strings.HasPrefix(path, "/admin/fund/holds/"):
+		id = o.hold
 	case strings.HasPrefix(path, "/admin/articles/{id}") && o.draft != nil:
 		a, rev := o.draft()
 		id = a
@@ -165,6 +167,7 @@ var allowedStatus = map[string]int{
 	"POST /admin/authors/{id}":              http.StatusUnprocessableEntity,
 	"POST /admin/fund/gifts/new":            http.StatusUnprocessableEntity,
 	"POST /admin/fund/entries/{id}/reverse": http.StatusUnprocessableEntity,
+	"POST /admin/fund/holds/{id}/resolve":   http.StatusUnprocessableEntity,
 	"POST /admin/fund/import":               http.StatusUnprocessableEntity,
 	"POST /admin/fund/target":               http.StatusUnprocessableEntity,
 }
