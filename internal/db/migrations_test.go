@@ -55,6 +55,8 @@ var engineOnly = map[db.Dialect][]string{
 		// with a statement trigger; SQLite has no TRUNCATE.
 		"trigger ledger_entries_no_truncate", "trigger audit_log_no_truncate",
 		"trigger article_revisions_no_truncate", "trigger article_corrections_no_truncate",
+		"trigger campaign_target_changes_no_truncate", "trigger closed_payments_no_truncate",
+		"trigger fund_holds_no_truncate", "trigger fund_hold_resolutions_no_truncate",
 		// NOTIFY tells the other nodes that content or the fund changed;
 		// on SQLite there is one node, which watches data_version.
 		"trigger content_state_notify", "trigger fund_state_notify",
@@ -172,4 +174,33 @@ func readSchema(t *testing.T, ctx context.Context, d *db.DB) map[string]bool {
 		s["trigger "+tr] = true
 	}
 	return s
+}
+
+// TestAppendOnlyTablesRefuseTruncate: on PostgreSQL TRUNCATE skips row
+// triggers, so a table that refuses UPDATE (an append-only table) must
+// also refuse DELETE and TRUNCATE; the check reads the catalogue, so a
+// new append-only table that forgets one fails here.
+func TestAppendOnlyTablesRefuseTruncate(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Postgres(t)
+	s := readSchema(t, ctx, d)
+	var appendOnly []string
+	for name := range s {
+		if table, ok := strings.CutSuffix(strings.TrimPrefix(name, "trigger "), "_no_update"); ok && strings.HasPrefix(name, "trigger ") {
+			appendOnly = append(appendOnly, table)
+		}
+	}
+	if len(appendOnly) < 8 {
+		t.Fatalf("found %d append-only tables (%v); the catalogue query is wrong", len(appendOnly), appendOnly)
+	}
+	for _, table := range appendOnly {
+		for _, op := range []string{"delete", "truncate"} {
+			if !s["trigger "+table+"_no_"+op] {
+				t.Errorf("append-only table %s has no %s_no_%s trigger", table, table, op)
+			}
+		}
+		if _, err := d.ExecContext(ctx, "TRUNCATE "+table+" CASCADE"); err == nil {
+			t.Errorf("TRUNCATE %s succeeded", table)
+		}
+	}
 }
