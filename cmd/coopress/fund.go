@@ -213,10 +213,9 @@ func fundTarget(ctx context.Context, inv *invocation, args []string) error {
 	if *amount == "" {
 		return errors.New("--amount is required: the month's target, e.g. --amount 18010")
 	}
-	// Targets are not gifts: allow up to £1bn rather than a gift's cap.
-	m, err := money.ParseLimit(*amount, *currency, 1_000_000_000_00)
+	m, err := fund.ParseTarget(*amount, *currency)
 	if err != nil {
-		return fmt.Errorf("--amount: %w", err)
+		return inFlagWords(err)
 	}
 	s, d, err := c.open(ctx)
 	if err != nil {

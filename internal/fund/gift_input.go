@@ -79,7 +79,7 @@ func ParseGift(in GiftInput, loc *time.Location, now time.Time) (Entry, error) {
 	if !money.Known(cur) {
 		fail(FieldCurrency, "The fund does not take "+quoted(in.Currency)+"; give an ISO 4217 code such as "+money.DefaultCurrency+".")
 	} else if amount, err := money.Parse(in.Amount, cur); err != nil {
-		fail(FieldAmount, amountMessage(err, cur))
+		fail(FieldAmount, amountMessage(err, cur, money.MaxEntry))
 	} else {
 		e.Amount = amount
 	}
@@ -115,8 +115,31 @@ func ParseGift(in GiftInput, loc *time.Location, now time.Time) (Entry, error) {
 	return e, nil
 }
 
-// amountMessage says in words why money.Parse refused a typed amount.
-func amountMessage(err error, cur string) string {
+// MaxTarget is the largest monthly target the fund takes. A target is
+// not a gift, so one entry's cap (money.MaxEntry) does not bound it.
+const MaxTarget int64 = 1_000_000_000_00
+
+// ParseTarget reads a month's target as typed ("18010", "18,010.50") in
+// currency cur: the one rule for the treasurer's form and the command line.
+// A refusal is a valid.Error on the field "target".
+func ParseTarget(typed, cur string) (money.Money, error) {
+	m, err := money.ParseLimit(strings.TrimSpace(typed), cur, MaxTarget)
+	if err != nil {
+		msg := amountMessage(err, cur, MaxTarget)
+		switch {
+		case errors.Is(err, money.ErrNotPositive):
+			msg = "The target must be more than zero."
+		case errors.Is(err, money.ErrTooLarge):
+			msg = "The target is more than " + money.New(MaxTarget, cur).Format() + ", the most a month's target can be."
+		}
+		return money.Money{}, valid.Error{Field: "target", Message: msg, Cause: err}
+	}
+	return m, nil
+}
+
+// amountMessage says in words why money.ParseLimit refused a typed amount
+// with the given limit.
+func amountMessage(err error, cur string, limit int64) string {
 	switch {
 	case errors.Is(err, money.ErrEmpty):
 		return "Enter the amount, such as 20 or 12.50."
@@ -125,7 +148,7 @@ func amountMessage(err error, cur string) string {
 	case errors.Is(err, money.ErrTooPrecise):
 		return "The amount can have at most two decimal places (whole pence)."
 	case errors.Is(err, money.ErrTooLarge):
-		return "The amount is more than " + money.New(money.MaxEntry, cur).Format() + ", the most one entry can hold."
+		return "The amount is more than " + money.New(limit, cur).Format() + ", the most one entry can hold."
 	case errors.Is(err, money.ErrCurrency):
 		return "Write the amount in " + cur + " (" + money.Symbol(cur) + "): the fund takes no other currency."
 	}

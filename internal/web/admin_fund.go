@@ -80,24 +80,6 @@ func methodLabel(m fund.Method) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// amountMessage turns money.Parse's refusal into words for the form.
-func amountMessage(err error, cur string) string {
-	switch {
-	case errors.Is(err, money.ErrEmpty):
-		return "Enter the amount, such as 20 or 12.50."
-	case errors.Is(err, money.ErrNotPositive):
-		return "The amount must be more than zero. To take a gift back, reverse it in the ledger."
-	case errors.Is(err, money.ErrTooPrecise):
-		return "The amount can have at most two decimal places (whole pence)."
-	case errors.Is(err, money.ErrTooLarge):
-		return "The amount is more than " + money.New(money.MaxEntry, cur).Format() + ", the most one entry can hold."
-	case errors.Is(err, money.ErrCurrency):
-		return "Write the amount in " + cur + " (" + money.Symbol(cur) + "): the fund takes no other currency."
-	default:
-		return "Write the amount in figures, such as 20, 12.50 or 1,250."
-	}
-}
-
 // plainAmount writes minor units as accountants' software reads them:
 // "12.50", "-3.05", no symbol or commas.
 func plainAmount(minor int64) string {

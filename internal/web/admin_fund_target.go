@@ -9,7 +9,6 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
-	"github.com/coopress/coopress/internal/money"
 )
 
 // fundTargetPage changes one month's target.
@@ -65,9 +64,9 @@ func (s *Server) adminFundTarget(w http.ResponseWriter, r *http.Request) error {
 	} else if !errors.Is(err, db.ErrNotFound) {
 		return err
 	}
-	target, err := money.Parse(p.Target, cur)
+	target, err := fund.ParseTarget(p.Target, cur)
 	if err != nil {
-		p.Errors.Add("target", amountMessage(err, cur))
+		p.Errors.addValidation(err, "target")
 	}
 	if len(p.Errors) > 0 {
 		return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_fund_target", p)
