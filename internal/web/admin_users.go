@@ -133,6 +133,8 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) error {
 		p.Notice = "Roles saved."
 	case q.Get("disabled") != "":
 		p.Notice = "Account disabled. Its sessions have ended."
+	case q.Get("enabled") != "":
+		p.Notice = "Account enabled. The person can sign in again."
 	}
 	return s.renderAdmin(w, http.StatusOK, "admin_user", p)
 }
@@ -183,5 +185,23 @@ func (s *Server) adminUserDisable(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?disabled=1", u.ID), http.StatusSeeOther)
+	return nil
+}
+
+// adminUserEnable lets a disabled account sign in again (account.Enable:
+// audited; refused for an account that is not disabled).
+func (s *Server) adminUserEnable(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.loadUser(r)
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.Enable(r.Context(), actor(r), u.ID); err != nil {
+		p := &userPage{adminFrame: s.newAdminFrame(r, u.Name), User: u, Roles: roleChoices(u.Roles), Self: u.ID == currentAccount(r).ID}
+		if p.Errors.addValidation(err, "enable") {
+			return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_user", p)
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?enabled=1", u.ID), http.StatusSeeOther)
 	return nil
 }

@@ -91,6 +91,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "GET /admin/users/{id}", admins, s.adminUser)
 	s.adminRoute(mux, "POST /admin/users/{id}/roles", admins, s.adminUserRoles)
 	s.adminRoute(mux, "POST /admin/users/{id}/disable", admins, s.adminUserDisable)
+	s.adminRoute(mux, "POST /admin/users/{id}/enable", admins, s.adminUserEnable)
 	s.adminRoute(mux, "GET /admin/audit", admins, s.adminAudit).menu("Audit log")
 
 	// The image library (admin_media*.go).
