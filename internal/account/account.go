@@ -7,6 +7,7 @@
 package account
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"github.com/coopress/coopress/internal/valid"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
+	"github.com/go-webauthn/webauthn/webauthn"
 )
 
 // Role is what a person may do. A person may hold several.
@@ -70,6 +72,9 @@ type Account struct {
 	Disabled    bool
 	HasPassword bool
 	CreatedAt   time.Time
+	// SecondFactors counts the account's confirmed passkeys and
+	// authenticator apps.
+	SecondFactors int
 }
 
 // HasAny reports whether the account holds at least one of roles.
@@ -142,6 +147,16 @@ type Options struct {
 	// other holders (PowerRoles); nil queues none (no SMTP set up), and
 	// the grant is still audited.
 	Mail Mailer
+	// SecondFactor says whose accounts must have a second factor
+	// (FactorPower when empty).
+	SecondFactor FactorPolicy
+	// SiteName names the site in authenticator apps, passkey prompts and
+	// notices ("coopress" when empty).
+	SiteName string
+	// BaseURL is the site's public address. Passkeys are bound to its host
+	// and can be used only from its origin; without it they are not
+	// offered.
+	BaseURL string
 }
 
 // Service is the account store and its rules.
@@ -152,6 +167,9 @@ type Service struct {
 	audit *Audit
 	// hashes bounds concurrent argon2id work (hash_limit.go).
 	hashes *hashLimiter
+	// webauthn is the passkey relying party; nil when the base URL
+	// cannot carry passkeys.
+	webauthn *webauthn.WebAuthn
 }
 
 // New returns the account service on d.
@@ -174,16 +192,22 @@ func New(d *db.DB, o Options) *Service {
 	if o.ResetTTL == 0 {
 		o.ResetTTL = time.Hour
 	}
-	if o.Limits == nil {
-		o.Limits = DefaultLimits()
+	limits := DefaultLimits()
+	for k, l := range o.Limits {
+		limits[k] = l
 	}
+	o.Limits = limits
 	if o.HashSlots <= 0 {
 		o.HashSlots = HashSlots(256<<20, o.Hash, runtime.GOMAXPROCS(0))
+	}
+	if o.SecondFactor == "" {
+		o.SecondFactor = FactorPower
 	}
 	if o.HashWait <= 0 {
 		o.HashWait = time.Second
 	}
-	return &Service{db: d, now: o.Now, opt: o, audit: NewAudit(d, o.Now), hashes: newHashLimiter(o.HashSlots, o.HashWait)}
+	return &Service{db: d, now: o.Now, opt: o, audit: NewAudit(d, o.Now), hashes: newHashLimiter(o.HashSlots, o.HashWait),
+		webauthn: newWebAuthn(o.BaseURL, cmp.Or(o.SiteName, "coopress"))}
 }
 
 // Audit is the service's audit log, for pages that read it and for other

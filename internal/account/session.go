@@ -24,6 +24,9 @@ type Session struct {
 	LastSeenAt time.Time
 	IP         string
 	UserAgent  string
+	// SecondFactor is what completed the sign-in after the password or
+	// link: empty until a second factor (or a recovery code) is given.
+	SecondFactor FactorKind
 }
 
 // touchEvery limits how often a session's last_seen_at is written: once a
@@ -52,27 +55,14 @@ func hashToken(token string) string {
 // put in a cookie. Call it at every sign-in: a fresh id defeats session
 // fixation. ip and userAgent are kept for the person's own list of sessions.
 func (s *Service) NewSession(ctx context.Context, accountID int64, ip, userAgent string) (string, Session, error) {
-	token, hash, err := newToken()
+	a, err := byID(ctx, s.db, accountID)
 	if err != nil {
 		return "", Session{}, err
 	}
-	now := db.UTC(s.now())
-	if len(userAgent) > 300 {
-		userAgent = userAgent[:300]
-	}
-	ss := Session{ID: hash, CreatedAt: now, ExpiresAt: now.Add(s.opt.SessionMax), LastSeenAt: now, IP: ip, UserAgent: userAgent}
-	if ss.Account, err = byID(ctx, s.db, accountID); err != nil {
-		return "", Session{}, err
-	}
-	if ss.Account.Disabled {
+	if a.Disabled {
 		return "", Session{}, ErrNoSession
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at, last_seen_at, ip, user_agent)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, hash, accountID, ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt, ip, userAgent)
-	if err != nil {
-		return "", Session{}, fmt.Errorf("account: new session for %d: %w", accountID, err)
-	}
-	return token, ss, nil
+	return s.insertSession(ctx, s.db, a, ip, userAgent, "")
 }
 
 // RotateSession ends the session of oldToken (if any) and starts a new one
@@ -96,15 +86,16 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	hash := hashToken(token)
 	var ss Session
 	var accountID int64
-	err := s.db.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at, last_seen_at, ip, user_agent
-		FROM sessions WHERE id = $1`, hash).Scan(&accountID, &ss.CreatedAt, &ss.ExpiresAt, &ss.LastSeenAt, &ss.IP, &ss.UserAgent)
+	var factor string
+	err := s.db.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at, last_seen_at, ip, user_agent, second_factor
+		FROM sessions WHERE id = $1`, hash).Scan(&accountID, &ss.CreatedAt, &ss.ExpiresAt, &ss.LastSeenAt, &ss.IP, &ss.UserAgent, &factor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNoSession
 	}
 	if err != nil {
 		return Session{}, fmt.Errorf("account: read session: %w", err)
 	}
-	ss.ID = hash
+	ss.ID, ss.SecondFactor = hash, FactorKind(factor)
 	now := db.UTC(s.now())
 	if !now.Before(ss.ExpiresAt) || !now.Before(ss.LastSeenAt.Add(s.opt.SessionIdle)) {
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, hash)

@@ -9,11 +9,14 @@ import (
 	"github.com/coopress/coopress/internal/db"
 )
 
-const accountColumns = `id, email, name, password_hash <> '', disabled, created_at`
+// accountColumns reads an account row; the last column counts its
+// confirmed second factors, so a session knows what it still needs.
+const accountColumns = `id, email, name, password_hash <> '', disabled, created_at,
+	(SELECT count(*) FROM second_factors f WHERE f.account_id = accounts.id AND f.confirmed_at IS NOT NULL)`
 
 func scanAccount(row interface{ Scan(...any) error }, a *Account, extra ...any) error {
 	var disabled int
-	if err := row.Scan(append([]any{&a.ID, &a.Email, &a.Name, &a.HasPassword, &disabled, &a.CreatedAt}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&a.ID, &a.Email, &a.Name, &a.HasPassword, &disabled, &a.CreatedAt, &a.SecondFactors}, extra...)...); err != nil {
 		return err
 	}
 	a.Disabled = disabled != 0
