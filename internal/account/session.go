@@ -66,14 +66,23 @@ func (s *Service) NewSession(ctx context.Context, accountID int64, ip, userAgent
 }
 
 // RotateSession ends the session of oldToken (if any) and starts a new one
-// for the account: what sign-in does.
-func (s *Service) RotateSession(ctx context.Context, oldToken string, accountID int64, ip, userAgent string) (string, Session, error) {
+// for the account: what sign-in does. factor is the second factor the
+// new session carries over: empty at a sign-in, and the old session's
+// own where the person, already signed in, only changed their password.
+func (s *Service) RotateSession(ctx context.Context, oldToken string, accountID int64, ip, userAgent string, factor FactorKind) (string, Session, error) {
 	if oldToken != "" {
 		if err := s.RevokeSession(ctx, oldToken); err != nil {
 			return "", Session{}, err
 		}
 	}
-	return s.NewSession(ctx, accountID, ip, userAgent)
+	a, err := byID(ctx, s.db, accountID)
+	if err != nil {
+		return "", Session{}, err
+	}
+	if a.Disabled {
+		return "", Session{}, ErrNoSession
+	}
+	return s.insertSession(ctx, s.db, a, ip, userAgent, factor)
 }
 
 // Session returns the live session for token with its account, or

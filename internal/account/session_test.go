@@ -69,7 +69,7 @@ func TestRotateRevokeAndDisable(t *testing.T) {
 		a := mustCreate(t, s, "ed@example.org", goodPassword, account.Editor)
 		old, _, _ := s.NewSession(ctx, a.ID, "", "")
 		other, _, _ := s.NewSession(ctx, a.ID, "", "")
-		rotated, _, err := s.RotateSession(ctx, old, a.ID, "", "")
+		rotated, _, err := s.RotateSession(ctx, old, a.ID, "", "", "")
 		if err != nil || rotated == old {
 			t.Fatalf("rotate: %v", err)
 		}

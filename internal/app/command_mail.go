@@ -16,12 +16,14 @@ import (
 // client and the server's workers send them, as for grants on the web.
 // Without SMTP the grants are audited and no mail is queued.
 func CommandAccountOptions(d *db.DB, cfg *Config) (account.Options, error) {
+	opts := account.Options{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL}
 	if !cfg.MailEnabled() {
-		return account.Options{}, nil
+		return opts, nil
 	}
 	c, err := jobs.NewClient(d, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, jobs.Options{})
 	if err != nil {
-		return account.Options{}, err
+		return opts, err
 	}
-	return account.Options{Mail: mail.NewOutbox(d, c, nil)}, nil
+	opts.Mail = mail.NewOutbox(d, c, nil)
+	return opts, nil
 }

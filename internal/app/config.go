@@ -15,6 +15,7 @@ import (
 	"time"
 	_ "time/tzdata" // the publication's zone must load on any machine
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/web"
@@ -79,6 +80,11 @@ type Config struct {
 	// client, comma-separated; Validate parses them into Proxies.
 	TrustedProxies string
 	Proxies        []netip.Prefix
+	// SecondFactor says whose accounts must have a second factor: power
+	// (admins, treasurers, secretaries) or staff (everyone on the staff
+	// side); Validate parses it into factorPolicy.
+	SecondFactor string
+	factorPolicy account.FactorPolicy
 	// envErrs are environment variables that could not be read as their
 	// type; Validate reports them.
 	envErrs []error
@@ -174,6 +180,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For or Forwarded header names the client; empty trusts none (env COOPRESS_TRUSTED_PROXIES)")
+	fs.StringVar(&c.SecondFactor, "second-factor", env("SECOND_FACTOR", string(account.FactorPower)), "whose accounts need a passkey or authenticator app: power (admins, treasurers, secretaries) or staff (all staff) (env COOPRESS_SECOND_FACTOR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
 }
 
@@ -226,6 +233,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Proxies, err = parseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, err)
+	}
+	if c.factorPolicy, err = account.ParseFactorPolicy(c.SecondFactor); err != nil {
+		errs = append(errs, fmt.Errorf("--second-factor (or COOPRESS_SECOND_FACTOR): %w", err))
 	}
 	return errors.Join(errs...)
 }

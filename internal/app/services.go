@@ -85,7 +85,7 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 	}
 	// Grants of admin, treasurer and secretary are mailed to the role's
 	// other holders through the outbox, when there is one.
-	acctOpts := account.Options{HashSlots: hashSlots()}
+	acctOpts := account.Options{HashSlots: hashSlots(), SecondFactor: cfg.factorPolicy, SiteName: cfg.SiteName, BaseURL: cfg.BaseURL}
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
 		acctOpts.Mail = s.outbox
 	}

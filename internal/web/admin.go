@@ -68,21 +68,37 @@ func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.
 	s.adminTable = append(s.adminTable, AdminRoute{Pattern: pattern, Roles: roles})
 	mux.Handle(pattern, s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-store")
-		ss, _, ok, err := s.loadSession(w, r)
+		ss, token, ok, err := s.loadSession(w, r)
 		if err != nil {
 			return err
 		}
+		get := r.Method == http.MethodGet || r.Method == http.MethodHead
 		if !ok {
-			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if get {
 				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return nil
 			}
 			return s.renderDenied(w, r, http.StatusUnauthorized, account.Account{}, nil)
 		}
+		// A session that has not given its second factor opens nothing;
+		// one whose account must set a factor up opens only that page.
+		stage := s.accounts.Stage(ss)
+		switch {
+		case stage == account.StageSecondFactor && get:
+			http.Redirect(w, r, "/signin/second?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
+		case stage == account.StageSecondFactor:
+			return s.renderDenied(w, r, http.StatusUnauthorized, account.Account{}, nil)
+		case stage == account.StageSetUp && !duringSetUp(path) && get:
+			http.Redirect(w, r, securityPath+"?setup=1", http.StatusSeeOther)
+			return nil
+		case stage == account.StageSetUp && !duringSetUp(path):
+			return s.renderDenied(w, r, http.StatusForbidden, ss.Account, nil)
+		}
 		if !ss.Account.HasAny(roles...) {
 			return s.renderDenied(w, r, http.StatusForbidden, ss.Account, roles)
 		}
-		r = withAuth(r, ss.Account)
+		r = withAuth(r, auth{account: ss.Account, session: ss, stage: stage, token: token})
 		err = h(w, r)
 		if lines := invalidLines(err); len(lines) > 0 {
 			return s.renderInvalid(w, r, mux, lines)

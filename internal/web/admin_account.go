@@ -75,7 +75,7 @@ func (s *Server) adminAccountPassword(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	// SetPassword ended every session, this one too; start a fresh one.
-	if err := s.startSession(w, r, a); err != nil {
+	if err := s.startSession(w, r, a, currentAuth(r).session.SecondFactor); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/account?saved=1", http.StatusSeeOther)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -29,16 +30,27 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/account":                     account.StaffRoles(),
 	"POST /admin/account/password":           account.StaffRoles(),
 	"POST /admin/account/signout-everywhere": account.StaffRoles(),
-	"GET /admin/users":                       {account.Admin},
-	"POST /admin/users":                      {account.Admin},
-	"GET /admin/users/{id}":                  {account.Admin},
-	"POST /admin/users/{id}/roles":           {account.Admin},
-	"POST /admin/users/{id}/disable":         {account.Admin},
+	// One's own second factors: every member of staff.
+	"GET /admin/account/security":                      account.StaffRoles(),
+	"POST /admin/account/security/totp/start":          account.StaffRoles(),
+	"GET /admin/account/security/totp.png":             account.StaffRoles(),
+	"POST /admin/account/security/totp":                account.StaffRoles(),
+	"POST /admin/account/security/recovery-codes":      account.StaffRoles(),
+	"POST /admin/account/security/factors/{id}/remove": account.StaffRoles(),
+	"POST /admin/account/security/passkey/begin":       account.StaffRoles(),
+	"POST /admin/account/security/passkey/finish":      account.StaffRoles(),
+	"GET /admin/users":                                 {account.Admin},
+	"POST /admin/users":                                {account.Admin},
+	"GET /admin/users/{id}":                            {account.Admin},
+	"POST /admin/users/{id}/roles":                     {account.Admin},
+	"POST /admin/users/{id}/disable":                   {account.Admin},
 	// The matrix asks this right after disable, on the same account, so it
 	// finds it disabled and answers 303 like any other allowed POST.
 	"POST /admin/users/{id}/enable": {account.Admin},
-	"GET /admin/audit":              {account.Admin},
-	"/admin/":                       account.StaffRoles(),
+	// Someone else's lost second factors: admins, never their own.
+	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
+	"GET /admin/audit":                           {account.Admin},
+	"/admin/":                                    account.StaffRoles(),
 
 	// The image library (admin_media.go): whoever writes or edits. No role
 	// implies another, so an admin is not let in.
@@ -154,25 +166,31 @@ func requestFor(pattern string, o matrixObjects) (method, path string) {
 // change done and a redirect (303), or the page's own refusal of the empty
 // input or of the step for the object's state (422). Never 404 or 500: those would hide a route that never ran.
 var allowedStatus = map[string]int{
-	"/admin/":                               http.StatusNotFound,
-	"POST /admin/account/password":          http.StatusUnprocessableEntity,
-	"POST /admin/users":                     http.StatusUnprocessableEntity,
-	"POST /admin/media":                     http.StatusUnprocessableEntity,
-	"POST /admin/media/{id}":                http.StatusUnprocessableEntity,
-	"POST /admin/articles/{id}/draft":       http.StatusUnprocessableEntity,
-	"POST /admin/articles/{id}/unpublish":   http.StatusUnprocessableEntity,
-	"POST /admin/articles":                  http.StatusUnprocessableEntity,
-	"POST /admin/articles/{id}":             http.StatusUnprocessableEntity,
-	"POST /admin/articles/{id}/schedule":    http.StatusUnprocessableEntity,
-	"POST /admin/articles/{id}/corrections": http.StatusUnprocessableEntity,
-	"POST /admin/preview":                   http.StatusOK,
-	"POST /admin/authors":                   http.StatusUnprocessableEntity,
-	"POST /admin/authors/{id}":              http.StatusUnprocessableEntity,
-	"POST /admin/fund/gifts/new":            http.StatusUnprocessableEntity,
-	"POST /admin/fund/entries/{id}/reverse": http.StatusUnprocessableEntity,
-	"POST /admin/fund/holds/{id}/resolve":   http.StatusUnprocessableEntity,
-	"POST /admin/fund/import":               http.StatusUnprocessableEntity,
-	"POST /admin/fund/target":               http.StatusUnprocessableEntity,
+	"/admin/":                      http.StatusNotFound,
+	"POST /admin/account/password": http.StatusUnprocessableEntity,
+	// No code typed; the new recovery codes shown on the page itself; the
+	// passkey options as JSON; an empty answer to a passkey prompt.
+	"POST /admin/account/security/totp":           http.StatusUnprocessableEntity,
+	"POST /admin/account/security/recovery-codes": http.StatusOK,
+	"POST /admin/account/security/passkey/begin":  http.StatusOK,
+	"POST /admin/account/security/passkey/finish": http.StatusUnprocessableEntity,
+	"POST /admin/users":                           http.StatusUnprocessableEntity,
+	"POST /admin/media":                           http.StatusUnprocessableEntity,
+	"POST /admin/media/{id}":                      http.StatusUnprocessableEntity,
+	"POST /admin/articles/{id}/draft":             http.StatusUnprocessableEntity,
+	"POST /admin/articles/{id}/unpublish":         http.StatusUnprocessableEntity,
+	"POST /admin/articles":                        http.StatusUnprocessableEntity,
+	"POST /admin/articles/{id}":                   http.StatusUnprocessableEntity,
+	"POST /admin/articles/{id}/schedule":          http.StatusUnprocessableEntity,
+	"POST /admin/articles/{id}/corrections":       http.StatusUnprocessableEntity,
+	"POST /admin/preview":                         http.StatusOK,
+	"POST /admin/authors":                         http.StatusUnprocessableEntity,
+	"POST /admin/authors/{id}":                    http.StatusUnprocessableEntity,
+	"POST /admin/fund/gifts/new":                  http.StatusUnprocessableEntity,
+	"POST /admin/fund/entries/{id}/reverse":       http.StatusUnprocessableEntity,
+	"POST /admin/fund/holds/{id}/resolve":         http.StatusUnprocessableEntity,
+	"POST /admin/fund/import":                     http.StatusUnprocessableEntity,
+	"POST /admin/fund/target":                     http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET
@@ -216,6 +234,20 @@ func TestAuthorisationMatrix(t *testing.T) {
 				accounts[p.name] = h.person(t, fmt.Sprintf("p%d@example.org", i), p.roles...)
 			}
 		}
+		// Every member of staff has two authenticator apps, so that each
+		// may remove one of them (their "own object" for that route).
+		factor := map[string]int64{}
+		for name, a := range accounts {
+			if a.IsStaff() {
+				h.enrolTOTP(t, a)
+				h.enrolTOTP(t, a)
+				fs, err := h.accounts.Factors(context.Background(), a.ID)
+				if err != nil || len(fs) != 2 {
+					t.Fatalf("factors of %s: %v %v", name, fs, err)
+				}
+				factor[name] = fs[0].ID
+			}
+		}
 		o := h.matrixObjects(t, accounts[string(account.Writer)])
 		for _, r := range routes {
 			for _, p := range personas() {
@@ -225,6 +257,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 					token = h.session(t, a) // fresh each time: some routes end sessions
 				}
 				method, path := requestFor(r.Pattern, o)
+				if id, ok := factor[p.name]; ok && strings.Contains(r.Pattern, "/security/factors/{id}") {
+					path = strings.Replace(r.Pattern, "{id}", strconv.FormatInt(id, 10), 1)[len("POST "):]
+				}
 				var form url.Values
 				if method == http.MethodPost {
 					form = url.Values{}

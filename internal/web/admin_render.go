@@ -24,8 +24,11 @@ type adminFrame struct {
 
 func (s *Server) newAdminFrame(r *http.Request, title string) adminFrame {
 	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css")}
-	if a := currentAccount(r); a.ID != 0 {
-		f.Account, f.Nav = &a, s.navFor(a, r.URL.Path)
+	if au := currentAuth(r); au.account.ID != 0 {
+		f.Account = &au.account
+		if au.stage == account.StageDone {
+			f.Nav = s.navFor(au.account, r.URL.Path)
+		}
 	}
 	return f
 }

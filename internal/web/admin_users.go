@@ -131,6 +131,8 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) error {
 		p.Notice = "Account created. We have emailed " + u.Email + " a sign-in link that works once within 24 hours."
 	case q.Get("saved") != "":
 		p.Notice = "Roles saved."
+	case q.Get("factors") != "":
+		p.Notice = "Second factors reset. The person has been told, and sets up a new one when they next sign in."
 	case q.Get("disabled") != "":
 		p.Notice = "Account disabled. Its sessions have ended."
 	case q.Get("enabled") != "":
@@ -203,5 +205,24 @@ func (s *Server) adminUserEnable(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?enabled=1", u.ID), http.StatusSeeOther)
+	return nil
+}
+
+// adminUserResetFactors removes every second factor of someone who has
+// lost them (account.ResetSecondFactors: audited, the owner told, their
+// sessions ended). Nobody resets their own.
+func (s *Server) adminUserResetFactors(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.loadUser(r)
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.ResetSecondFactors(r.Context(), actor(r), u.ID); err != nil {
+		p := &userPage{adminFrame: s.newAdminFrame(r, u.Name), User: u, Roles: roleChoices(u.Roles), Self: u.ID == currentAccount(r).ID}
+		if p.Errors.addValidation(err, "factor") {
+			return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_user", p)
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/users/%d?factors=reset", u.ID), http.StatusSeeOther)
 	return nil
 }

@@ -44,7 +44,7 @@ func (s *Server) signinLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.startSession(w, r, a); err != nil {
+	if err := s.startSession(w, r, a, ""); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/account?welcome=1", http.StatusSeeOther)

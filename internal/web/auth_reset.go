@@ -148,7 +148,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Errors) > 0 {
 		return s.renderAdmin(w, formStatus(p.Errors), "auth_reset", p)
 	}
-	if err := s.startSession(w, r, a); err != nil {
+	if err := s.startSession(w, r, a, ""); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/account?reset=1", http.StatusSeeOther)

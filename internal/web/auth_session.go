@@ -18,9 +18,14 @@ const sessionCookie = "coopress_session"
 // authKey is the request-context key for the signed-in person.
 type authKey struct{}
 
-// auth is what adminRoute puts in the request context.
+// auth is what adminRoute puts in the request context: the person, how
+// far their session has got through signing in, and its token (for the
+// pages that complete it).
 type auth struct {
 	account account.Account
+	session account.Session
+	stage   account.Stage
+	token   string
 }
 
 // currentAccount is the signed-in person of a request that passed through
@@ -30,8 +35,14 @@ func currentAccount(r *http.Request) account.Account {
 	return a.account
 }
 
-func withAuth(r *http.Request, a account.Account) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), authKey{}, auth{account: a}))
+// currentAuth is everything adminRoute knows of the request's session.
+func currentAuth(r *http.Request) auth {
+	a, _ := r.Context().Value(authKey{}).(auth)
+	return a
+}
+
+func withAuth(r *http.Request, a auth) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), authKey{}, a))
 }
 
 // loadSession returns the live session named by the request's cookie. A

@@ -111,7 +111,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	if err := s.accounts.SignInSucceeded(ctx, res, p.Email, ip); err != nil {
 		return err
 	}
-	if err := s.startSession(w, r, a); err != nil {
+	if err := s.startSession(w, r, a, ""); err != nil {
 		return err
 	}
 	http.Redirect(w, r, p.Next, http.StatusSeeOther)
@@ -172,12 +172,14 @@ func (s *Server) alertOwner(ctx context.Context, tx *sql.Tx, a account.Account, 
 
 // startSession signs a in: any session the browser had is ended and a new
 // one begins, so an id planted before sign-in is worth nothing after it.
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a account.Account) error {
+// factor is the second factor the new session carries over from the one
+// it replaces: empty at every sign-in.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, a account.Account, factor account.FactorKind) error {
 	old := ""
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		old = c.Value
 	}
-	token, _, err := s.accounts.RotateSession(r.Context(), old, a.ID, clientIP(r), r.UserAgent())
+	token, _, err := s.accounts.RotateSession(r.Context(), old, a.ID, clientIP(r), r.UserAgent(), factor)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pquerna/otp/totp"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -48,6 +49,18 @@ func newAdapterSite(t *testing.T) *adapterSite {
 	}
 	token, _, err := accounts.NewSession(ctx, a.ID, "127.0.0.1", "test")
 	if err != nil {
+		t.Fatal(err)
+	}
+	// A treasurer needs a second factor: set one up, as the person would.
+	setup, err := accounts.StartTOTP(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := totp.GenerateCode(setup.Secret, now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.ConfirmTOTP(ctx, account.ActorOf(a, ""), token, a, "Phone", code); err != nil {
 		t.Fatal(err)
 	}
 	return &adapterSite{srv: srv, log: &log, token: token}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"github.com/pquerna/otp/totp"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -45,6 +47,10 @@ type harness struct {
 
 	mu       sync.Mutex
 	personas map[account.Role]signedIn // by role, made on first use
+	// recovery are the unspent recovery codes of each account whose
+	// second factor session set up, for its later sessions.
+	mu2      sync.Mutex
+	recovery map[int64][]string
 }
 
 // harnessConfig is what the options chose.
@@ -147,7 +153,7 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &harness{clock: &testClock{t: testStart}, personas: map[account.Role]signedIn{}}
+	h := &harness{clock: &testClock{t: testStart}, personas: map[account.Role]signedIn{}, recovery: map[int64][]string{}}
 	h.articles = article.NewStore(d, h.clock.Now)
 	if c.content != nil {
 		c.content(t, h.articles, h.clock)
@@ -165,7 +171,7 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		}
 	}
 	if c.staff {
-		h.accounts = account.New(d, account.Options{Now: h.clock.Now, Hash: cheapHash, HashSlots: 64})
+		h.accounts = account.New(d, account.Options{Now: h.clock.Now, Hash: cheapHash, HashSlots: 64, BaseURL: "http://paper.test"})
 		h.mail = &mailbox{}
 		deps.Accounts, deps.Mail = h.accounts, h.mail
 		if c.mailer != nil {
@@ -233,8 +239,104 @@ func (h *harness) person(t testing.TB, email string, roles ...account.Role) acco
 	return a
 }
 
-// session starts a session for a and returns its token.
+// session starts a signed-in session for a and returns its token. An
+// account that must have a second factor gets one the way a person does:
+// the first session sets up an authenticator app with a code computed
+// here, later ones spend a recovery code, so every session a test uses
+// has passed the real second step.
 func (h *harness) session(t testing.TB, a account.Account) string {
+	t.Helper()
+	ctx := context.Background()
+	token := h.passwordSession(t, a)
+	ss, err := h.accounts.Session(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch h.accounts.Stage(ss) {
+	case account.StageSetUp:
+		setup, err := h.accounts.StartTOTP(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, err := totp.GenerateCode(setup.Secret, h.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes, err := h.accounts.ConfirmTOTP(ctx, account.ActorOf(a, ""), token, a, "Test phone", code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.mu2.Lock()
+		h.recovery[a.ID] = codes
+		h.mu2.Unlock()
+		return token
+	case account.StageSecondFactor:
+		// A recovery code each time; the test may have replaced the codes
+		// (the security page's "make new codes"), so new ones are made
+		// when the kept ones fail.
+		for range 2 {
+			h.mu2.Lock()
+			codes := h.recovery[a.ID]
+			if len(codes) == 0 {
+				if codes, err = h.accounts.NewRecoveryCodes(ctx, account.ActorOf(a, ""), a.ID); err != nil {
+					h.mu2.Unlock()
+					t.Fatal(err)
+				}
+			}
+			h.recovery[a.ID] = codes[1:]
+			h.mu2.Unlock()
+			done, err := h.accounts.VerifyRecoveryCode(ctx, token, ss, codes[0])
+			if errors.Is(err, account.ErrWrongCode) {
+				h.mu2.Lock()
+				h.recovery[a.ID] = nil
+				h.mu2.Unlock()
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return done
+		}
+		t.Fatalf("no recovery code of %s worked", a.Email)
+	}
+	return token
+}
+
+// enrolTOTP gives a an authenticator app, set up through a session of its
+// own as a person would, and returns its secret. The first app's
+// recovery codes are kept for the account's later sessions.
+func (h *harness) enrolTOTP(t testing.TB, a account.Account) string {
+	t.Helper()
+	ctx := context.Background()
+	token := h.passwordSession(t, a)
+	if ss, err := h.accounts.Session(ctx, token); err != nil {
+		t.Fatal(err)
+	} else if h.accounts.Stage(ss) == account.StageSecondFactor {
+		token = h.session(t, a) // an account with a factor adds one once signed in
+	}
+	setup, err := h.accounts.StartTOTP(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := totp.GenerateCode(setup.Secret, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := h.accounts.ConfirmTOTP(ctx, account.ActorOf(a, ""), token, a, "Test phone", code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes != nil {
+		h.mu2.Lock()
+		h.recovery[a.ID] = codes
+		h.mu2.Unlock()
+	}
+	return setup.Secret
+}
+
+// passwordSession starts a session for a as a right password does, before
+// any second factor.
+func (h *harness) passwordSession(t testing.TB, a account.Account) string {
 	t.Helper()
 	token, _, err := h.accounts.NewSession(context.Background(), a.ID, "127.0.0.1", "test")
 	if err != nil {

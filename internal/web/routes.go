@@ -55,6 +55,10 @@ func (s *Server) routes() http.Handler {
 	signin("GET /signin", s.signinForm)
 	signin("POST /signin", s.signin)
 	signin("POST /signout", s.signout)
+	signin("GET /signin/second", s.secondForm)
+	signin("POST /signin/second", s.second)
+	signin("POST /signin/second/passkey/begin", s.secondPasskeyBegin)
+	signin("POST /signin/second/passkey/finish", s.secondPasskeyFinish)
 	signin("GET /signin/link/{token}", s.signinLinkPage)
 	signin("POST /signin/link/{token}", s.signinLink)
 	signin("GET /reset", s.resetRequestForm)
@@ -92,6 +96,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/users/{id}/roles", admins, s.adminUserRoles)
 	s.adminRoute(mux, "POST /admin/users/{id}/disable", admins, s.adminUserDisable)
 	s.adminRoute(mux, "POST /admin/users/{id}/enable", admins, s.adminUserEnable)
+	s.adminRoute(mux, "POST /admin/users/{id}/second-factor/reset", admins, s.adminUserResetFactors)
 	s.adminRoute(mux, "GET /admin/audit", admins, s.adminAudit).menu("Audit log")
 
 	// The image library (admin_media*.go).
@@ -150,6 +155,16 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "GET /admin/account", staff, s.adminAccountPage).menu("Your account")
 	s.adminRoute(mux, "POST /admin/account/password", staff, s.adminAccountPassword)
 	s.adminRoute(mux, "POST /admin/account/signout-everywhere", staff, s.adminSignOutEverywhere)
+	// Second factors. duringSetUp keeps these open to a session whose
+	// account must set one up before anything else.
+	s.adminRoute(mux, "GET /admin/account/security", staff, s.adminSecurityPage)
+	s.adminRoute(mux, "POST /admin/account/security/totp/start", staff, s.adminTOTPStart)
+	s.adminRoute(mux, "GET /admin/account/security/totp.png", staff, s.adminTOTPImage)
+	s.adminRoute(mux, "POST /admin/account/security/totp", staff, s.adminTOTPConfirm)
+	s.adminRoute(mux, "POST /admin/account/security/recovery-codes", staff, s.adminRecoveryCodes)
+	s.adminRoute(mux, "POST /admin/account/security/factors/{id}/remove", staff, s.adminFactorRemove)
+	s.adminRoute(mux, "POST /admin/account/security/passkey/begin", staff, s.adminPasskeyBegin)
+	s.adminRoute(mux, "POST /admin/account/security/passkey/finish", staff, s.adminPasskeyFinish)
 
 	// Any other address or method under /admin/ asks for a sign-in before
 	// it says 404 or 405, so the staff area's map is not visible from
