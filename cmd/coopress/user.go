@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	commands["user"] = &command{summary: "staff accounts: add, list, roles, disable, enable, link", subs: map[string]*command{
+	commands["user"] = &command{summary: "staff accounts: add, list, roles, disable, enable, link, reset-second-factor", subs: map[string]*command{
 		"add":  {summary: "create an account and print a one-time sign-in link", run: userAdd},
 		"list": {summary: "list every account with its roles and status", run: userList},
 		"roles": {summary: "replace an account's roles", run: userRoles,
@@ -23,6 +23,10 @@ func init() {
 			about: "Refused if it would leave the paper with no active admin. `coopress user enable` undoes it."},
 		"enable": {summary: "let a disabled account sign in again", run: userEnable},
 		"link":   {summary: "print a new one-time sign-in link for an account (when mail cannot reach them)", run: userLink},
+		"reset-second-factor": {summary: "remove every passkey, authenticator app and recovery code of an account that lost them", run: userResetFactor,
+			about: "For when no other admin can do it on the account's page (the only admin lost their phone). The account's sessions end, " +
+				"it is audited, and the owner is emailed; at their next sign-in they must set up a new second factor. " +
+				"Check it is really them asking, by a way other than email."},
 	}}
 }
 
@@ -269,5 +273,23 @@ func userLink(ctx context.Context, inv *invocation, args []string) error {
 		return err
 	}
 	fmt.Fprintf(inv.stdout, "sign-in link for %s, works once within 24 hours:\n%s/signin/link/%s\n", a.Email, c.linkBase(*baseURL), token)
+	return nil
+}
+
+func userResetFactor(ctx context.Context, inv *invocation, args []string) error {
+	c := newUserCLI(inv, "the account's email address (required)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	s, d, a, err := c.byEmail(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := s.ResetSecondFactors(ctx, cliActor(), a.ID); err != nil {
+		return inUserWords(err)
+	}
+	fmt.Fprintf(inv.stdout, "removed %d second factors and the recovery codes of %s and ended their sessions; "+
+		"they set up a new second factor when they next sign in\n", a.SecondFactors, a.Email)
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -94,9 +95,34 @@ func TestUserCommands(t *testing.T) {
 		if code, out, _ := user(t, store, "list"); code != 0 || !regexp.MustCompile(`1\s+ed@example.org\s+Ed Itor\s+treasurer\s+no password yet`).MatchString(out) {
 			t.Errorf("list after enable: %q", out)
 		}
+		// The operator resets a lost second factor: the factor and the
+		// account's sessions go.
+		ed, err := s.ByEmail(context.Background(), "ed@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, _, err := s.NewSession(context.Background(), ed.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.StartTOTP(context.Background(), ed); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.NewRecoveryCodes(context.Background(), account.Actor{Name: "test"}, ed.ID); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, _ := user(t, store, "reset-second-factor", "--email", "ed@example.org"); code != 0 || !strings.Contains(out, "recovery codes of ed@example.org") {
+			t.Errorf("reset-second-factor: %d %q", code, out)
+		}
+		if left, _ := s.RecoveryCodesLeft(context.Background(), ed.ID); left != 0 {
+			t.Errorf("recovery codes after reset: %d", left)
+		}
+		if _, err := s.Session(context.Background(), token); !errors.Is(err, account.ErrNoSession) {
+			t.Errorf("session after reset: %v", err)
+		}
 		entries, _, err := s.Audit().List(context.Background(), account.Filter{Actor: "cli:operator"}, 1)
-		// 9: the treasurer grant has its own account.grant entry.
-		if err != nil || len(entries) != 9 || entries[0].Action != "account.enable" || entries[1].Action != "account.disable" {
+		// 10: the treasurer grant has its own account.grant entry.
+		if err != nil || len(entries) != 10 || entries[0].Action != "account.factor_reset" || entries[1].Action != "account.enable" {
 			t.Errorf("audit: %+v %v", entries, err)
 		}
 	})

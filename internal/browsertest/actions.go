@@ -126,6 +126,15 @@ func Eval[T any](b *Browser, js string) T {
 	return v
 }
 
+// TryEval is Eval that returns the error instead of failing the test, for
+// polling a page that is navigating (the old document goes away under
+// the expression).
+func TryEval[T any](b *Browser, js string) (T, error) {
+	ctx, cancel := b.step()
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+}
+
 // DisableJavaScript turns the page's own scripts off for every page loaded
 // afterwards in this tab, to prove that a page reads fully without
 // JavaScript. The helpers of this package keep working: they run through

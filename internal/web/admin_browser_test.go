@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -44,11 +43,39 @@ func TestSignInWithKeyboard(t *testing.T) {
 	typeInto("email", "admin@example.org")
 	typeInto("password", testPassword)
 	b.Enter()
+	// An admin must set up a second factor first: an authenticator app,
+	// whose code is computed here from the key the page shows.
 	if !testwait.For(5*time.Second, func() bool {
-		return strings.HasSuffix(browsertest.Eval[string](b, `location.pathname`), "/admin/")
+		href, err := browsertest.TryEval[string](b, `location.pathname + location.search`)
+		return err == nil && href == "/admin/account/security?setup=1"
 	}) {
-		t.Fatalf("after sign-in the browser is at %s", browsertest.Eval[string](b, `location.href`))
+		t.Fatalf("after sign-in the browser is at %s, want the second-factor set-up", browsertest.Eval[string](b, `location.href`))
 	}
+	if vs := b.Axe(h.http.URL + "/admin/account/security?setup=1"); len(vs) > 0 {
+		t.Errorf("axe-core on the set-up page: %s", browsertest.FormatViolations(vs))
+	}
+	submitAndWait := func(js string) {
+		t.Helper()
+		// The old document is marked, so the wait is for the next one.
+		browsertest.Eval[bool](b, `(() => { window.oldPage = true; `+js+`; return true; })()`)
+		if !testwait.For(5*time.Second, func() bool {
+			ok, err := browsertest.TryEval[bool](b, `!window.oldPage && document.readyState === "complete"`)
+			return err == nil && ok
+		}) {
+			t.Fatalf("no page after %s", js)
+		}
+	}
+	submitAndWait(`document.querySelector("form[action='/admin/account/security/totp/start']").submit()`)
+	if vs := b.Axe(h.http.URL + "/admin/account/security"); len(vs) > 0 {
+		t.Errorf("axe-core on the page with the app's key: %s", browsertest.FormatViolations(vs))
+	}
+	secret := browsertest.Eval[string](b, `document.querySelector(".totp-secret").textContent`)
+	code := mustCode(t, secret, h.clock.Now())
+	submitAndWait(`document.querySelector("#code").value = "` + code + `"; document.querySelector("form[action='/admin/account/security/totp']").submit()`)
+	if n := browsertest.Eval[int](b, `document.querySelectorAll(".recovery-codes li").length`); n != 10 {
+		t.Fatalf("recovery codes shown: %d, want 10", n)
+	}
+	b.Navigate(h.http.URL + "/admin/")
 	if h1 := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); h1 != "Staff dashboard" {
 		t.Fatalf("h1 %q", h1)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"github.com/pquerna/otp/totp"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -45,6 +47,10 @@ type harness struct {
 	// images is the image library, set by withMedia.
 	images *media.Store
 
+	// base is the site's base URL: http://paper.test, or with
+	// withLocalhost the localhost address a browser must use.
+	base string
+
 	mu       sync.Mutex
 	personas map[account.Role]signedIn // by role, made on first use
 	// recovery are the unspent recovery codes of each account whose
@@ -58,6 +64,7 @@ type harnessConfig struct {
 	generated  int
 	content    func(t testing.TB, store *article.Store, clock *testClock)
 	staff      bool
+	localhost  bool
 	mailer     web.Mailer
 	fund       bool
 	fundSource web.FundSource
@@ -86,6 +93,11 @@ func withContent(fill func(t testing.TB, store *article.Store, clock *testClock)
 func withoutContent() option {
 	return withContent(func(testing.TB, *article.Store, *testClock) {})
 }
+
+// withLocalhost serves the site at http://localhost:PORT, its base URL
+// too, for passkeys: browsers refuse them on an IP address, and
+// localhost counts as a secure origin without TLS. h.base is the address.
+func withLocalhost() option { return func(c *harnessConfig) { c.localhost, c.staff = true, true } }
 
 // withStaff adds accounts, sessions and a recording mailbox.
 func withStaff() option { return func(c *harnessConfig) { c.staff = true } }
@@ -160,8 +172,17 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 	} else if err := demo.Load(ctx, h.articles, c.generated); err != nil {
 		t.Fatal(err)
 	}
+	base := "http://paper.test"
+	var listener net.Listener
+	if c.localhost {
+		if listener, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		base = fmt.Sprintf("http://localhost:%d", listener.Addr().(*net.TCPAddr).Port)
+	}
+	h.base = base
 	deps := web.Deps{
-		Site: web.Site{Name: "The Daily Co-op", BaseURL: "http://paper.test", Location: london,
+		Site: web.Site{Name: "The Daily Co-op", BaseURL: base, Location: london,
 			ShareOfferURL: "/shares", SocietyName: "the Readers' Society"},
 		Articles: h.articles, Now: h.clock.Now, Logger: quiet, Fund: c.fundSource,
 	}
@@ -171,7 +192,7 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		}
 	}
 	if c.staff {
-		h.accounts = account.New(d, account.Options{Now: h.clock.Now, Hash: cheapHash, HashSlots: 64, BaseURL: "http://paper.test"})
+		h.accounts = account.New(d, account.Options{Now: h.clock.Now, Hash: cheapHash, HashSlots: 64, BaseURL: base})
 		h.mail = &mailbox{}
 		deps.Accounts, deps.Mail = h.accounts, h.mail
 		if c.mailer != nil {
@@ -219,7 +240,14 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		t.Cleanup(cancel)
 		go h.srv.WatchContent(wctx, 50*time.Millisecond)
 	}
-	h.http = httptest.NewServer(h.srv)
+	if listener != nil {
+		h.http = httptest.NewUnstartedServer(h.srv)
+		h.http.Listener.Close()
+		h.http.Listener = listener
+		h.http.Start()
+	} else {
+		h.http = httptest.NewServer(h.srv)
+	}
 	t.Cleanup(h.http.Close)
 	return h
 }
