@@ -14,6 +14,7 @@ import (
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/media"
+	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/riverqueue/river"
 )
@@ -133,5 +134,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
 		deps.Mail = s.outbox
 	}
+	// Standing-order supporters' payments are recorded through the fund.
+	deps.StandingOrders = supporter.NewStandingOrders(d, s.fund, cfg.Location, time.Now)
 	return deps
 }

@@ -179,3 +179,13 @@ func (s *StandingOrders) resolve(ctx context.Context, tx *sql.Tx, r Resolution, 
 	}
 	return nil
 }
+
+// LineStored reports whether a statement line with id was ever stored,
+// waiting or not.
+func (s *StandingOrders) LineStored(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM statement_lines WHERE id = $1`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("supporter: find statement line %d: %w", id, err)
+	}
+	return n > 0, nil
+}

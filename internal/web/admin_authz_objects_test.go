@@ -7,17 +7,20 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/supporter"
 )
 
 // matrixObjects makes one real object of each kind the staff paths name:
 // an account, an image, an author profile, a ledger entry, a held
-// conflict, and drafts by
+// conflict, a standing order, a waiting statement line, and drafts by
 // writer on demand.
 func (h *harness) matrixObjects(t *testing.T, writer account.Account) matrixObjects {
 	t.Helper()
@@ -56,6 +59,24 @@ func (h *harness) matrixObjects(t *testing.T, writer account.Account) matrixObje
 		t.Fatalf("open holds %v (%v), want one", holds, err)
 	}
 	o.hold = holds[0].ID
+	so, err := h.standing.AddStandingOrder(ctx, supporter.OrderInput{Name: "Matrix Supporter", Amount: "5",
+		Frequency: "monthly", Reference: "MATRIX-1"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.standingOrder = so.ID
+	st, err := supporter.ParseStatement(strings.NewReader("Date,Description,Amount\n2024-11-01,A STRANGER,9.00\n"), "GBP", time.UTC, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.standing.Confirm(ctx, st, "test", nil); err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := h.standing.WaitingLines(ctx)
+	if err != nil || len(waiting) != 1 {
+		t.Fatalf("waiting lines %v, %v", waiting, err)
+	}
+	o.waitingLine = waiting[0].ID
 	token := h.session(t, writer)
 	n := 0
 	o.draft = func() (int64, int64) {

@@ -76,6 +76,20 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/fund/reconcile":             {account.Treasurer},
 	"GET /admin/fund/payouts":               {account.Treasurer},
 
+	// Standing-order supporters and bank statements
+	// (admin_standing_orders.go, admin_statement_*.go): treasurers only.
+	"GET /admin/supporters/standing-orders":                {account.Treasurer},
+	"GET /admin/supporters/standing-orders/new":            {account.Treasurer},
+	"POST /admin/supporters/standing-orders":               {account.Treasurer},
+	"GET /admin/supporters/standing-orders/{id}":           {account.Treasurer},
+	"POST /admin/supporters/standing-orders/{id}":          {account.Treasurer},
+	"POST /admin/supporters/standing-orders/{id}/status":   {account.Treasurer},
+	"GET /admin/supporters/statements":                     {account.Treasurer},
+	"POST /admin/supporters/statements":                    {account.Treasurer},
+	"GET /admin/supporters/statements/waiting":             {account.Treasurer},
+	"POST /admin/supporters/statements/lines/{id}/assign":  {account.Treasurer},
+	"POST /admin/supporters/statements/lines/{id}/dismiss": {account.Treasurer},
+
 	// The newsroom (admin_article.go): writers and editors share the
 	// pages, only editors publish, correct and restore.
 	"GET /admin/articles":                               {account.Writer, account.Editor},
@@ -120,6 +134,9 @@ func personas() []persona {
 // that an allowed request reaches the page and not a 404.
 type matrixObjects struct {
 	account, image, author, entry, hold int64
+	// standingOrder and waitingLine are a standing-order supporter and a
+	// statement line left for the treasurer.
+	standingOrder, waitingLine int64
 	// draft makes a fresh draft by the matrix's writer and returns its id
 	// and its first revision's: the workflow buttons change an article, so
 	// each request gets its own.
@@ -149,6 +166,10 @@ func requestFor(pattern string, o matrixObjects) (method, path string) {
 		id = o.entry
 	case strings.HasPrefix(path, "/admin/fund/holds/"):
 		id = o.hold
+	case strings.HasPrefix(path, "/admin/supporters/standing-orders/"):
+		id = o.standingOrder
+	case strings.HasPrefix(path, "/admin/supporters/statements/lines/"):
+		id = o.waitingLine
 	case strings.HasPrefix(path, "/admin/articles/{id}") && o.draft != nil:
 		a, rev := o.draft()
 		id = a
@@ -191,6 +212,14 @@ var allowedStatus = map[string]int{
 	"POST /admin/fund/holds/{id}/resolve":         http.StatusUnprocessableEntity,
 	"POST /admin/fund/import":                     http.StatusUnprocessableEntity,
 	"POST /admin/fund/target":                     http.StatusUnprocessableEntity,
+	// An empty form: no name, amount or reference; no status chosen; no
+	// file; no supporter chosen; no note.
+	"POST /admin/supporters/standing-orders":               http.StatusUnprocessableEntity,
+	"POST /admin/supporters/standing-orders/{id}":          http.StatusUnprocessableEntity,
+	"POST /admin/supporters/standing-orders/{id}/status":   http.StatusUnprocessableEntity,
+	"POST /admin/supporters/statements":                    http.StatusUnprocessableEntity,
+	"POST /admin/supporters/statements/lines/{id}/assign":  http.StatusUnprocessableEntity,
+	"POST /admin/supporters/statements/lines/{id}/dismiss": http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET

@@ -27,6 +27,7 @@ import (
 	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 )
 
@@ -44,6 +45,8 @@ type harness struct {
 	mail     *mailbox
 	// fund is the real fund service, set by withFund.
 	fund *fund.Service
+	// standing is the standing-order service on the fund, set by withFund.
+	standing *supporter.StandingOrders
 	// images is the image library, set by withMedia.
 	images *media.Store
 
@@ -215,6 +218,8 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 			t.Fatal(err)
 		}
 		deps.Fund, deps.FundReports = h.fund.Snapshot(), h.fund
+		h.standing = supporter.NewStandingOrders(d, h.fund, london, h.clock.Now)
+		deps.StandingOrders = h.standing
 	}
 	if c.donations {
 		jc, err := jobs.NewClient(d, quiet, nil, jobs.Options{})

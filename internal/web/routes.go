@@ -166,6 +166,21 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/account/security/passkey/begin", staff, s.adminPasskeyBegin)
 	s.adminRoute(mux, "POST /admin/account/security/passkey/finish", staff, s.adminPasskeyFinish)
 
+	// Standing-order supporters and bank statements (admin_standing_orders.go,
+	// admin_statement_import.go, admin_statement_waiting.go): treasurers
+	// only. The Supporters page links here; these pages have no menu entry.
+	s.adminRoute(mux, "GET /admin/supporters/standing-orders", t, s.adminStandingOrders)
+	s.adminRoute(mux, "GET /admin/supporters/standing-orders/new", t, s.adminStandingOrderNew)
+	s.adminRoute(mux, "POST /admin/supporters/standing-orders", t, s.adminStandingOrderCreate)
+	s.adminRoute(mux, "GET /admin/supporters/standing-orders/{id}", t, s.adminStandingOrder)
+	s.adminRoute(mux, "POST /admin/supporters/standing-orders/{id}", t, s.adminStandingOrderSave)
+	s.adminRoute(mux, "POST /admin/supporters/standing-orders/{id}/status", t, s.adminStandingOrderStatus)
+	s.adminRoute(mux, "GET /admin/supporters/statements", t, s.adminStatementForm)
+	s.adminRoute(mux, "POST /admin/supporters/statements", t, s.adminStatementImport)
+	s.adminRoute(mux, "GET /admin/supporters/statements/waiting", t, s.adminStatementWaiting)
+	s.adminRoute(mux, "POST /admin/supporters/statements/lines/{id}/assign", t, s.adminStatementAssign)
+	s.adminRoute(mux, "POST /admin/supporters/statements/lines/{id}/dismiss", t, s.adminStatementDismiss)
+
 	// Any other address or method under /admin/ asks for a sign-in before
 	// it says 404 or 405, so the staff area's map is not visible from
 	// outside.

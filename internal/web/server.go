@@ -25,6 +25,7 @@ import (
 	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/media"
+	"github.com/coopress/coopress/internal/supporter"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -90,6 +91,10 @@ type Deps struct {
 	// Jobs queues durable background jobs (scheduled publication) in the
 	// caller's transaction; nil makes a short-lived client per call.
 	Jobs article.Inserter
+	// StandingOrders keeps the standing-order supporters and imports bank
+	// statements (admin_standing_orders.go, admin_statement_*.go); nil
+	// leaves those pages out.
+	StandingOrders *supporter.StandingOrders
 	// TrustedProxies are the addresses whose X-Forwarded-For and
 	// Forwarded headers are believed (client_addr.go); nil trusts none.
 	TrustedProxies []netip.Prefix
@@ -123,6 +128,7 @@ type Server struct {
 	adminTable []AdminRoute
 	media      *media.Store
 	jobs       article.Inserter
+	standing   *supporter.StandingOrders
 	// trustedProxies may say who their client was (client_addr.go).
 	trustedProxies []netip.Prefix
 	// content is the last content version seen; pages cached under an
@@ -161,6 +167,7 @@ func New(d Deps) (*Server, error) {
 	s.media = d.Media
 	s.jobs = d.Jobs
 	s.trustedProxies = d.TrustedProxies
+	s.standing = d.StandingOrders
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
