@@ -89,6 +89,8 @@ func TestHelpContents(t *testing.T) {
 		{[]string{"help", "fund", "add"}, []string{"usage: coopress fund add [flags]", "-method", "card, direct-debit"}},
 		{[]string{"fund", "-h"}, []string{"usage: coopress fund SUBCOMMAND", "add ", "reverse ", "check "}},
 		{[]string{"help", "user"}, []string{"enable ", "disable "}},
+		{[]string{"supporters", "-h"}, []string{"usage: coopress supporters SUBCOMMAND", "list "}},
+		{[]string{"help", "supporters", "list"}, []string{"usage: coopress supporters list [flags]", "-status", "failing"}},
 		{[]string{"serve", "-h"}, []string{"-log-level", "-demo", "-addr"}},
 		{[]string{"version", "-h"}, []string{"usage: coopress version\n"}},
 	} {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // orderColumns is read by scanOrder, in this order.
@@ -92,10 +93,8 @@ const (
 
 // ListStandingOrders lists the orders that pass filter, by name.
 func (s *StandingOrders) ListStandingOrders(ctx context.Context, filter ListFilter) ([]OrderListing, error) {
-	switch filter {
-	case ListAll, ListActive, ListLapsed, ListCancelled, ListFailing:
-	default:
-		return nil, fmt.Errorf("supporter: unknown filter %q: %w", filter, errUnknownFilter)
+	if _, err := ParseListFilter(string(filter)); err != nil {
+		return nil, err
 	}
 	orders, err := queryOrders(ctx, s.db, s.loc, `SELECT `+orderColumns+` ORDER BY name, id`)
 	if err != nil {
@@ -127,7 +126,15 @@ func (s *StandingOrders) ListStandingOrders(ctx context.Context, filter ListFilt
 	return out, nil
 }
 
-var errUnknownFilter = errors.New("use active, lapsed, cancelled or failing")
+// ParseListFilter reads a filter as typed (?status= or --status); a
+// refusal is a valid.Error on "status".
+func ParseListFilter(s string) (ListFilter, error) {
+	switch f := ListFilter(s); f {
+	case ListAll, ListActive, ListLapsed, ListCancelled, ListFailing:
+		return f, nil
+	}
+	return "", valid.New("status", "Choose active, lapsed, cancelled or failing, or nothing for every standing order.")
+}
 
 type paidSummary struct {
 	n    int

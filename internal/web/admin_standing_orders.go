@@ -10,6 +10,7 @@ import (
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/supporter"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // standingOrdersPath is where the standing-order supporters are listed;
@@ -44,9 +45,9 @@ func (s *Server) adminStandingOrders(w http.ResponseWriter, r *http.Request) err
 	p := &standingOrderListPage{adminFrame: s.newAdminFrame(r, "Standing-order supporters"),
 		Filters: []string{"active", "lapsed", "cancelled", "failing"}}
 	p.Filter = r.URL.Query().Get("status")
-	filter := supporter.ListFilter(p.Filter)
-	if p.Filter != "" && !filterKnown(p.Filters, p.Filter) {
-		return &httpError{Status: http.StatusBadRequest, Message: "Show active, lapsed, cancelled or failing standing orders, or all of them."}
+	filter, err := supporter.ParseListFilter(p.Filter)
+	if v, ok := valid.As(err); ok {
+		return &httpError{Status: http.StatusBadRequest, Message: v.Message}
 	}
 	ctx := r.Context()
 	if p.Orders, err = so.ListStandingOrders(ctx, filter); err != nil {
@@ -63,15 +64,6 @@ func (s *Server) adminStandingOrders(w http.ResponseWriter, r *http.Request) err
 		}
 	}
 	return s.renderAdmin(w, http.StatusOK, "admin_standing_orders", p)
-}
-
-func filterKnown(filters []string, f string) bool {
-	for _, k := range filters {
-		if k == f {
-			return true
-		}
-	}
-	return false
 }
 
 // standingOrderPage adds or edits one standing order.
