@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
@@ -126,7 +127,7 @@ func (s *StandingOrders) gift(l StatementLine, o StandingOrder, by string) fund.
 
 // storeLine writes one statement line; an order and entry of 0 leave it
 // waiting, with the preview's reason as its note.
-func (s *StandingOrders) storeLine(ctx context.Context, tx *sql.Tx, key string, pl PreviewLine, order, entry int64, now any, by string) (int64, error) {
+func (s *StandingOrders) storeLine(ctx context.Context, tx *sql.Tx, key string, pl PreviewLine, order, entry int64, now time.Time, by string) (int64, error) {
 	var id int64
 	note := ""
 	if order == 0 {

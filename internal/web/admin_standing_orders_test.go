@@ -42,6 +42,11 @@ func TestStandingOrderPages(t *testing.T) {
 			t.Fatalf("empty list: %d %s", res.status, errorSummaryOr(res.body))
 		}
 
+		if res = h.do(t, req{path: "/admin/supporters/standing-orders?status=weekly", as: tr}); res.status != 400 ||
+			!strings.Contains(res.body, "Choose active, lapsed, cancelled or failing") {
+			t.Fatalf("unknown filter: %d", res.status)
+		}
+
 		// Bad input: every message beside its field, nothing saved.
 		bad := standingOrderForm("", "0", "ab")
 		bad.Set("frequency", "weekly")
