@@ -227,3 +227,32 @@ func soCheck(t *testing.T, f *fund.Service) {
 		t.Fatalf("fund check: %v %v", r.Problems, err)
 	}
 }
+
+// TestConcurrentImportsRecordOnce: the same statement confirmed by two
+// treasurers at once is recorded once; the loser is told and saves
+// nothing, or finds every line imported.
+func TestConcurrentImportsRecordOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, f, _ := soSetup(t, d)
+		soOrders(t, s)
+		const n = 4
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := s.Confirm(ctx, soMustParse(t, soStatement), "t", nil)
+				errs <- err
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil && !errors.Is(err, supporter.ErrStatementChanged) {
+				t.Errorf("confirm: %v", err)
+			}
+		}
+		if soRaised(t, f) != 2300 || soCount(t, d, "statement_lines") != 7 || soCount(t, d, "ledger_entries") != 4 {
+			t.Fatalf("raised %d, %d lines, %d entries; want 2300, 7, 4", soRaised(t, f),
+				soCount(t, d, "statement_lines"), soCount(t, d, "ledger_entries"))
+		}
+		soCheck(t, f)
+	})
+}
