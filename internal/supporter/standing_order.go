@@ -43,9 +43,9 @@ type OrderStatus string
 // a lapsed one (payments stopped coming) is still matched when a payment
 // does come, and a cancelled one is never matched again.
 const (
-	Active    OrderStatus = "active"
-	Lapsed    OrderStatus = "lapsed"
-	Cancelled OrderStatus = "cancelled"
+	OrderActive    OrderStatus = "active"
+	OrderLapsed    OrderStatus = "lapsed"
+	OrderCancelled OrderStatus = "cancelled"
 )
 
 // StandingOrder is a supporter who gives by standing order from their bank.

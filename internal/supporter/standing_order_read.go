@@ -115,7 +115,7 @@ func (s *StandingOrders) ListStandingOrders(ctx context.Context, filter ListFilt
 		if !l.LastPaid.IsZero() {
 			due = l.LastPaid.AddDate(0, o.Frequency.Months(), 0)
 		}
-		l.Failing = o.Status == Active && today.After(due.Add(PaymentGrace))
+		l.Failing = o.Status == OrderActive && today.After(due.Add(PaymentGrace))
 		switch {
 		case filter == ListFailing && !l.Failing,
 			filter != ListAll && filter != ListFailing && string(o.Status) != string(filter):

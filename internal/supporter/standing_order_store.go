@@ -63,7 +63,7 @@ func (s *StandingOrders) AddStandingOrder(ctx context.Context, in OrderInput, by
 		return StandingOrder{}, err
 	}
 	now := db.UTC(s.now())
-	o.Status, o.CreatedAt, o.CreatedBy, o.UpdatedAt = Active, now, by, now
+	o.Status, o.CreatedAt, o.CreatedBy, o.UpdatedAt = OrderActive, now, by, now
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := refuseTakenReference(ctx, tx, o.ReferenceKey, 0); err != nil {
 			return err
@@ -95,7 +95,7 @@ func (s *StandingOrders) UpdateStandingOrder(ctx context.Context, id int64, in O
 		return StandingOrder{}, err
 	}
 	return s.change(ctx, id, "updated", by, hooks, func(o StandingOrder) (StandingOrder, error) {
-		if o.Status == Cancelled {
+		if o.Status == OrderCancelled {
 			return o, valid.New("status", "This standing order is cancelled and can no longer be changed; add a new one.")
 		}
 		next.ID, next.Status, next.CreatedAt, next.CreatedBy = o.ID, o.Status, o.CreatedAt, o.CreatedBy
@@ -106,31 +106,31 @@ func (s *StandingOrders) UpdateStandingOrder(ctx context.Context, id int64, in O
 // LapseStandingOrder marks an active order lapsed: its payments stopped.
 // A payment that does come later is still matched to it.
 func (s *StandingOrders) LapseStandingOrder(ctx context.Context, id int64, by string, hooks ...OrderHook) (StandingOrder, error) {
-	return s.setStatus(ctx, id, Lapsed, by, hooks)
+	return s.setStatus(ctx, id, OrderLapsed, by, hooks)
 }
 
 // CancelStandingOrder ends an order for good: the supporter told the bank
 // to stop. Its reference is then free for another order.
 func (s *StandingOrders) CancelStandingOrder(ctx context.Context, id int64, by string, hooks ...OrderHook) (StandingOrder, error) {
-	return s.setStatus(ctx, id, Cancelled, by, hooks)
+	return s.setStatus(ctx, id, OrderCancelled, by, hooks)
 }
 
 // ResumeStandingOrder makes a lapsed order active again, when its
 // payments have started to come once more.
 func (s *StandingOrders) ResumeStandingOrder(ctx context.Context, id int64, by string, hooks ...OrderHook) (StandingOrder, error) {
-	return s.setStatus(ctx, id, Active, by, hooks)
+	return s.setStatus(ctx, id, OrderActive, by, hooks)
 }
 
 // setStatus moves an order to lapsed or cancelled, refusing a move that
 // makes no sense (lapsing a lapsed order, anything after cancelling).
 func (s *StandingOrders) setStatus(ctx context.Context, id int64, to OrderStatus, by string, hooks []OrderHook) (StandingOrder, error) {
 	action := string(to)
-	if to == Active {
+	if to == OrderActive {
 		action = "resumed"
 	}
 	return s.change(ctx, id, action, by, hooks, func(o StandingOrder) (StandingOrder, error) {
 		switch {
-		case o.Status == Cancelled:
+		case o.Status == OrderCancelled:
 			return o, valid.New("status", "This standing order is already cancelled.")
 		case o.Status == to:
 			return o, valid.New("status", "This standing order is already "+string(to)+".")
@@ -155,7 +155,7 @@ func (s *StandingOrders) change(ctx context.Context, id int64, action, by string
 		if after, err = edit(before); err != nil {
 			return err
 		}
-		if after.Status == Active {
+		if after.Status == OrderActive {
 			if err := refuseTakenReference(ctx, tx, after.ReferenceKey, id); err != nil {
 				return err
 			}

@@ -94,7 +94,7 @@ func TestStandingOrderLifecycle(t *testing.T) {
 		s, _, _ := soSetup(t, d)
 		by := "treasurer@example.org"
 		anna := soAdd(t, s, "Anna Jones", "5", "ANNA-2024")
-		if anna.Status != supporter.Active || anna.Amount.Minor != 500 || anna.ID == 0 {
+		if anna.Status != supporter.OrderActive || anna.Amount.Minor != 500 || anna.ID == 0 {
 			t.Fatalf("added %+v", anna)
 		}
 		taken := func(t *testing.T, err error) {
@@ -115,7 +115,7 @@ func TestStandingOrderLifecycle(t *testing.T) {
 			t.Fatalf("a refused update changed the order: %+v", got)
 		}
 
-		// Lapsed orders do not hold their reference; resuming one whose
+		// OrderLapsed orders do not hold their reference; resuming one whose
 		// reference is taken is refused.
 		if _, err := s.LapseStandingOrder(ctx, anna.ID, by); err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestStandingOrderLifecycle(t *testing.T) {
 		if _, err := s.CancelStandingOrder(ctx, anna2.ID, by); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.ResumeStandingOrder(ctx, anna.ID, by); err != nil || got.Status != supporter.Active {
+		if got, err := s.ResumeStandingOrder(ctx, anna.ID, by); err != nil || got.Status != supporter.OrderActive {
 			t.Fatalf("resume: %+v, %v", got, err)
 		}
 		for _, f := range []func() error{
@@ -151,7 +151,7 @@ func TestStandingOrderLifecycle(t *testing.T) {
 		// Edits keep the status and land in the history, before and after.
 		upd := supporter.OrderInput{Name: "Ben Smith", Email: "ben@example.org", Amount: "12.50", Frequency: "monthly", Reference: "BEN-1", StartedOn: "2024-01-01"}
 		ben, err = s.UpdateStandingOrder(ctx, ben.ID, upd, by)
-		if err != nil || ben.Amount.Minor != 1250 || ben.Email != "ben@example.org" || ben.Status != supporter.Active {
+		if err != nil || ben.Amount.Minor != 1250 || ben.Email != "ben@example.org" || ben.Status != supporter.OrderActive {
 			t.Fatalf("update: %+v, %v", ben, err)
 		}
 		h, err := s.OrderHistory(ctx, anna.ID)

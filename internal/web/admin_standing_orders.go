@@ -212,11 +212,11 @@ func (s *Server) adminStandingOrderStatus(w http.ResponseWriter, r *http.Request
 	}
 	ctx, id, by := r.Context(), p.Order.ID, recorder(r)
 	switch to := r.PostFormValue("status"); to {
-	case string(supporter.Lapsed):
+	case string(supporter.OrderLapsed):
 		_, err = s.standing.LapseStandingOrder(ctx, id, by, s.auditOrder(r, "supporter.standing_order.lapse"))
-	case string(supporter.Active):
+	case string(supporter.OrderActive):
 		_, err = s.standing.ResumeStandingOrder(ctx, id, by, s.auditOrder(r, "supporter.standing_order.resume"))
-	case string(supporter.Cancelled):
+	case string(supporter.OrderCancelled):
 		_, err = s.standing.CancelStandingOrder(ctx, id, by, s.auditOrder(r, "supporter.standing_order.cancel"))
 	default:
 		err = errors.New("no status")

@@ -46,7 +46,7 @@ func (s *Server) waitingPage(r *http.Request) (*waitingPage, error) {
 		return nil, err
 	}
 	for _, o := range all {
-		if o.Status != supporter.Cancelled {
+		if o.Status != supporter.OrderCancelled {
 			p.Orders = append(p.Orders, o)
 		}
 	}
