@@ -115,7 +115,7 @@ func TestStandingOrderLifecycle(t *testing.T) {
 			t.Fatalf("a refused update changed the order: %+v", got)
 		}
 
-		// OrderLapsed orders do not hold their reference; resuming one whose
+		// Lapsed orders do not hold their reference; resuming one whose
 		// reference is taken is refused.
 		if _, err := s.LapseStandingOrder(ctx, anna.ID, by); err != nil {
 			t.Fatal(err)

@@ -59,7 +59,7 @@ func (p StatementPreview) OK() bool { return p.Invalid == 0 }
 // Preview matches a parsed statement to the standing orders without
 // saving anything. A line is matched by the reference its description
 // carries: the supporter whose folded reference is the whole folded
-// description, or else the longest found inside it. OrderCancelled orders are
+// description, or else the longest found inside it. Cancelled orders are
 // never matched; lapsed ones are, since money that comes is theirs.
 func (s *StandingOrders) Preview(ctx context.Context, st Statement) (StatementPreview, error) {
 	cur, err := s.Currency(ctx)
