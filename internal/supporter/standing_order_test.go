@@ -174,3 +174,37 @@ func TestStandingOrderLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestStandingOrderSummary: counts by status, and monthly income with a
+// quarterly order counting a third and a yearly one a twelfth.
+func TestStandingOrderSummary(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _, clk := soSetup(t, d)
+		add := func(name, amount, freq, ref string) supporter.StandingOrder {
+			o, err := s.AddStandingOrder(ctx, supporter.OrderInput{Name: name, Amount: amount, Frequency: freq,
+				Reference: ref, StartedOn: "2024-11-15"}, "t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		add("A", "5", "monthly", "AAAA1")
+		add("B", "10", "quarterly", "BBBB1")
+		add("C", "50", "yearly", "CCCC1")
+		lapsed := add("D", "7", "monthly", "DDDD1")
+		if _, err := s.LapseStandingOrder(ctx, lapsed.ID, "t"); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := s.Summary(ctx)
+		// £5 + £10/3 (333p) + £50/12 (416p)
+		if err != nil || sum.Active != 3 || sum.Lapsed != 1 || sum.Failing != 0 || sum.MonthlyIncome.Minor != 500+333+416 {
+			t.Fatalf("summary %+v, %v", sum, err)
+		}
+		// A month on, nothing has been paid: every active order is failing.
+		clk.Set(soNow(t).AddDate(0, 1, 0))
+		if sum, err = s.Summary(ctx); err != nil || sum.Failing != 3 {
+			t.Fatalf("a month on: %+v, %v", sum, err)
+		}
+	})
+}
