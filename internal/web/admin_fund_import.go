@@ -172,16 +172,38 @@ func isFundImport(r *http.Request) bool {
 	return r.Method == http.MethodPost && r.URL.Path == importPath
 }
 
-// importUpload reads the file from the upload, or from the preview's
-// confirmation. problem is a message for the treasurer.
+// importUpload reads the gift file from the upload, or from the
+// preview's confirmation. problem is a message for the treasurer.
 func importUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem string) {
-	r.Body = http.MaxBytesReader(w, r.Body, importBodyLimit)
+	return csvUpload(w, r, csvUploadRules{bodyLimit: importBodyLimit, maxBytes: fund.ImportMaxBytes,
+		tooLarge: fund.ImportTooLarge(), choose: "Choose the CSV file with your gifts."})
+}
+
+// csvUploadRules are what one CSV import page allows and how it words
+// the missing file and the file that is too large.
+type csvUploadRules struct {
+	bodyLimit        int64 // the whole request: the file, base64, and the form
+	maxBytes         int64 // the file itself
+	tooLarge, choose string
+}
+
+// csvUpload reads a CSV file for an import page: from the multipart
+// upload, or, on the preview's confirmation, from the form field "data"
+// that carries the same bytes base64-encoded, so that what is confirmed
+// is exactly what was previewed.
+func csvUpload(w http.ResponseWriter, r *http.Request, rules csvUploadRules) (data []byte, problem string) {
+	r.Body = http.MaxBytesReader(w, r.Body, rules.bodyLimit)
+	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(fund.ImportMaxBytes); err != nil {
-			return nil, uploadProblem(err)
+		err = r.ParseMultipartForm(rules.maxBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, rules.tooLarge
 		}
-	} else if err := r.ParseForm(); err != nil {
-		return nil, uploadProblem(err)
+		return nil, "The upload could not be read. Upload the file again."
 	}
 	if enc := r.PostFormValue("data"); enc != "" {
 		b, err := base64.RawURLEncoding.DecodeString(enc)
@@ -192,22 +214,14 @@ func importUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem 
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		return nil, "Choose the CSV file with your gifts."
+		return nil, rules.choose
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, fund.ImportMaxBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, rules.maxBytes+1))
 	if err != nil {
 		return nil, "The file could not be read. Upload it again."
 	}
 	return b, ""
-}
-
-func uploadProblem(err error) string {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return fund.ImportTooLarge()
-	}
-	return "The upload could not be read. Upload the file again."
 }
 
 // markRecorded notes the rows whose reference is already in the ledger:

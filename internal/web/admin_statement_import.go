@@ -5,13 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/valid"
@@ -136,37 +133,9 @@ func isStatementImport(r *http.Request) bool {
 	return r.Method == http.MethodPost && r.URL.Path == statementsPath
 }
 
-// statementUpload reads the file from the upload, or from the preview's
-// confirmation. problem is a message for the treasurer.
+// statementUpload reads the statement from the upload, or from the
+// preview's confirmation. problem is a message for the treasurer.
 func statementUpload(w http.ResponseWriter, r *http.Request) (data []byte, problem string) {
-	r.Body = http.MaxBytesReader(w, r.Body, statementBodyLimit)
-	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(supporter.StatementMaxBytes)
-	} else {
-		err = r.ParseForm()
-	}
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, supporter.StatementTooLarge()
-		}
-		return nil, "The upload could not be read. Upload the file again."
-	}
-	if enc := r.PostFormValue("data"); enc != "" {
-		b, err := base64.RawURLEncoding.DecodeString(enc)
-		if err != nil {
-			return nil, "The confirmation did not carry the file intact. Upload the file again."
-		}
-		return b, ""
-	}
-	f, _, err := r.FormFile("file")
-	if err != nil {
-		return nil, "Choose the CSV file you exported from the bank."
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, supporter.StatementMaxBytes+1))
-	if err != nil {
-		return nil, "The file could not be read. Upload it again."
-	}
-	return b, ""
+	return csvUpload(w, r, csvUploadRules{bodyLimit: statementBodyLimit, maxBytes: supporter.StatementMaxBytes,
+		tooLarge: supporter.StatementTooLarge(), choose: "Choose the CSV file you exported from the bank."})
 }
