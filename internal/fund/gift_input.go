@@ -239,14 +239,29 @@ var providerPrefixes = []string{"pi_", "ch_", "py_", "in_", "re_", "dp_", "du_",
 // one; a typed one could collide with them.
 const importPrefix = "csv:"
 
+// StandingOrderRefPrefix begins the references of standing-order payments
+// matched from a bank statement (package supporter makes them from the
+// statement line's fingerprint); a typed one could take a payment's place.
+const StandingOrderRefPrefix = "standing-order:"
+
+// madePrefixes begin the references coopress makes itself, and says who
+// makes them, for the message refusing a typed one.
+var madePrefixes = []struct{ prefix, maker string }{
+	{importPrefix, "the import for lines without one"},
+	{StandingOrderRefPrefix, "the bank statement import for standing orders"},
+}
+
 // reservedReference explains why a typed reference may not be used, or is
 // empty when it may.
 func reservedReference(ref string) string {
 	if msg := providerReference(ref); msg != "" {
 		return msg
 	}
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(ref)), importPrefix) {
-		return "References beginning " + importPrefix + " are made by the import for lines without one. Use the cheque number or bank reference, or leave it empty."
+	low := strings.ToLower(strings.TrimSpace(ref))
+	for _, m := range madePrefixes {
+		if strings.HasPrefix(low, m.prefix) {
+			return "References beginning " + m.prefix + " are made by " + m.maker + ". Use the cheque number or bank reference, or leave it empty."
+		}
 	}
 	return ""
 }

@@ -160,7 +160,7 @@ func TestParseGiftRefusesProviderReferences(t *testing.T) {
 	now := time.Date(2024, 11, 6, 10, 0, 0, 0, loc)
 	for _, ref := range []string{"pi_3QxYz", "ch_1", "py_1", "in_1", "re_1", "dp_1", "cs_test_a1", "evt_1",
 		"PI_3QXYZ", "  pi_1  ", "Ch_100234", "pi_3QxYz~kept-after-refund-500", "sub_1", "csv:0123456789abcdef:2", "CSV:x",
-		"chq-1~kept-after-refund-500"} {
+		"chq-1~kept-after-refund-500", "standing-order:3f2a", " Standing-Order:x"} {
 		t.Run(ref, func(t *testing.T) {
 			_, err := fund.ParseGift(typed(func(in *fund.GiftInput) { in.Reference = ref }), loc, now)
 			all := valid.All(err)

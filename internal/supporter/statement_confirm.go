@@ -18,7 +18,7 @@ import (
 // order payment. The colon keeps it out of a payment provider's namespace
 // (payref reads only letters, digits, "_" and "-"), and the prefix apart
 // from the fund import's "csv:" keys.
-const ledgerRefPrefix = "standing-order:"
+const ledgerRefPrefix = fund.StandingOrderRefPrefix
 
 // LedgerRef is the ledger's reference for the payment on the statement
 // line with fingerprint fp: one line, one entry, however often the
