@@ -17,6 +17,7 @@ servers() {
   mkdir -p bin
   [ -x bin/stripe-mock ] || { echo "test-deps: go install stripe-mock"; GOBIN="$PWD/bin" go install github.com/stripe/stripe-mock@v0.203.0; }
   [ -x bin/mailpit ] || { echo "test-deps: go install mailpit"; GOBIN="$PWD/bin" go install github.com/axllent/mailpit@v1.33.1; }
+  [ -x bin/versitygw ] || { echo "test-deps: go install versitygw (S3 gateway, about a minute)"; GOBIN="$PWD/bin" go install github.com/versity/versitygw/cmd/versitygw@v1.8.0; }
 }
 if [ "${1:-}" = --runner-only ]; then
   runner

@@ -36,6 +36,9 @@ type invocation struct {
 	name   string
 	cmd    *command
 	stdout io.Writer
+	// stderr takes progress reports of long work, apart from the result
+	// on stdout.
+	stderr io.Writer
 }
 
 // commandError names the subcommand an error came from, so that run prints
@@ -69,7 +72,7 @@ func (inv *invocation) exec(ctx context.Context, args []string) error {
 	if !ok {
 		return fmt.Errorf("unknown subcommand %q; want one of %s", args[0], strings.Join(names, ", "))
 	}
-	return (&invocation{name: inv.name + " " + args[0], cmd: sub, stdout: inv.stdout}).exec(ctx, args[1:])
+	return (&invocation{name: inv.name + " " + args[0], cmd: sub, stdout: inv.stdout, stderr: inv.stderr}).exec(ctx, args[1:])
 }
 
 func (inv *invocation) subNames() []string {

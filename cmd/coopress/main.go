@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
-	inv := &invocation{name: args[0], cmd: cmd, stdout: stdout}
+	inv := &invocation{name: args[0], cmd: cmd, stdout: stdout, stderr: stderr}
 	err := inv.exec(ctx, args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

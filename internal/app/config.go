@@ -17,6 +17,7 @@ import (
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/mail"
+	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/web"
 )
@@ -80,6 +81,17 @@ type Config struct {
 	// client, comma-separated; Validate parses them into Proxies.
 	TrustedProxies string
 	Proxies        []netip.Prefix
+	// MediaURL is where the image library keeps its files: empty for the
+	// data directory's media/, an absolute directory, or
+	// s3://bucket/prefix (with the S3 settings); Validate parses it into
+	// MediaLocation. MediaPublicURL, when set, is where browsers fetch
+	// renditions straight from (a public bucket or a CDN).
+	MediaURL       string
+	MediaPublicURL string
+	MediaLocation  media.Location
+	// S3 is how to reach the bucket of an s3:// MediaURL, from
+	// COOPRESS_S3_* only: the keys are secrets.
+	S3 media.S3Config
 	// SecondFactor says whose accounts must have a second factor: power
 	// (admins, treasurers, secretaries) or staff (everyone on the staff
 	// side); Validate parses it into factorPolicy.
@@ -159,6 +171,9 @@ func (c *Config) AddStoreFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database", env("DATABASE_URL", ""), "postgres:// URL; empty for SQLite in the data directory (env COOPRESS_DATABASE_URL)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", "Europe/London"), "the publication's time zone (env COOPRESS_TIMEZONE)")
 	c.Addr, c.BaseURL, c.SiteName = env("ADDR", "127.0.0.1:8080"), env("BASE_URL", ""), env("SITE_NAME", "The Daily Co-op")
+	fs.StringVar(&c.MediaURL, "media-url", env("MEDIA_URL", ""), "where uploaded images are kept: empty for DATA/media, a directory, or s3://bucket/prefix (env COOPRESS_MEDIA_URL; S3 settings from COOPRESS_S3_*)")
+	c.S3 = media.S3Config{Endpoint: env("S3_ENDPOINT", "https://s3.amazonaws.com"), Region: env("S3_REGION", "us-east-1"),
+		AccessKey: env("S3_ACCESS_KEY", ""), SecretKey: env("S3_SECRET_KEY", "")}
 	c.SMTP = SMTPSettings{Host: env("SMTP_HOST", ""), Port: env("SMTP_PORT", ""), Username: env("SMTP_USERNAME", ""),
 		Password: env("SMTP_PASSWORD", ""), From: env("SMTP_FROM", ""), TLS: env("SMTP_TLS", "")}
 }
@@ -180,6 +195,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For or Forwarded header names the client; empty trusts none (env COOPRESS_TRUSTED_PROXIES)")
+	fs.StringVar(&c.MediaPublicURL, "media-public-url", env("MEDIA_PUBLIC_URL", ""), "if set, browsers fetch image renditions from here (a public bucket or CDN) instead of /media/ (env COOPRESS_MEDIA_PUBLIC_URL)")
 	fs.StringVar(&c.SecondFactor, "second-factor", env("SECOND_FACTOR", string(account.FactorPower)), "whose accounts need a passkey or authenticator app: power (admins, treasurers, secretaries) or staff (all staff) (env COOPRESS_SECOND_FACTOR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
 }
@@ -233,6 +249,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Proxies, err = parseProxies(c.TrustedProxies); err != nil {
 		errs = append(errs, err)
+	}
+	if c.MediaLocation, err = media.ParseLocation(c.MediaURL, c.DataDir); err != nil {
+		errs = append(errs, fmt.Errorf("--media-url (or COOPRESS_MEDIA_URL): %w", err))
+	}
+	if c.MediaPublicURL != "" {
+		if u, err := url.Parse(c.MediaPublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--media-public-url %q (or COOPRESS_MEDIA_PUBLIC_URL): want an absolute http(s) URL", c.MediaPublicURL))
+		}
 	}
 	if c.factorPolicy, err = account.ParseFactorPolicy(c.SecondFactor); err != nil {
 		errs = append(errs, fmt.Errorf("--second-factor (or COOPRESS_SECOND_FACTOR): %w", err))

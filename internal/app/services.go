@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -95,8 +94,20 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 	if s.pay, err = setupPayments(cfg, d, s.fund, s.jobs, log); err != nil {
 		return nil, stop, err
 	}
-	// Uploaded images live beside the database, in the data directory.
-	if s.media, err = media.NewStore(d, filepath.Join(cfg.DataDir, "media"), media.Options{Audit: s.accounts.Audit()}); err != nil {
+	// Uploaded images live in the data directory, or in a bucket that
+	// every node shares (--media-url).
+	loc := cfg.MediaLocation
+	if loc == (media.Location{}) { // a Config that skipped Validate
+		if loc, err = media.ParseLocation(cfg.MediaURL, cfg.DataDir); err != nil {
+			return nil, stop, err
+		}
+	}
+	blobs, err := media.OpenBlobs(ctx, loc, cfg.S3)
+	if err != nil {
+		return nil, stop, err
+	}
+	log.Info("image library", "store", blobs.String(), "public_url", cfg.MediaPublicURL)
+	if s.media, err = media.NewStore(d, blobs, media.Options{Audit: s.accounts.Audit(), PublicURL: cfg.MediaPublicURL}); err != nil {
 		return nil, stop, err
 	}
 	stopJobs, err := s.jobs.start(ctx, d, log)

@@ -1,10 +1,9 @@
 package media
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
+	"context"
 	"strings"
+	"time"
 )
 
 // keyLen is the length of a storage key: the first 96 bits of the file's
@@ -53,77 +52,65 @@ func isHex(s string) bool {
 
 // Open opens the rendition called name (as in its URL) for reading. It
 // returns ErrNotFound for any name that is not a rendition's or whose file
-// does not exist. The file is opened inside the store's directory with
-// os.OpenInRoot, so even a name that slipped past ParseName could not
-// reach outside it.
-func (s *Store) Open(name string) (f *os.File, contentType string, err error) {
+// does not exist.
+func (s *Store) Open(ctx context.Context, name string) (obj Object, contentType string, err error) {
 	rel, ct, ok := ParseName(name)
 	if !ok {
 		return nil, "", ErrNotFound
 	}
-	f, err = os.OpenInRoot(s.dir, rel)
+	obj, err = s.blobs.Open(ctx, rel)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, "", ErrNotFound
-		}
-		return nil, "", fmt.Errorf("media: open %s: %w", name, err)
+		return nil, "", err
 	}
-	return f, ct, nil
+	return obj, ct, nil
 }
 
-// originalPath is where the uploaded bytes are kept, unchanged, so that
+// Blobs is where the store keeps its files.
+func (s *Store) Blobs() Blobs { return s.blobs }
+
+// originalName is where the uploaded bytes are kept, unchanged, so that
 // renditions can be made again later (new sizes, a better encoder).
-func (s *Store) originalPath(key string) string {
-	return filepath.Join(s.dir, key[:2], key+".orig")
-}
+func originalName(key string) string { return key[:2] + "/" + key + ".orig" }
 
-// writeFiles stores the original and the renditions. Each file is written
-// to a temporary name and renamed, so a reader never sees half a file and
-// two uploads of the same image at once both leave a whole one. Files that
-// already exist are left alone: their names are their content. It returns
-// the paths it created, for removeFiles.
-func (s *Store) writeFiles(key string, original []byte, renditions map[string][]byte) (created []string, err error) {
-	dir := filepath.Join(s.dir, key[:2])
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("media: %w", err)
-	}
-	files := map[string][]byte{filepath.Base(s.originalPath(key)): original}
+// writeFiles stores the original and the renditions. Files that already
+// exist are left alone: their names are their content. It returns the
+// names it created, for removeFiles.
+func (s *Store) writeFiles(ctx context.Context, key string, original []byte, renditions map[string][]byte) (created []string, err error) {
+	files := map[string][]byte{originalName(key): original}
 	for name, b := range renditions {
-		files[name] = b
+		files[key[:2]+"/"+name] = b
 	}
 	for name, b := range files {
-		path := filepath.Join(dir, name)
-		if _, err := os.Stat(path); err == nil {
-			continue
-		}
-		tmp, err := os.CreateTemp(dir, ".upload-*")
+		wrote, err := s.blobs.Put(ctx, name, b)
 		if err != nil {
-			return created, fmt.Errorf("media: %w", err)
+			return created, err
 		}
-		_, err = tmp.Write(b)
-		if err == nil {
-			err = tmp.Sync()
+		if wrote {
+			created = append(created, name)
 		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-			return created, fmt.Errorf("media: write %s: %w", name, err)
-		}
-		created = append(created, path)
 	}
 	return created, nil
 }
 
 // removeFiles deletes the files an upload created when the upload then
-// failed, so nothing is left on disk that no row points to. Files another
-// upload of the same image wrote are not in the list and stay.
-func removeFiles(paths []string) {
-	for _, p := range paths {
-		_ = os.Remove(p)
+// failed, so nothing is left that no row points to. Files another upload
+// of the same image wrote are not in the list and stay. It runs on its
+// own context: the upload's may be the reason it failed.
+func (s *Store) removeFiles(names []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, n := range names {
+		_ = s.blobs.Delete(ctx, n)
 	}
+}
+
+// public points im's renditions at the public address, when there is one.
+func (s *Store) public(im Image) Image {
+	if s.opt.PublicURL == "" {
+		return im
+	}
+	for i := range im.Renditions {
+		im.Renditions[i].base = s.opt.PublicURL
+	}
+	return im
 }

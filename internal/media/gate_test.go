@@ -29,7 +29,7 @@ func TestDefaultPixelLimitFitsACamera(t *testing.T) {
 func TestUploadWaitsForADecodingSlot(t *testing.T) {
 	d := dbtest.SQLite(t)
 	gate := NewGate(1, 1, 50*time.Millisecond)
-	s, err := NewStore(d, filepath.Join(t.TempDir(), "media"), Options{Gate: gate})
+	s, err := NewStore(d, mustDir(t, filepath.Join(t.TempDir(), "media")), Options{Gate: gate})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,13 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -134,25 +134,33 @@ func le32(n int) []byte { return []byte{byte(n), byte(n >> 8), byte(n >> 16), by
 func newTestStore(t testing.TB, d *db.DB) *Store {
 	t.Helper()
 	clock := func() time.Time { return time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC) }
-	s, err := NewStore(d, filepath.Join(t.TempDir(), "media"), Options{Now: clock, MaxBytes: 2 << 20})
+	s, err := NewStore(d, mustDir(t, filepath.Join(t.TempDir(), "media")), Options{Now: clock, MaxBytes: 2 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-// storedFiles lists every file under the store's directory.
+// storedFiles lists every file the store holds.
 func storedFiles(t testing.TB, s *Store) []string {
 	t.Helper()
 	var out []string
-	err := filepath.WalkDir(s.dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			out = append(out, p)
-		}
-		return err
+	err := s.blobs.Walk(context.Background(), func(name string, _ int64) error {
+		out = append(out, name)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// mustDir is a directory store at dir.
+func mustDir(t testing.TB, dir string) Blobs {
+	t.Helper()
+	b, err := NewDirBlobs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -78,10 +78,20 @@ type Rendition struct {
 	Width, Height int
 	// Name is the file name under /media/, such as "3f2a…-960.jpg".
 	Name string
+	// base is where browsers fetch it from: empty for /media/ on the
+	// site, or the store's PublicURL.
+	base string
 }
 
-// URL is the rendition's address on the site.
-func (r Rendition) URL() string { return "/media/" + r.Name }
+// URL is the rendition's address: /media/NAME on the site, or under the
+// store's public address when renditions come straight from a bucket or
+// a CDN.
+func (r Rendition) URL() string {
+	if r.base != "" { // the bucket's layout: KEY[:2]/NAME
+		return r.base + r.Name[:2] + "/" + r.Name
+	}
+	return "/media/" + r.Name
+}
 
 // Image is one image in the library.
 type Image struct {

@@ -62,7 +62,7 @@ func TestPhoneOrientationApplied(t *testing.T) {
 	if im.OrigWidth != 300 || im.OrigHeight != 600 || im.Width != 300 || im.Height != 600 {
 		t.Fatalf("dimensions %d×%d, largest %d×%d", im.OrigWidth, im.OrigHeight, im.Width, im.Height)
 	}
-	f, _, err := s.Open(im.Renditions[len(im.Renditions)-1].Name)
+	f, _, err := s.Open(context.Background(), im.Renditions[len(im.Renditions)-1].Name)
 	if err != nil {
 		t.Fatal(err)
 	}

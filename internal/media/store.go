@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"github.com/coopress/coopress/internal/valid"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -48,18 +47,23 @@ type Options struct {
 	Parallel int
 	Now      func() time.Time
 	Audit    Auditor // nil records nothing
+	// PublicURL is where readers' browsers fetch renditions when they
+	// come straight from a public bucket or a CDN
+	// ("https://images.paper.example/"); empty serves them through
+	// coopress at /media/.
+	PublicURL string
 }
 
-// Store keeps images: rows in the media table, files under its directory.
+// Store keeps images: rows in the media table, files in its Blobs.
 type Store struct {
-	db  *db.DB
-	dir string
-	opt Options
+	db    *db.DB
+	blobs Blobs
+	opt   Options
 }
 
-// NewStore returns a store with its files in dir (DataDir/media), creating
-// the directory if needed.
-func NewStore(d *db.DB, dir string, o Options) (*Store, error) {
+// NewStore returns a store with its rows in d and its files in blobs (a
+// directory, NewDirBlobs, or a bucket, NewS3Blobs).
+func NewStore(d *db.DB, blobs Blobs, o Options) (*Store, error) {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
@@ -75,10 +79,10 @@ func NewStore(d *db.DB, dir string, o Options) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("media: create %s: %w", dir, err)
+	if o.PublicURL != "" && !strings.HasSuffix(o.PublicURL, "/") {
+		o.PublicURL += "/"
 	}
-	return &Store{db: d, dir: dir, opt: o}, nil
+	return &Store{db: d, blobs: blobs, opt: o}, nil
 }
 
 // MaxBytes is the largest upload the store accepts, for a caller's own
@@ -144,9 +148,9 @@ func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta M
 	if err != nil {
 		return Image{}, err
 	}
-	created, err := s.writeFiles(im.Key, b, files)
+	created, err := s.writeFiles(ctx, im.Key, b, files)
 	if err != nil {
-		removeFiles(created)
+		s.removeFiles(created)
 		return Image{}, err
 	}
 	err = s.insert(ctx, &im, f.ext, by)
@@ -157,10 +161,10 @@ func (s *Store) Upload(ctx context.Context, r io.Reader, filename string, meta M
 		return im, err
 	}
 	if err != nil {
-		removeFiles(created)
+		s.removeFiles(created)
 		return Image{}, err
 	}
-	return im, nil
+	return s.public(im), nil
 }
 
 func (s *Store) insert(ctx context.Context, im *Image, ext string, by account.Actor) error {

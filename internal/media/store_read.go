@@ -33,7 +33,7 @@ func (s *Store) get(ctx context.Context, q db.Queryer, where string, arg any) (I
 	if err != nil {
 		return Image{}, fmt.Errorf("media: get %v: %w", arg, err)
 	}
-	return im, nil
+	return s.public(im), nil
 }
 
 // List returns page (from 1) of the library, newest first, and how many
@@ -56,7 +56,7 @@ func (s *Store) List(ctx context.Context, page int) ([]Image, int, error) {
 		if err != nil {
 			return nil, 0, fmt.Errorf("media: list: %w", err)
 		}
-		out = append(out, im)
+		out = append(out, s.public(im))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("media: list: %w", err)
@@ -83,6 +83,11 @@ func scan(row interface{ Scan(...any) error }) (Image, error) {
 // every size; ErrNotFound for anything else.
 func (s *Store) BySrc(ctx context.Context, src string) (Image, error) {
 	name, ok := strings.CutPrefix(src, "/media/")
+	if !ok && s.opt.PublicURL != "" {
+		if rest, pub := strings.CutPrefix(src, s.opt.PublicURL); pub && len(rest) > 3 && rest[2] == '/' {
+			name, ok = rest[3:], true
+		}
+	}
 	if !ok {
 		return Image{}, ErrNotFound
 	}

@@ -78,7 +78,7 @@ func TestUploadGoodImages(t *testing.T) {
 // checkRendition decodes a stored rendition and checks its size and format.
 func checkRendition(t *testing.T, s *Store, r Rendition) {
 	t.Helper()
-	f, ct, err := s.Open(r.Name)
+	f, ct, err := s.Open(context.Background(), r.Name)
 	if err != nil {
 		t.Fatalf("Open %s: %v", r.Name, err)
 	}
@@ -184,7 +184,7 @@ func TestDuplicateUploadIsOneImage(t *testing.T) {
 func TestUpdateMetaAndAudit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		audit := account.NewAudit(d, nil)
-		s, err := NewStore(d, t.TempDir(), Options{Audit: audit})
+		s, err := NewStore(d, mustDir(t, t.TempDir()), Options{Audit: audit})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,5 @@
-// Package testservers starts real local servers for tests: mailpit, stripe-mock.
+// Package testservers starts real local servers for tests: mailpit,
+// stripe-mock and an S3-compatible gateway (versitygw).
 //
 // Tests talk to the same protocols production does (SMTP, Stripe's HTTP
 // API) instead of to fakes written here, so what passes here has been

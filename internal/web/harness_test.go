@@ -68,6 +68,7 @@ type harnessConfig struct {
 	content    func(t testing.TB, store *article.Store, clock *testClock)
 	staff      bool
 	localhost  bool
+	blobs      media.Blobs
 	mailer     web.Mailer
 	fund       bool
 	fundSource web.FundSource
@@ -101,6 +102,12 @@ func withoutContent() option {
 // too, for passkeys: browsers refuse them on an IP address, and
 // localhost counts as a secure origin without TLS. h.base is the address.
 func withLocalhost() option { return func(c *harnessConfig) { c.localhost, c.staff = true, true } }
+
+// withBlobs keeps the image library's files in b (with withMedia), so
+// that two harnesses on one database can share a bucket like two nodes.
+func withBlobs(b media.Blobs) option {
+	return func(c *harnessConfig) { c.blobs, c.media, c.staff = b, true, true }
+}
 
 // withStaff adds accounts, sessions and a recording mailbox.
 func withStaff() option { return func(c *harnessConfig) { c.staff = true } }
@@ -203,7 +210,13 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		}
 	}
 	if c.media {
-		if h.images, err = media.NewStore(d, filepath.Join(t.TempDir(), "media"),
+		blobs := c.blobs
+		if blobs == nil {
+			if blobs, err = media.NewDirBlobs(filepath.Join(t.TempDir(), "media")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if h.images, err = media.NewStore(d, blobs,
 			media.Options{MaxBytes: 1 << 20, Now: h.clock.Now, Audit: h.accounts.Audit()}); err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,8 @@ import (
 	"github.com/coopress/coopress/internal/media"
 )
 
-// mediaFile serves one image rendition from the data directory. The names
+// mediaFile serves one image rendition from the library's store (the data
+// directory, or a bucket every node shares). The names
 // are their content, so browsers and caches may keep them for a year
 // without asking again. Anything that is not a rendition's name is a 404:
 // media.Store.Open accepts only "KEY-WIDTH.jpg|png" and opens it inside
@@ -19,21 +20,17 @@ func (s *Server) mediaFile(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	name := r.PathValue("file")
-	f, contentType, err := s.media.Open(name)
+	f, contentType, err := s.media.Open(r.Context(), name)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("web: media %s: %w", name, err)
-	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("ETag", `"`+name+`"`)
-	http.ServeContent(w, r, "", st.ModTime(), f)
+	http.ServeContent(w, r, "", f.ModTime(), f)
 	return nil
 }
 
