@@ -49,7 +49,10 @@ func TestSignInNextStaysOnSiteInChromium(t *testing.T) {
 		})()`)
 		var at string
 		if !testwait.For(5*time.Second, func() bool {
-			at = browsertest.Eval[string](b, `location.href`)
+			var err error
+			if at, err = browsertest.TryEval[string](b, `location.href`); err != nil {
+				return false // still navigating
+			}
 			u, err := url.Parse(at)
 			return err == nil && u.Host == site.Host && u.Path == "/admin/"
 		}) {

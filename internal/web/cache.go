@@ -185,6 +185,33 @@ type assembled struct {
 	cacheControl []string
 	modifiedH    []string
 	body         []byte
+	// br and gz are body compressed, each made on the first request that
+	// wants it and kept with this page-and-box.
+	br, gz encodedBody
+}
+
+// encodedBody is an assembled page in one encoding, with its headers.
+type encodedBody struct {
+	once    sync.Once
+	body    []byte
+	etag    string
+	etagH   []string
+	lengthH []string
+}
+
+// encoded returns the page in enc ("br" or "gzip"), compressing it the
+// first time.
+func (a *assembled) encoded(enc string) *encodedBody {
+	e, level := &a.gz, pageGzip
+	if enc == "br" {
+		e, level = &a.br, pageBrotli
+	}
+	e.once.Do(func() {
+		e.body = compress(enc, a.body, level)
+		e.etag = a.etag[:len(a.etag)-1] + "-" + enc + `"`
+		e.etagH, e.lengthH = []string{e.etag}, []string{strconv.Itoa(len(e.body))}
+	})
+	return e
 }
 
 var htmlContentType = []string{"text/html; charset=utf-8"}
@@ -212,22 +239,36 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *renderedPa
 		}
 		p.full.Store(a)
 	}
+	etag, etagH, lengthH, body := a.etag, a.etagH, a.lengthH, a.body
 	h := w.Header()
-	h["Etag"] = a.etagH
+	if len(a.body) >= minCompress {
+		h["Vary"] = varyAcceptEncoding
+		if enc := acceptedEncoding(r.Header.Get("Accept-Encoding")); enc != "" {
+			e := a.encoded(enc)
+			etag, etagH, lengthH, body = e.etag, e.etagH, e.lengthH, e.body
+			if enc == "br" {
+				h["Content-Encoding"] = encodingBr
+			} else {
+				h["Content-Encoding"] = encodingGzip
+			}
+		}
+	}
+	h["Etag"] = etagH
 	h["Cache-Control"] = a.cacheControl
 	if a.modifiedH != nil {
 		h["Last-Modified"] = a.modifiedH
 	}
-	if notModified(r, a.etag, first(a.modifiedH)) {
+	if notModified(r, etag, first(a.modifiedH)) {
+		delete(h, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	h["Content-Type"] = htmlContentType
-	h["Content-Length"] = a.lengthH
+	h["Content-Length"] = lengthH
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	_, err := w.Write(a.body)
+	_, err := w.Write(body)
 	return err
 }
 

@@ -69,7 +69,14 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, n)
 		}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		if enc := acceptedEncoding(r.Header.Get("Accept-Encoding")); enc != "" && r.Method != http.MethodHead {
+			rec.enc = enc
+			rec.unsuffixed = unsuffixConditional(r, enc)
+		}
 		protected.ServeHTTP(rec, r)
+		if err := rec.finish(); err != nil && rec.status < 400 {
+			s.log.Warn("finish compressed response", "path", r.URL.Path, "err", err)
+		}
 		route := r.Pattern
 		if route == "" {
 			route = "unmatched"
@@ -83,30 +90,70 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 }
 
 // statusRecorder remembers the status and size a handler wrote, for logs
-// and metrics.
+// and metrics, and compresses what the handler did not (compressing.go).
+// Cached pages and static files arrive already encoded and pass through.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
 	wrote  bool
+	// enc is the encoding the client accepts ("" for none, and for HEAD).
+	enc string
+	// pending holds the first bytes of a response that may be worth
+	// compressing until there are enough to tell; the status waits with
+	// them. cw is the compressor once the response is being compressed.
+	pending    bool
+	buf        []byte
+	cw         compressor
+	unsuffixed bool // If-None-Match had this layer's ETag suffix removed
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
-	if !r.wrote {
-		r.status, r.wrote = code, true
+	if r.wrote {
+		r.ResponseWriter.WriteHeader(code) // superfluous; let net/http say so
+		return
+	}
+	r.status, r.wrote = code, true
+	if r.candidate(code) {
+		r.pending = true
+		return
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {
-	r.wrote = true
+	if !r.wrote {
+		r.WriteHeader(http.StatusOK)
+	}
+	if r.pending {
+		r.buf = append(r.buf, b...)
+		if len(r.buf) >= minCompress {
+			if err := r.startCompressing(); err != nil {
+				return 0, err
+			}
+		}
+		r.bytes += len(b)
+		return len(b), nil
+	}
+	if r.cw != nil {
+		n, err := r.cw.Write(b)
+		r.bytes += n
+		return n, err
+	}
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += n
 	return n, err
 }
 
-// Flush lets server-sent events through the recorder.
+// Flush lets server-sent events through the recorder (they are never
+// compressed; a compressed response flushes what it has so far).
 func (r *statusRecorder) Flush() {
+	if r.pending {
+		_ = r.sendPending()
+	}
+	if r.cw != nil {
+		_ = r.cw.Flush()
+	}
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

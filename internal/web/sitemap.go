@@ -259,22 +259,38 @@ func (s *Server) cachedDoc(w http.ResponseWriter, r *http.Request, key, contentT
 			s.pages.put(key, p, ver.gen)
 		}
 	}
+	// The document's encodings are kept with it, made on first demand,
+	// like a page's (cache.go).
+	a := p.full.Load()
+	if a == nil {
+		a = &assembled{etag: p.etag, etagH: []string{p.etag}, body: p.head, lengthH: []string{strconv.Itoa(len(p.head))}}
+		p.full.Store(a)
+	}
+	etag, etagH, lengthH, body := a.etag, a.etagH, a.lengthH, a.body
 	hd := w.Header()
-	hd.Set("ETag", p.etag)
 	hd.Set("Cache-Control", cacheControl)
 	hd.Set("Vary", "Accept-Encoding")
+	if len(body) >= minCompress {
+		if enc := acceptedEncoding(r.Header.Get("Accept-Encoding")); enc != "" {
+			e := a.encoded(enc)
+			etag, etagH, lengthH, body = e.etag, e.etagH, e.lengthH, e.body
+			hd.Set("Content-Encoding", enc)
+		}
+	}
+	hd["Etag"] = etagH
 	if p.modified != "" {
 		hd.Set("Last-Modified", p.modified)
 	}
-	if notModified(r, p.etag, p.modified) {
+	if notModified(r, etag, p.modified) {
+		hd.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	hd.Set("Content-Type", contentType)
-	hd.Set("Content-Length", strconv.Itoa(len(p.head)))
+	hd["Content-Length"] = lengthH
 	if r.Method == http.MethodHead {
 		return nil
 	}
-	_, err := w.Write(p.head)
+	_, err := w.Write(body)
 	return err
 }

@@ -27,6 +27,23 @@ type staticFiles struct {
 type staticFile struct {
 	body        []byte
 	contentType string
+	// br and gz are the body compressed at the best levels, made once at
+	// start; nil when the type does not compress or it would not gain.
+	br, gz []byte
+	// tag is the content hash in the name, for ETags per encoding.
+	tag string
+}
+
+// encoded returns the body to send for the accepted encoding enc, and
+// the encoding it is in ("" for none).
+func (f staticFile) encoded(enc string) ([]byte, string) {
+	switch {
+	case enc == "br" && f.br != nil:
+		return f.br, "br"
+	case enc != "" && f.gz != nil: // a client that takes br takes gzip too
+		return f.gz, "gzip"
+	}
+	return f.body, ""
 }
 
 func newStaticFiles() (*staticFiles, error) {
@@ -47,8 +64,18 @@ func newStaticFiles() (*staticFiles, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
+		f := staticFile{body: b, contentType: ct, tag: hex.EncodeToString(sum[:5])}
+		if compressible(ct) && len(b) >= minCompress {
+			// Kept only where they gain: a tenth smaller at least.
+			if br := compress("br", b, staticBrotli); len(br) < len(b)*9/10 {
+				f.br = br
+			}
+			if gz := compress("gzip", b, pageGzip); len(gz) < len(b)*9/10 {
+				f.gz = gz
+			}
+		}
 		sf.byName[name] = hashed
-		sf.files[hashed] = staticFile{body: b, contentType: ct}
+		sf.files[hashed] = f
 		return nil
 	})
 	if err != nil {
@@ -75,8 +102,22 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("Content-Length", strconv.Itoa(len(f.body)))
+	body, enc := f.encoded(acceptedEncoding(r.Header.Get("Accept-Encoding")))
+	etag := `"` + f.tag + `"`
+	if f.gz != nil || f.br != nil {
+		h["Vary"] = varyAcceptEncoding
+		if enc != "" {
+			h.Set("Content-Encoding", enc)
+			etag = `"` + f.tag + "-" + enc + `"`
+		}
+	}
+	h.Set("Etag", etag)
+	if notModified(r, etag, "") {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(f.body)
+		_, _ = w.Write(body)
 	}
 }
