@@ -27,6 +27,18 @@ const (
 	Refunded Kind = "refunded"
 	// Disputed: the payer's bank took the money back pending a dispute.
 	Disputed Kind = "disputed"
+	// Subscribed: a checkout in subscription mode is complete; the
+	// subscription exists, and its invoices will each say Paid.
+	Subscribed Kind = "subscribed"
+	// PaymentFailed: a subscription's invoice could not be collected;
+	// the provider will try again, and FixURL is where the payer can help.
+	PaymentFailed Kind = "payment-failed"
+	// SubscriptionChanged: a subscription was made or changed (status,
+	// amount, pause, next payment); Status says where it stands now.
+	SubscriptionChanged Kind = "subscription-changed"
+	// SubscriptionEnded: the provider ended a subscription, because it
+	// was cancelled or because it gave up collecting.
+	SubscriptionEnded Kind = "subscription-ended"
 )
 
 // Event is a provider's webhook event reduced to what handlers need. The raw
@@ -56,8 +68,37 @@ type Event struct {
 	// Email is the payer's address as the provider has it.
 	Email string
 	// Metadata is what coopress put on the checkout (or the provider's
-	// object carries), read-only.
+	// object carries), read-only. For a subscription's invoice it is the
+	// subscription's metadata as it was when the invoice was finalised.
 	Metadata map[string]string
+	// Billing is set for the events of subscriptions and their invoices.
+	Billing Billing
+}
+
+// Billing is what an event says about a recurring payment.
+type Billing struct {
+	// SubscriptionID and CustomerID are the provider's ("sub_…",
+	// "cus_…"); InvoiceID is set for invoice events ("in_…").
+	SubscriptionID string
+	CustomerID     string
+	InvoiceID      string
+	// Status is the subscription's status as the provider names it
+	// ("active", "past_due", "unpaid", "canceled", …).
+	Status string
+	// Paused is true while collection is paused.
+	Paused bool
+	// PaymentMethod is "card" or "bacs_debit" when the event says which.
+	PaymentMethod string
+	// NextPaymentAt and NextAmountMinor are the next collection, when
+	// known: the end of the current period, or a failed invoice's retry.
+	NextPaymentAt   time.Time
+	NextAmountMinor int64
+	// FixURL is the provider's page where the payer can pay a failed
+	// invoice or change their card or mandate.
+	FixURL string
+	// CancelReason is why an ended subscription ended, as the provider
+	// says: "cancellation_requested", "payment_failed", "payment_disputed".
+	CancelReason string
 }
 
 // Handler applies events of one purpose. It is called at least once per
@@ -67,6 +108,16 @@ type Event struct {
 // (a refund before the payment) waits its turn.
 type Handler interface {
 	HandlePayment(ctx context.Context, ev Event) error
+}
+
+// Claimer is a Handler that can tell its own events when they carry no
+// purpose: a refund or dispute of a subscription's invoice names only the
+// PaymentIntent, and an invoice of a subscription made before its metadata
+// was set names only the subscription. The worker asks each Claimer before
+// giving up on an event; Claims must only read.
+type Claimer interface {
+	Handler
+	Claims(ctx context.Context, ev Event) (bool, error)
 }
 
 // HandlerFunc lets a function be a Handler.

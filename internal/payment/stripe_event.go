@@ -35,6 +35,7 @@ type stripeObject struct {
 	Currency       string            `json:"currency"`
 	CustomerEmail  string            `json:"customer_email"`
 	Metadata       map[string]string `json:"metadata"`
+	Mode           string            `json:"mode"`
 	Customer       struct {
 		Email string `json:"email"`
 	} `json:"customer_details"`
@@ -70,9 +71,19 @@ func parseStripeEvent(body []byte) (stripeEvent, Event, error) {
 		if ev.Email == "" {
 			ev.Email = o.CustomerEmail
 		}
+		if o.Mode == "subscription" {
+			// Its invoices bring the money, each with its own event.
+			ev.Kind = Subscribed
+			return se, ev, parseSubscriptionCheckout(obj, &ev)
+		}
 		if o.PaymentStatus == "paid" {
 			ev.Kind = Paid
 		}
+	case "invoice.paid", "invoice.payment_failed":
+		return se, ev, parseInvoice(se.Type, obj, &ev)
+	case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+		"customer.subscription.paused", "customer.subscription.resumed":
+		return se, ev, parseSubscription(se.Type, obj, &ev)
 	case "charge.refunded":
 		ev.Kind, ev.AmountMinor, ev.RefundedMinor = Refunded, o.Amount, o.AmountRefunded
 	case "charge.dispute.created":

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -129,8 +130,15 @@ func (w *Worker) apply(ctx context.Context, ev Event) (note string, err error) {
 		}
 	}
 	if ev.Purpose == "" {
-		if ev.Kind == Paid {
-			return "no purpose in the metadata: not a coopress checkout", nil
+		p, err := w.claimant(ctx, ev)
+		if err != nil {
+			return "", err
+		}
+		ev.Purpose = p
+	}
+	if ev.Purpose == "" {
+		if ev.Kind != Refunded && ev.Kind != Disputed {
+			return "no purpose in the metadata: not a coopress checkout or subscription", nil
 		}
 		// The payment's own event may simply not have arrived yet.
 		return "", ErrPurposeUnknown
@@ -153,4 +161,29 @@ func (w *Worker) note(ctx context.Context, rowID int64, msg string) {
 		WHERE id = $2`, msg, rowID); err != nil && ctx.Err() == nil {
 		w.log.Warn("payment: note failed attempt", "err", err)
 	}
+}
+
+// claimant asks the handlers that can recognise their own events without
+// a purpose (see Claimer), in the order of their purposes' names so that
+// the answer never depends on map order; "" when none claims ev.
+func (w *Worker) claimant(ctx context.Context, ev Event) (string, error) {
+	purposes := make([]string, 0, len(w.handlers))
+	for p := range w.handlers {
+		purposes = append(purposes, p)
+	}
+	slices.Sort(purposes)
+	for _, p := range purposes {
+		c, ok := w.handlers[p].(Claimer)
+		if !ok {
+			continue
+		}
+		mine, err := c.Claims(ctx, ev)
+		if err != nil {
+			return "", fmt.Errorf("payment: ask %s about %s: %w", p, ev.ID, err)
+		}
+		if mine {
+			return p, nil
+		}
+	}
+	return "", nil
 }
