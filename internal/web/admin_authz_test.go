@@ -19,6 +19,9 @@ import (
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
+	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/supporter"
+	"github.com/coopress/coopress/internal/web"
 )
 
 // staffRule is who may use each staff route. It is written out here, apart
@@ -89,6 +92,11 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/supporters/statements/waiting":             {account.Treasurer},
 	"POST /admin/supporters/statements/lines/{id}/assign":  {account.Treasurer},
 	"POST /admin/supporters/statements/lines/{id}/dismiss": {account.Treasurer},
+	// Supporters by subscription (admin_supporters.go): money, so
+	// treasurers only.
+	"GET /admin/supporters":            {account.Treasurer},
+	"POST /admin/supporters/plans":     {account.Treasurer},
+	"GET /admin/supporters/export.csv": {account.Treasurer},
 
 	// The newsroom (admin_article.go): writers and editors share the
 	// pages, only editors publish, correct and restore.
@@ -220,6 +228,7 @@ var allowedStatus = map[string]int{
 	"POST /admin/supporters/statements":                    http.StatusUnprocessableEntity,
 	"POST /admin/supporters/statements/lines/{id}/assign":  http.StatusUnprocessableEntity,
 	"POST /admin/supporters/statements/lines/{id}/dismiss": http.StatusUnprocessableEntity,
+	"POST /admin/supporters/plans":                         http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET
@@ -242,7 +251,9 @@ func wantAllowed(pattern string) int {
 // may not change another writer's draft.
 func TestAuthorisationMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		h := newHarness(t, d, withStaff(), withFund(), withMedia(), withJobs())
+		h := newHarness(t, d, withStaff(), withFund(), withMedia(), withJobs(), withDeps(func(deps *web.Deps) {
+			deps.Supporters = supporter.New(d, fund.New(d, time.UTC, time.Now), nil, "The Daily Co-op", "http://paper.test")
+		}))
 		routes := h.srv.AdminRoutes()
 		if len(routes) < len(staffRule) {
 			t.Fatalf("%d staff routes recorded, want at least %d", len(routes), len(staffRule))

@@ -34,6 +34,11 @@ func (s *Server) routes() http.Handler {
 	page("GET /donate", s.donatePage)
 	page("POST /donate", s.donateSubmit)
 	page("GET /donate/thanks", s.donateThanksPage)
+	// Supporters who give every month by Stripe subscription
+	// (supporters_join.go); the join form holds what one person typed.
+	page("GET /supporters/join", s.supportersJoin)
+	page("POST /supporters/join", s.supportersJoinSubmit)
+	page("GET /supporters/thanks", s.supportersThanks)
 	mux.HandleFunc("POST /webhooks/stripe", s.stripeWebhook)
 
 	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
@@ -165,6 +170,12 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/account/security/factors/{id}/remove", staff, s.adminFactorRemove)
 	s.adminRoute(mux, "POST /admin/account/security/passkey/begin", staff, s.adminPasskeyBegin)
 	s.adminRoute(mux, "POST /admin/account/security/passkey/finish", staff, s.adminPasskeyFinish)
+
+	// Supporters by Stripe subscription: plans, the report and the
+	// export (admin_supporters.go). Treasurers only, like the fund.
+	s.adminRoute(mux, "GET /admin/supporters", t, s.adminSupporters).menu("Supporters")
+	s.adminRoute(mux, "POST /admin/supporters/plans", t, s.adminSupporterPlanCreate)
+	s.adminRoute(mux, "GET /admin/supporters/export.csv", t, s.adminSupportersExport)
 
 	// Standing-order supporters and bank statements (admin_standing_orders.go,
 	// admin_statement_import.go, admin_statement_waiting.go): treasurers

@@ -81,6 +81,10 @@ type Deps struct {
 	// Payouts reads Stripe's payouts for the treasurer; nil shows that
 	// Stripe is not configured (admin_fund_payouts.go).
 	Payouts PayoutLister
+	// Supporters keeps plans and subscriptions (supporters_join.go,
+	// admin_supporters.go); nil leaves the join page saying that giving
+	// every month online is not set up.
+	Supporters Supporters
 	// Accounts signs staff in and keeps roles, sessions and the audit log
 	// (admin.go, auth_*.go); Mail sends reset and sign-in links.
 	Accounts *account.Service
@@ -122,6 +126,7 @@ type Server struct {
 	donationLimits donation.Limits
 	webhooks       WebhookReceiver
 	payouts        PayoutLister
+	supporters     Supporters
 	// accounts, mail and adminTable serve the staff area (admin.go).
 	accounts   *account.Service
 	mail       Mailer
@@ -170,6 +175,7 @@ func New(d Deps) (*Server, error) {
 	s.standing = d.StandingOrders
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
+	s.supporters = d.Supporters
 	if s.tmpl, err = parseTemplates(s.templateFuncs()); err != nil {
 		return nil, err
 	}

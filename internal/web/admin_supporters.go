@@ -1,0 +1,124 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/supporter"
+)
+
+// supportersAdminPage is the treasurer's view of the supporters: the
+// plans and a form for a new one, supporters by plan and method, monthly
+// income, failing payments to follow up and joining and leaving by month.
+type supportersAdminPage struct {
+	adminFrame
+	Configured bool
+	Plans      []supporter.Plan
+	Report     supporter.Report
+	// The new plan form as typed.
+	Name, Amount, Min, Interval string
+	AnyAmount                   bool
+}
+
+// Dated formats a time in the publication's zone, or "–" for none.
+func (p supportersAdminPage) Dated(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.In(p.Site.Location).Format("2 Jan 2006")
+}
+
+func (s *Server) adminSupporters(w http.ResponseWriter, r *http.Request) error {
+	p := &supportersAdminPage{adminFrame: s.newAdminFrame(r, "Supporters"), Interval: "month"}
+	if r.URL.Query().Get("created") != "" {
+		p.Notice = "The plan is set up and offered on the join page."
+	}
+	return s.renderSupporters(w, r, p, http.StatusOK)
+}
+
+func (s *Server) renderSupporters(w http.ResponseWriter, r *http.Request, p *supportersAdminPage, status int) error {
+	p.Configured = s.supporters != nil
+	if p.Configured {
+		var err error
+		if p.Plans, err = s.supporters.Plans(r.Context()); err != nil {
+			return err
+		}
+		if p.Report, err = s.supporters.Report(r.Context(), s.site.Location); err != nil {
+			return err
+		}
+	}
+	return s.renderAdmin(w, status, "admin_supporters", p)
+}
+
+// adminSupporterPlanCreate sets up a plan at Stripe and offers it; every
+// field's problem is shown beside it and nothing is created.
+func (s *Server) adminSupporterPlanCreate(w http.ResponseWriter, r *http.Request) error {
+	p := &supportersAdminPage{adminFrame: s.newAdminFrame(r, "Supporters")}
+	p.Name = formValue(r, &p.Errors, "name", "The name", 200)
+	p.Amount = formValue(r, &p.Errors, "amount", "The amount", 20)
+	p.Min = formValue(r, &p.Errors, "min", "The smallest amount", 20)
+	p.Interval = formValue(r, &p.Errors, "interval", "How often", 10)
+	p.AnyAmount = r.PostFormValue("any_amount") == "yes"
+	if len(p.Errors) > 0 || s.supporters == nil {
+		return s.renderSupporters(w, r, p, http.StatusUnprocessableEntity)
+	}
+	_, err := s.supporters.CreatePlan(r.Context(), supporter.PlanInput{Name: p.Name, Amount: p.Amount,
+		AnyAmount: p.AnyAmount, Min: p.Min, Interval: p.Interval, By: currentAccount(r).Email})
+	switch {
+	case p.Errors.addValidation(err, ""):
+		return s.renderSupporters(w, r, p, http.StatusUnprocessableEntity)
+	case errors.Is(err, payment.ErrNotConfigured):
+		p.Errors.Add("name", "Stripe is not configured on this server, so plans cannot be set up yet.")
+		return s.renderSupporters(w, r, p, http.StatusUnprocessableEntity)
+	case err != nil:
+		s.log.Error("create supporter plan", "err", err)
+		return &httpError{Status: http.StatusBadGateway,
+			Message: "Stripe did not answer, so the plan was not set up. Please try again in a few minutes."}
+	}
+	http.Redirect(w, r, "/admin/supporters?created=1", http.StatusSeeOther)
+	return nil
+}
+
+// supportersHeader is the export's first line.
+func supportersHeader() []string {
+	return []string{"id", "name", "email", "plan", "amount", "currency", "interval", "method", "status",
+		"next_payment", "next_amount", "joined", "stripe_subscription"}
+}
+
+// adminSupportersExport sends every supporter (pending checkouts left
+// out) as CSV.
+func (s *Server) adminSupportersExport(w http.ResponseWriter, r *http.Request) error {
+	if s.supporters == nil {
+		return &httpError{Status: http.StatusNotFound, Message: "Supporters are not set up on this server."}
+	}
+	subs, err := s.supporters.Subscriptions(r.Context())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write(supportersHeader())
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(s.site.Location).Format("2006-01-02")
+	}
+	for _, sub := range subs {
+		// Only the text people typed can carry a formula.
+		_ = cw.Write([]string{strconv.FormatInt(sub.ID, 10), cell(sub.Name), cell(sub.Email), cell(sub.PlanName),
+			plainAmount(sub.Amount.Minor), sub.Amount.Currency, sub.PlanInterval, string(sub.Method), string(sub.Status),
+			date(sub.NextPaymentAt), plainAmount(sub.NextAmount.Minor), date(sub.CreatedAt), cell(sub.ProviderSubscription)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	name := "supporters-" + s.now().In(s.site.Location).Format("2006-01-02") + ".csv"
+	return sendAttachment(w, "text/csv; charset=utf-8", name, buf.Bytes())
+}
