@@ -48,7 +48,7 @@ func newMoneyPath(t testing.TB, d *db.DB) *moneyPath {
 		t.Fatal(err)
 	}
 	jr := newJobRunner()
-	p, err := setupPayments(cfg, d, fund.New(d, time.UTC, time.Now), jr, log)
+	p, err := setupPayments(cfg, d, fund.New(d, time.UTC, time.Now), jr, log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,10 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/riverqueue/river"
 )
@@ -21,27 +23,39 @@ type payments struct {
 	intake  web.WebhookReceiver // nil without a webhook secret
 	payouts web.PayoutLister    // nil without a Stripe secret key
 	limits  donation.Limits
+	// supporters keeps plans and subscriptions; it always exists (its
+	// pages say when Stripe is not configured).
+	supporters *supporter.Service
 }
 
-// setupPayments builds the donation service and registers the payment
-// worker with jobs; the Stripe parts are left out (and the site says so)
-// when their secrets are not configured. Secrets go into the adapters
-// only.
-func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *slog.Logger) (payments, error) {
+// setupPayments builds the donation and supporter services and registers
+// the payment worker with jobs; the Stripe parts are left out (and the
+// site says so) when their secrets are not configured. Secrets go into the
+// adapters only. outbox, when not nil, sends supporters' failed-payment
+// and lapse mails.
+func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *slog.Logger, outbox *mail.Outbox) (payments, error) {
 	p := payments{limits: donation.Limits{Min: cfg.donationMin, Max: cfg.donationMax}}
 	var checkout donation.Checkout
+	var provider supporter.Provider
 	if cfg.StripeSecretKey != "" {
 		s, err := payment.NewStripe(payment.StripeConfig{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL, MaxNetworkRetries: 2})
 		if err != nil {
 			return p, err
 		}
-		checkout, p.payouts = s, s
+		checkout, p.payouts, provider = s, s, s
 	}
 	dn := donation.New(d, f, checkout, cfg.SiteName, cfg.BaseURL, donation.WithLimits(p.limits))
 	if checkout != nil {
 		p.starter = dn
 	}
-	w := payment.NewWorker(d, payment.Handlers{donation.Purpose: dn}, log, payment.WorkerOptions{})
+	// Refunds and disputes of a supporter's payment follow the donation
+	// handler's rule, which finds the entry by its payment.
+	supOpts := []supporter.Option{supporter.WithRefunds(dn)}
+	if outbox != nil { // a nil *Outbox in the interface would not read as nil
+		supOpts = append(supOpts, supporter.WithMail(outbox))
+	}
+	p.supporters = supporter.New(d, f, provider, cfg.SiteName, cfg.BaseURL, supOpts...)
+	w := payment.NewWorker(d, payment.Handlers{donation.Purpose: dn, supporter.Purpose: p.supporters}, log, payment.WorkerOptions{})
 	if err := river.AddWorkerSafely(jr.Workers(), w); err != nil {
 		return p, fmt.Errorf("register payment worker: %w", err)
 	}

@@ -18,12 +18,12 @@ func TestPayoutsWiredWithStripeKey(t *testing.T) {
 	d := dbtest.SQLite(t)
 	f := fund.New(d, time.UTC, time.Now)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := setupPayments(&Config{}, d, f, newJobRunner(), log)
+	p, err := setupPayments(&Config{}, d, f, newJobRunner(), log, nil)
 	if err != nil || p.payouts != nil {
 		t.Fatalf("no key: payouts %v, %v", p.payouts, err)
 	}
 	mock := testservers.StartStripeMock(t)
-	p, err = setupPayments(&Config{StripeSecretKey: "sk_test_123", StripeAPIURL: mock.URL()}, d, f, newJobRunner(), log)
+	p, err = setupPayments(&Config{StripeSecretKey: "sk_test_123", StripeAPIURL: mock.URL()}, d, f, newJobRunner(), log, nil)
 	if err != nil || p.payouts == nil {
 		t.Fatalf("with a key: payouts %v, %v", p.payouts, err)
 	}

@@ -91,7 +91,7 @@ func startServices(ctx context.Context, cfg *Config, d *db.DB, log *slog.Logger)
 	}
 	s.accounts = account.New(d, acctOpts)
 	s.registerJobs(log)
-	if s.pay, err = setupPayments(cfg, d, s.fund, s.jobs, log); err != nil {
+	if s.pay, err = setupPayments(cfg, d, s.fund, s.jobs, log, s.outbox); err != nil {
 		return nil, stop, err
 	}
 	// Uploaded images live in the data directory, or in a bucket that
@@ -139,7 +139,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 			ShareOfferURL: cfg.ShareOfferURL, SocietyName: cfg.SocietyName},
 		Articles: s.articles, Fund: s.fundBox, FundReports: s.fund, Ready: newReadiness(d, cfg), Logger: log,
 		Donations: s.pay.starter, DonationLimits: s.pay.limits, StripeWebhooks: s.pay.intake, Payouts: s.pay.payouts,
-		Accounts: s.accounts, Media: s.media, Jobs: s.jobs, TrustedProxies: cfg.Proxies,
+		Supporters: s.pay.supporters, Accounts: s.accounts, Media: s.media, Jobs: s.jobs, TrustedProxies: cfg.Proxies,
 		LiveLimits: web.LiveLimits{PerNode: cfg.LivePerNode, PerClient: cfg.LivePerClient},
 	}
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
