@@ -245,3 +245,21 @@ func (s *Stripe) CancelSubscription(ctx context.Context, id string) (Subscriptio
 	}
 	return stateOf(sub), nil
 }
+
+// InvoicePaymentIntent is the PaymentIntent that paid an invoice, or ""
+// when Stripe names none (an invoice paid out of band, or by credit).
+// API version basil leaves it out of the invoice's webhooks unless the
+// endpoint includes payments, and refunds and disputes name only it.
+func (s *Stripe) InvoicePaymentIntent(ctx context.Context, invoiceID string) (string, error) {
+	p := &stripe.InvoicePaymentListParams{Invoice: stripe.String(invoiceID), Status: stripe.String("paid")}
+	p.Limit = stripe.Int64(10)
+	for ip, err := range s.client.V1InvoicePayments.List(ctx, p) {
+		if err != nil {
+			return "", fmt.Errorf("payment: payments of invoice %s: %w", invoiceID, err)
+		}
+		if ip.Payment != nil && ip.Payment.PaymentIntent != nil && ip.Payment.PaymentIntent.ID != "" {
+			return ip.Payment.PaymentIntent.ID, nil
+		}
+	}
+	return "", nil
+}

@@ -32,6 +32,7 @@ type Provider interface {
 	PauseSubscription(ctx context.Context, id string) (payment.SubscriptionState, error)
 	ResumeSubscription(ctx context.Context, id string) (payment.SubscriptionState, error)
 	CancelSubscription(ctx context.Context, id string) (payment.SubscriptionState, error)
+	InvoicePaymentIntent(ctx context.Context, invoiceID string) (string, error)
 }
 
 // Mailer queues mail in the caller's transaction; *mail.Outbox is one.

@@ -158,9 +158,9 @@ func (s *Service) subscribed(ctx context.Context, sub Subscription, ev payment.E
 // paid credits a paid invoice to the fund, once, and brings the
 // subscription up to date.
 func (s *Service) paid(ctx context.Context, sub Subscription, ev payment.Event) error {
-	ref := cmp.Or(ev.PaymentRef, ev.Billing.InvoiceID)
-	if ref == "" {
-		return fmt.Errorf("supporter: %s %s names no payment or invoice", ev.Type, ev.ID)
+	ref, err := s.paymentOf(ctx, ev)
+	if err != nil {
+		return err
 	}
 	m, err := s.methodOfSub(ctx, sub, ev)
 	if err != nil {
@@ -193,6 +193,29 @@ func (s *Service) paid(ctx context.Context, sub Subscription, ev payment.Event) 
 		}
 		return nil
 	})
+}
+
+// paymentOf is the reference a paid invoice's credit is keyed by: its
+// PaymentIntent, which its refunds and disputes will name, from the event
+// or else from Stripe; the invoice itself when Stripe names no payment or
+// is not configured. Each configuration gives one answer per invoice, so
+// a redelivery finds the same key.
+func (s *Service) paymentOf(ctx context.Context, ev payment.Event) (string, error) {
+	if ev.PaymentRef != "" {
+		return ev.PaymentRef, nil
+	}
+	in := ev.Billing.InvoiceID
+	if in == "" {
+		return "", fmt.Errorf("supporter: %s %s names no payment or invoice", ev.Type, ev.ID)
+	}
+	if s.provider == nil {
+		return in, nil
+	}
+	pi, err := s.provider.InvoicePaymentIntent(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	return cmp.Or(pi, in), nil
 }
 
 // credit records the payment under ref unless it is there already; the

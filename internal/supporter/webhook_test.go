@@ -241,3 +241,25 @@ func TestConcurrentInvoiceDeliveries(t *testing.T) {
 		}
 	})
 }
+
+// TestInvoiceWithoutItsPaymentAsksStripe: an invoice.paid that does not
+// include its payments (API version basil's default) is keyed by what
+// Stripe answers for the invoice's payments (stripe-mock names no
+// PaymentIntent, so the invoice itself), the same on every delivery.
+func TestInvoiceWithoutItsPaymentAsksStripe(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		m := newMoneyPath(t, d, pathOptions{provider: newStripeService(t, d).provider})
+		join := seedJoin(t, d, seedPlan(t, d, "Monthly £5", 500, "month"), 500, "cs_nopi", "gu@reader.test")
+		body := invoice("invoice.paid", "evt_n1", "in_nopi", "", "sub_nopi", join, 500, time.Now().Add(-time.Minute))
+		m.deliver(t, body)
+		m.deliver(t, body)
+		paymenttest.WaitApplied(t, d, 1, 10*time.Second)
+		if gifts, _, total := ledger(t, d); gifts != 1 || total != 500 {
+			t.Fatalf("%d gifts, total %d; want one of 500", gifts, total)
+		}
+		if _, err := m.fund.EntryByRef(ctx, "in_nopi"); err != nil {
+			t.Fatalf("entry by the invoice: %v", err)
+		}
+	})
+}
