@@ -172,6 +172,11 @@ func (s *Service) act(ctx context.Context, o Owner, id int64, action string, to 
 		if err != nil {
 			return err
 		}
+		if to == Cancelled {
+			if err := markFirst(ctx, tx, "ended_at", sub.ID, now); err != nil {
+				return err
+			}
+		}
 		return s.ownHistory(ctx, tx, sub, action, to, 0)
 	})
 	if err != nil {

@@ -4,10 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/money"
 )
+
+// MaxFollowUp is how many failing supporters the report lists, the
+// longest failing first; Report.Failing counts them all.
+const MaxFollowUp = 200
 
 // Report is the treasurer's view of the supporters.
 type Report struct {
@@ -15,11 +21,13 @@ type Report struct {
 	// paused) by plan and method.
 	Groups []Group
 	// MonthlyIncome is what active and failing supporters give a month, a
-	// yearly plan counting a twelfth (rounded down to the penny).
+	// yearly plan counting a twelfth of its total (rounded down to the
+	// penny).
 	MonthlyIncome money.Money
 	// Counts by status, pending checkouts left out.
 	Active, Paused, Failing, Lapsed, Cancelled int
-	// FollowUp lists the failing supporters, oldest failure first.
+	// FollowUp lists failing supporters, the longest failing first, at
+	// most MaxFollowUp of them.
 	FollowUp []Subscription
 	// Months counts new and ended supporters per month, in the
 	// publication's zone, the latest last: the last twelve months.
@@ -45,126 +53,132 @@ type MonthCount struct {
 	Ended int
 }
 
-// monthly is what sub gives a month.
-func monthly(sub Subscription) int64 {
-	if sub.PlanInterval == "year" {
-		return sub.Amount.Minor / 12
+// Report reads the supporters as of now, months counted in loc. The
+// sums are made by the database, so that the page costs the same for a
+// hundred supporters as for a hundred thousand.
+func (s *Service) Report(ctx context.Context, loc *time.Location) (Report, error) {
+	r := Report{MonthlyIncome: money.Zero(s.limits.Min.Currency)}
+	if err := s.tally(ctx, &r); err != nil {
+		return r, err
 	}
-	return sub.Amount.Minor
+	var err error
+	r.FollowUp, err = s.listSubscriptions(ctx, "s.status = 'failing' ORDER BY s.status_at, s.id LIMIT "+fmt.Sprint(MaxFollowUp))
+	if err != nil {
+		return r, err
+	}
+	r.Months, err = s.months(ctx, loc, 12)
+	return r, err
 }
 
-// Report reads the supporters as of now, months counted in loc.
-func (s *Service) Report(ctx context.Context, loc *time.Location) (Report, error) {
-	subs, err := s.Subscriptions(ctx)
+// tally counts and sums the subscriptions by plan, method and status.
+// The plans are named here rather than joined in SQL, so that the sums
+// come from the subscriptions_tally index alone.
+func (s *Service) tally(ctx context.Context, r *Report) error {
+	plans, err := s.Plans(ctx)
 	if err != nil {
-		return Report{}, err
+		return err
 	}
-	r := Report{MonthlyIncome: money.Zero(s.limits.Min.Currency)}
+	planOf := map[int64]Plan{}
+	for _, p := range plans {
+		planOf[p.ID] = p
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT plan_id, method, status, currency, COUNT(*), COALESCE(SUM(amount_minor), 0)
+		FROM subscriptions WHERE status <> 'pending' GROUP BY plan_id, method, status, currency`)
+	if err != nil {
+		return fmt.Errorf("supporter: tally: %w", err)
+	}
+	defer rows.Close()
 	groups := map[[3]string]*Group{}
-	for _, sub := range subs {
-		switch sub.Status {
-		case Active:
-			r.Active++
-		case Paused:
-			r.Paused++
-		case Failing:
-			r.Failing++
-			r.FollowUp = append(r.FollowUp, sub)
-		case Lapsed:
-			r.Lapsed++
-		case Cancelled:
-			r.Cancelled++
+	for rows.Next() {
+		var g Group
+		var planID int64
+		var status Status
+		var cur string
+		var sum int64
+		if err := rows.Scan(&planID, &g.Method, &status, &cur, &g.Count, &sum); err != nil {
+			return fmt.Errorf("supporter: read tally: %w", err)
 		}
-		if sub.Status != Active && sub.Status != Failing && sub.Status != Paused {
+		g.Plan, g.Interval = planOf[planID].Name, planOf[planID].Interval
+		switch status {
+		case Active:
+			r.Active += g.Count
+		case Paused:
+			r.Paused += g.Count
+		case Failing:
+			r.Failing += g.Count
+		case Lapsed:
+			r.Lapsed += g.Count
+		case Cancelled:
+			r.Cancelled += g.Count
+		}
+		if status != Active && status != Failing && status != Paused {
 			continue
 		}
-		key := [3]string{sub.PlanName, sub.PlanInterval, string(sub.Method)}
-		g := groups[key]
-		if g == nil {
-			g = &Group{Plan: sub.PlanName, Interval: sub.PlanInterval, Method: sub.Method, Monthly: money.Zero(sub.Amount.Currency)}
-			groups[key] = g
+		key := [3]string{g.Plan, g.Interval, string(g.Method)}
+		if groups[key] == nil {
+			groups[key] = &Group{Plan: g.Plan, Interval: g.Interval, Method: g.Method, Monthly: money.Zero(cur)}
 		}
-		g.Count++
-		if sub.Status != Paused {
-			g.Monthly.Minor += monthly(sub)
-			if sub.Amount.Currency == r.MonthlyIncome.Currency {
-				r.MonthlyIncome.Minor += monthly(sub)
-			}
+		groups[key].Count += g.Count
+		if status == Paused {
+			continue
 		}
+		if g.Interval == "year" {
+			sum /= 12
+		}
+		groups[key].Monthly.Minor += sum
+		if cur == r.MonthlyIncome.Currency {
+			r.MonthlyIncome.Minor += sum
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	for _, g := range groups {
 		r.Groups = append(r.Groups, *g)
 	}
 	slices.SortFunc(r.Groups, func(a, b Group) int {
-		if c := b.Count - a.Count; c != 0 {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		if c := strings.Compare(a.Plan, b.Plan); c != 0 {
 			return c
 		}
-		if a.Plan != b.Plan {
-			if a.Plan < b.Plan {
-				return -1
-			}
-			return 1
-		}
-		if a.Method < b.Method {
-			return -1
-		}
-		return 1
+		return strings.Compare(string(a.Method), string(b.Method))
 	})
-	slices.SortFunc(r.FollowUp, func(a, b Subscription) int { return a.StatusAt.Compare(b.StatusAt) })
-	r.Months, err = s.months(ctx, loc, 12)
-	return r, err
+	return nil
 }
 
-// months counts the subscriptions that joined and that ended in each of
-// the last n months. A subscription is counted once per kind, in the month
-// of its first such event, however many webhooks said so.
+// months counts the subscriptions that joined and that ended (lapsed or
+// cancelled) in each of the last n months, by their joined_at and
+// ended_at (see markFirst). The month boundaries are computed here in
+// loc, so no engine's date functions are needed, and each count is a
+// range of an index.
 func (s *Service) months(ctx context.Context, loc *time.Location, n int) ([]MonthCount, error) {
 	now := s.now().In(loc)
 	first := time.Date(now.Year(), now.Month()-time.Month(n-1), 1, 0, 0, 0, 0, loc)
-	// The first time per subscription and kind is found here rather than
-	// with MIN() in SQL: SQLite returns an aggregate of a timestamp as
-	// text, which would need parsing per engine.
-	rows, err := s.db.QueryContext(ctx, `SELECT subscription_id, kind, happened_at FROM subscription_history
-		WHERE kind IN ('joined', 'lapsed', 'cancelled')`)
-	if err != nil {
+	out := make([]MonthCount, n)
+	args := make([]any, n+1)
+	var cols []string
+	for i := range n + 1 {
+		args[i] = db.UTC(first.AddDate(0, i, 0))
+		if i == n {
+			break
+		}
+		out[i].Month = first.AddDate(0, i, 0).Format("2006-01")
+		for _, c := range []string{"joined_at", "ended_at"} {
+			cols = append(cols, fmt.Sprintf("(SELECT COUNT(*) FROM subscriptions WHERE %s >= $%d AND %s < $%d)", c, i+1, c, i+2))
+		}
+	}
+	counts := make([]int, 2*n)
+	dest := make([]any, 2*n)
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT "+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
 		return nil, fmt.Errorf("supporter: count months: %w", err)
 	}
-	defer rows.Close()
-	type key struct {
-		sub   int64
-		ended bool
-	}
-	firsts := map[key]time.Time{}
-	for rows.Next() {
-		var k key
-		var kind string
-		var at time.Time
-		if err := rows.Scan(&k.sub, &kind, &at); err != nil {
-			return nil, fmt.Errorf("supporter: read months: %w", err)
-		}
-		k.ended = kind != "joined"
-		if t, ok := firsts[k]; !ok || at.Before(t) {
-			firsts[k] = at
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]MonthCount, n)
-	index := map[string]int{}
 	for i := range out {
-		out[i].Month = first.AddDate(0, i, 0).Format("2006-01")
-		index[out[i].Month] = i
-	}
-	for k, at := range firsts {
-		i, ok := index[at.In(loc).Format("2006-01")]
-		switch {
-		case !ok:
-		case k.ended:
-			out[i].Ended++
-		default:
-			out[i].New++
-		}
+		out[i].New, out[i].Ended = counts[2*i], counts[2*i+1]
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -85,24 +87,32 @@ func (s *Service) Subscription(ctx context.Context, id int64) (Subscription, err
 // those in one of them. Pending ones (a checkout never finished) are left
 // out unless asked for.
 func (s *Service) Subscriptions(ctx context.Context, statuses ...Status) ([]Subscription, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+subscriptionColumns+subscriptionFrom+`ORDER BY s.id DESC`)
+	where, args := "s.status <> 'pending'", []any{}
+	if len(statuses) > 0 {
+		marks := make([]string, len(statuses))
+		for i, st := range statuses {
+			marks[i], args = "$"+strconv.Itoa(i+1), append(args, string(st))
+		}
+		where = "s.status IN (" + strings.Join(marks, ", ") + ")"
+	}
+	return s.listSubscriptions(ctx, where+" ORDER BY s.id DESC", args...)
+}
+
+// listSubscriptions reads the subscriptions where says (which may end
+// with ORDER BY and LIMIT).
+func (s *Service) listSubscriptions(ctx context.Context, where string, args ...any) ([]Subscription, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+subscriptionColumns+subscriptionFrom+`WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("supporter: list subscriptions: %w", err)
 	}
 	defer rows.Close()
-	want := map[Status]bool{}
-	for _, st := range statuses {
-		want[st] = true
-	}
 	var out []Subscription
 	for rows.Next() {
 		sub, err := scanSubscription(rows)
 		if err != nil {
 			return nil, fmt.Errorf("supporter: read subscription: %w", err)
 		}
-		if (len(want) == 0 && sub.Status != Pending) || want[sub.Status] {
-			out = append(out, sub)
-		}
+		out = append(out, sub)
 	}
 	return out, rows.Err()
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
@@ -151,8 +152,20 @@ func (s *Service) subscribed(ctx context.Context, sub Subscription, ev payment.E
 		_, err := tx.ExecContext(ctx, `UPDATE subscriptions SET status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
 			status_at = COALESCE(status_at, $1), method = CASE WHEN method = '' THEN $2 ELSE method END, updated_at = $3
 			WHERE id = $4`, db.UTC(ev.Created), string(m), db.UTC(s.now()), sub.ID)
-		return err
+		if err != nil {
+			return err
+		}
+		return markFirst(ctx, tx, "joined_at", sub.ID, ev.Created)
 	})
+}
+
+// markFirst sets a subscription's joined_at or ended_at to at unless an
+// earlier event set it already, so that the month it counts in does not
+// depend on the order the webhooks arrive in.
+func markFirst(ctx context.Context, tx *sql.Tx, column string, id int64, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE subscriptions SET `+column+` = $1 WHERE id = $2 AND (`+column+` IS NULL OR `+column+` > $1)`,
+		db.UTC(at), id)
+	return err
 }
 
 // paid credits a paid invoice to the fund, once, and brings the
@@ -183,6 +196,11 @@ func (s *Service) paid(ctx context.Context, sub Subscription, ev payment.Event) 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE subscriptions SET method = $1 WHERE id = $2 AND method = ''`, string(m), sub.ID); err != nil {
+			return err
+		}
+		// A first payment is a joining too, should its checkout's event
+		// never come.
+		if err := markFirst(ctx, tx, "joined_at", sub.ID, ev.Created); err != nil {
 			return err
 		}
 		if next := ev.Billing.NextPaymentAt; !next.IsZero() {
@@ -309,6 +327,11 @@ func (s *Service) changed(ctx context.Context, sub Subscription, ev payment.Even
 		if st == Pending {
 			return nil
 		}
+		if st == Lapsed || st == Cancelled {
+			if err := markFirst(ctx, tx, "ended_at", sub.ID, ev.Created); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE subscriptions SET status = $1, status_at = $2, next_payment_at = $3,
 			next_amount_minor = CASE WHEN $4 > 0 THEN $4 ELSE next_amount_minor END, updated_at = $5
 			WHERE id = $6 AND status NOT IN ('lapsed', 'cancelled') AND (status_at IS NULL OR status_at <= $2)`,
@@ -332,6 +355,9 @@ func (s *Service) ended(ctx context.Context, sub Subscription, ev payment.Event)
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if ok, err := s.addHistory(ctx, tx, sub.ID, historyRow{eventID: ev.ID, kind: string(st), status: st, at: ev.Created}); err != nil || !ok {
+			return err
+		}
+		if err := markFirst(ctx, tx, "ended_at", sub.ID, ev.Created); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE subscriptions SET status = $1, status_at = $2, next_payment_at = NULL,

@@ -114,6 +114,16 @@ func TestLapsedSupporterIsToldOnce(t *testing.T) {
 		if n := outboxCount(t, d, "supporter_lapsed"); n != 1 {
 			t.Fatalf("%d lapse mails queued, want 1", n)
 		}
+		// Delivered at once, applied in any order: the earliest events
+		// date the joining and the ending.
+		var joined, ended time.Time
+		if err := d.QueryRowContext(context.Background(), `SELECT joined_at, ended_at FROM subscriptions WHERE join_ref = $1`,
+			join).Scan(&joined, &ended); err != nil {
+			t.Fatal(err)
+		}
+		if !joined.Equal(time.Unix(t0.Unix(), 0)) || !ended.Equal(time.Unix(t0.Add(2*time.Minute).Unix(), 0)) {
+			t.Fatalf("joined %s, ended %s; want %s and %s", joined, ended, t0, t0.Add(2*time.Minute))
+		}
 		if gifts, _, _ := ledger(t, d); gifts != 0 {
 			t.Fatalf("%d gifts from a supporter who never paid", gifts)
 		}

@@ -50,11 +50,22 @@ CREATE TABLE subscriptions (
     next_amount_minor     INTEGER NOT NULL DEFAULT 0,
     -- Where a failing supporter can put their card or mandate right.
     fix_url               TEXT NOT NULL DEFAULT '',
+    -- When it first became a supporter and first ended (lapsed or
+    -- cancelled), by the provider's clock: the earliest event wins,
+    -- whatever order the webhooks arrive in. The treasurer's joining and
+    -- leaving by month counts these.
+    joined_at             TIMESTAMP,
+    ended_at              TIMESTAMP,
     created_at            TIMESTAMP NOT NULL,
     updated_at            TIMESTAMP NOT NULL
 );
-CREATE INDEX subscriptions_status ON subscriptions (status);
+-- The treasurer's follow-up list (failing, longest first), and the tally
+-- by plan, method and status read from the index alone.
+CREATE INDEX subscriptions_status ON subscriptions (status, status_at);
+CREATE INDEX subscriptions_tally ON subscriptions (plan_id, method, status, currency, amount_minor);
 CREATE INDEX subscriptions_account ON subscriptions (account_id);
+CREATE INDEX subscriptions_joined ON subscriptions (joined_at);
+CREATE INDEX subscriptions_ended ON subscriptions (ended_at);
 
 CREATE TABLE subscription_history (
     id              INTEGER PRIMARY KEY,
