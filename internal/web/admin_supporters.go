@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
 	"github.com/coopress/coopress/internal/supporter"
 )
@@ -20,6 +21,10 @@ type supportersAdminPage struct {
 	Configured bool
 	Plans      []supporter.Plan
 	Report     supporter.Report
+	// Orders is what standing orders add, when they are kept here; Total
+	// is the monthly income of subscriptions and standing orders together.
+	Orders *supporter.OrderSummary
+	Total  money.Money
 	// The new plan form as typed.
 	Name, Amount, Min, Interval string
 	AnyAmount                   bool
@@ -50,6 +55,21 @@ func (s *Server) renderSupporters(w http.ResponseWriter, r *http.Request, p *sup
 		}
 		if p.Report, err = s.supporters.Report(r.Context(), s.site.Location); err != nil {
 			return err
+		}
+		p.Total = p.Report.MonthlyIncome
+	}
+	// Standing-order supporters count as supporters: their figures sit
+	// beside the subscriptions', and their pages are linked from here.
+	if s.standing != nil {
+		sum, err := s.standing.Summary(r.Context())
+		if err != nil {
+			return err
+		}
+		p.Orders = &sum
+		if !p.Configured {
+			p.Total = sum.MonthlyIncome
+		} else if t, err := p.Total.Add(sum.MonthlyIncome); err == nil {
+			p.Total = t
 		}
 	}
 	return s.renderAdmin(w, status, "admin_supporters", p)

@@ -36,7 +36,10 @@ func supportersSite(t *testing.T, d *db.DB) (*harness, *supporter.Service, suppo
 	if _, err := svc.CreatePlan(ctx, supporter.PlanInput{Name: "Your choice", AnyAmount: true, Min: "3", Interval: "month"}); err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, d, withStaff(), withFund(), withDeps(func(deps *web.Deps) { deps.Supporters = svc }))
+	h := newHarness(t, d, withStaff(), withFund(), withDeps(func(deps *web.Deps) {
+		deps.Supporters = svc
+		deps.StandingOrders = supporter.NewStandingOrders(d, fund.New(d, time.UTC, time.Now), time.UTC, time.Now)
+	}))
 	return h, svc, five
 }
 
@@ -121,7 +124,8 @@ func TestAdminSupportersPage(t *testing.T) {
 	body := unescape(res.body)
 	for _, want := range []string{"Monthly recurring income", "<caption>The plans readers can choose on the join page</caption>",
 		"Monthly</th><td>£5 a month", `<label for="interval">How often</label>`, `aria-current="page">Supporters`,
-		"<caption>New and ended supporters"} {
+		"<caption>New and ended supporters", `<a href="/admin/supporters/standing-orders">Standing orders</a>`,
+		"Monthly recurring income from every supporter"} {
 		if res.status != http.StatusOK || !strings.Contains(body, want) {
 			t.Fatalf("page (%d) lacks %q:\n%s", res.status, want, body)
 		}
