@@ -61,11 +61,15 @@ type PlanInput struct {
 	By       string
 }
 
+// PlanHook runs in the transaction that stores a new plan, so that what
+// it records (the audit log) stands or falls with the plan.
+type PlanHook func(ctx context.Context, tx *sql.Tx, p Plan) error
+
 // CreatePlan checks in, creates the plan's product and price at the
-// provider, and stores it. Bad input is a valid.Error per field at fault
-// ("name", "amount", "min", "interval"), joined, and changes nothing
-// anywhere.
-func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (Plan, error) {
+// provider, and stores it, running hooks in the same transaction. Bad
+// input is a valid.Error per field at fault ("name", "amount", "min",
+// "interval"), joined, and changes nothing anywhere.
+func (s *Service) CreatePlan(ctx context.Context, in PlanInput, hooks ...PlanHook) (Plan, error) {
 	p, err := s.checkPlan(ctx, in)
 	if err != nil {
 		return Plan{}, err
@@ -82,11 +86,17 @@ func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (Plan, error) {
 	}
 	p.Active, p.CreatedAt, p.CreatedBy = true, db.UTC(s.now()), strings.TrimSpace(in.By)
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO supporter_plans (name, amount_minor, min_minor, currency,
+		err := tx.QueryRowContext(ctx, `INSERT INTO supporter_plans (name, amount_minor, min_minor, currency,
 			billing_interval, provider_product, provider_price, active, created_at, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING id`,
 			p.Name, p.Amount.Minor, p.Min.Minor, p.Min.Currency, p.Interval, p.ProductID, p.PriceID,
 			p.CreatedAt, p.CreatedBy).Scan(&p.ID)
+		for _, h := range hooks {
+			if err == nil {
+				err = h(ctx, tx, p)
+			}
+		}
+		return err
 	})
 	if db.IsUniqueViolation(err) {
 		// Another treasurer took the name while Stripe answered; the

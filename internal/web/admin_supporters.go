@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"net/http"
@@ -88,7 +90,11 @@ func (s *Server) adminSupporterPlanCreate(w http.ResponseWriter, r *http.Request
 		return s.renderSupporters(w, r, p, http.StatusUnprocessableEntity)
 	}
 	_, err := s.supporters.CreatePlan(r.Context(), supporter.PlanInput{Name: p.Name, Amount: p.Amount,
-		AnyAmount: p.AnyAmount, Min: p.Min, Interval: p.Interval, By: currentAccount(r).Email})
+		AnyAmount: p.AnyAmount, Min: p.Min, Interval: p.Interval, By: recorder(r)},
+		func(ctx context.Context, tx *sql.Tx, plan supporter.Plan) error {
+			return s.audit(ctx, tx, r, "supporter.plan.create", "supporter_plan", strconv.FormatInt(plan.ID, 10), nil,
+				map[string]string{"name": plan.Name, "amount": plan.Describe(), "stripe_product": plan.ProductID, "stripe_price": plan.PriceID})
+		})
 	switch {
 	case p.Errors.addValidation(err, ""):
 		return s.renderSupporters(w, r, p, http.StatusUnprocessableEntity)

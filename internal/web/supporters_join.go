@@ -17,7 +17,7 @@ import (
 type Supporters interface {
 	Plans(ctx context.Context) ([]supporter.Plan, error)
 	Join(ctx context.Context, in supporter.JoinInput) (checkoutURL string, err error)
-	CreatePlan(ctx context.Context, in supporter.PlanInput) (supporter.Plan, error)
+	CreatePlan(ctx context.Context, in supporter.PlanInput, hooks ...supporter.PlanHook) (supporter.Plan, error)
 	Report(ctx context.Context, loc *time.Location) (supporter.Report, error)
 	Subscriptions(ctx context.Context, statuses ...supporter.Status) ([]supporter.Subscription, error)
 	DirectDebitOffered() bool

@@ -142,6 +142,11 @@ func TestAdminSupportersPage(t *testing.T) {
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("good plan: %d\n%s", res.status, res.body)
 	}
+	var audited int
+	if err := d.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'supporter.plan.create'
+		AND after_json LIKE '%Yearly%'`).Scan(&audited); err != nil || audited != 1 {
+		t.Fatalf("%d audit entries for the new plan (%v), want 1; the refused one none", audited, err)
+	}
 	res = h.do(t, req{path: "/admin/supporters/export.csv", as: treasurer})
 	if res.status != http.StatusOK || !strings.HasPrefix(res.body, "id,name,email,plan,amount") {
 		t.Fatalf("export: %d\n%s", res.status, res.body)
