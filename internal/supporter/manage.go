@@ -32,6 +32,28 @@ func (o Owner) owns(sub Subscription) bool {
 	return o.Email != "" && strings.EqualFold(strings.TrimSpace(o.Email), sub.Email)
 }
 
+// SubscriptionHook runs in the transaction that stores a reader's change
+// to a subscription, with the subscription before and after it, so that
+// what it records (the audit log) stands or falls with the change.
+type SubscriptionHook func(ctx context.Context, tx *sql.Tx, before, after Subscription) error
+
+// runHooks reads sub again in tx and hands both states to hooks.
+func runHooks(ctx context.Context, tx *sql.Tx, before Subscription, hooks []SubscriptionHook) error {
+	if len(hooks) == 0 {
+		return nil
+	}
+	after, err := getSubscription(ctx, tx, "s.id = $1", before.ID)
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		if err := h(ctx, tx, before, after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ChangeInput is a new plan or amount, as the reader chose it.
 type ChangeInput struct {
 	Plan   string
@@ -63,7 +85,7 @@ func (s *Service) mine(ctx context.Context, o Owner, id int64, action string, al
 // ChangeAmount moves subscription id to another plan or amount from its
 // next payment on. The same plan and amount again is refused ("amount"),
 // as are an unknown plan ("plan") and an amount outside the plan's range.
-func (s *Service) ChangeAmount(ctx context.Context, o Owner, id int64, in ChangeInput) (Subscription, error) {
+func (s *Service) ChangeAmount(ctx context.Context, o Owner, id int64, in ChangeInput, hooks ...SubscriptionHook) (Subscription, error) {
 	sub, err := s.mine(ctx, o, id, "changed", Active, Failing, Paused)
 	if err != nil {
 		return sub, err
@@ -83,7 +105,10 @@ func (s *Service) ChangeAmount(ctx context.Context, o Owner, id int64, in Change
 		if err != nil {
 			return err
 		}
-		return s.ownHistory(ctx, tx, sub, "changed", sub.Status, amount.Minor)
+		if err := s.ownHistory(ctx, tx, sub, "changed", sub.Status, amount.Minor); err != nil {
+			return err
+		}
+		return runHooks(ctx, tx, sub, hooks)
 	})
 	if err != nil {
 		return sub, fmt.Errorf("supporter: store change of %d: %w", sub.ID, err)
@@ -121,19 +146,20 @@ func (s *Service) checkChange(ctx context.Context, sub Subscription, in ChangeIn
 	return plan, amount, nil
 }
 
-// Pause stops collection until Resume; nothing is taken meanwhile.
-func (s *Service) Pause(ctx context.Context, o Owner, id int64) (Subscription, error) {
-	return s.act(ctx, o, id, "paused", Paused, s.providerPause, Active, Failing)
+// Pause stops collection until Resume; nothing is taken meanwhile. Like
+// the other actions it runs hooks in the transaction that stores it.
+func (s *Service) Pause(ctx context.Context, o Owner, id int64, hooks ...SubscriptionHook) (Subscription, error) {
+	return s.act(ctx, o, id, "paused", Paused, hooks, s.providerPause, Active, Failing)
 }
 
 // Resume collects again after a pause.
-func (s *Service) Resume(ctx context.Context, o Owner, id int64) (Subscription, error) {
-	return s.act(ctx, o, id, "resumed", Active, s.providerResume, Paused)
+func (s *Service) Resume(ctx context.Context, o Owner, id int64, hooks ...SubscriptionHook) (Subscription, error) {
+	return s.act(ctx, o, id, "resumed", Active, hooks, s.providerResume, Paused)
 }
 
 // Cancel ends the support now; nothing more is taken.
-func (s *Service) Cancel(ctx context.Context, o Owner, id int64) (Subscription, error) {
-	return s.act(ctx, o, id, "cancelled", Cancelled, s.providerCancel, Active, Failing, Paused)
+func (s *Service) Cancel(ctx context.Context, o Owner, id int64, hooks ...SubscriptionHook) (Subscription, error) {
+	return s.act(ctx, o, id, "cancelled", Cancelled, hooks, s.providerCancel, Active, Failing, Paused)
 }
 
 func (s *Service) providerPause(ctx context.Context, id string) (payment.SubscriptionState, error) {
@@ -150,8 +176,9 @@ func (s *Service) providerCancel(ctx context.Context, id string) (payment.Subscr
 
 // act applies one of the reader's actions: at the provider first, then
 // here, with the status dated now so that an older webhook arriving later
-// cannot undo it.
-func (s *Service) act(ctx context.Context, o Owner, id int64, action string, to Status,
+// cannot undo it. Should storing fail once the provider has acted, the
+// provider's own webhook for the change brings it here.
+func (s *Service) act(ctx context.Context, o Owner, id int64, action string, to Status, hooks []SubscriptionHook,
 	call func(context.Context, string) (payment.SubscriptionState, error), allowed ...Status) (Subscription, error) {
 	sub, err := s.mine(ctx, o, id, action, allowed...)
 	if err != nil {
@@ -177,7 +204,10 @@ func (s *Service) act(ctx context.Context, o Owner, id int64, action string, to 
 				return err
 			}
 		}
-		return s.ownHistory(ctx, tx, sub, action, to, 0)
+		if err := s.ownHistory(ctx, tx, sub, action, to, 0); err != nil {
+			return err
+		}
+		return runHooks(ctx, tx, sub, hooks)
 	})
 	if err != nil {
 		return sub, fmt.Errorf("supporter: store %s of %d: %w", action, sub.ID, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -81,7 +82,19 @@ func TestReaderActions(t *testing.T) {
 			{"resume while active", func() (Subscription, error) { return s.Resume(ctx, ann, byAccount) }, byAccount, "status", Active, 1000, ten},
 			{"pause", func() (Subscription, error) { return s.Pause(ctx, ann, byAccount) }, byAccount, "", Paused, 1000, ten},
 			{"resume", func() (Subscription, error) { return s.Resume(ctx, ann, byAccount) }, byAccount, "", Active, 1000, ten},
-			{"cancel", func() (Subscription, error) { return s.Cancel(ctx, ann, byAccount) }, byAccount, "", Cancelled, 1000, ten},
+			{"a hook that fails undoes the cancellation here", func() (Subscription, error) {
+				return s.Cancel(ctx, ann, byAccount, func(context.Context, *sql.Tx, Subscription, Subscription) error {
+					return errors.New("audit log unavailable")
+				})
+			}, byAccount, "hook", Active, 1000, ten},
+			{"cancel", func() (Subscription, error) {
+				return s.Cancel(ctx, ann, byAccount, func(_ context.Context, _ *sql.Tx, before, after Subscription) error {
+					if before.Status != Active || after.Status != Cancelled {
+						return fmt.Errorf("hook saw %s to %s", before.Status, after.Status)
+					}
+					return nil
+				})
+			}, byAccount, "", Cancelled, 1000, ten},
 			{"cancel twice", func() (Subscription, error) { return s.Cancel(ctx, ann, byAccount) }, byAccount, "status", Cancelled, 1000, ten},
 			{"someone else's address", func() (Subscription, error) { return s.Pause(ctx, bo, byEmail) }, byEmail, "yours", Active, 500, five},
 			{"the owner's address, any case", func() (Subscription, error) { return s.Pause(ctx, cy, byEmail) }, byEmail, "", Paused, 500, five},
@@ -92,7 +105,9 @@ func TestReaderActions(t *testing.T) {
 			switch {
 			case st.refuse == "yours" && !errors.Is(err, ErrNotYours):
 				t.Fatalf("%s: %v, want ErrNotYours", st.name, err)
-			case st.refuse != "yours" && st.refuse != "":
+			case st.refuse == "hook" && err == nil:
+				t.Fatalf("%s: no error", st.name)
+			case st.refuse != "yours" && st.refuse != "" && st.refuse != "hook":
 				if v, ok := valid.As(err); !ok || v.Field != st.refuse {
 					t.Fatalf("%s: %v, want a refusal of %q", st.name, err, st.refuse)
 				}
