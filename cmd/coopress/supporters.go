@@ -13,9 +13,9 @@ import (
 
 func init() {
 	commands["supporters"] = &command{summary: "supporters who give every month: list", subs: map[string]*command{
-		"list": {summary: "list the standing-order supporters, by name", run: supportersList,
+		"list": {summary: "list the supporters: standing orders by name, then card and Direct Debit", run: supportersList,
 			about: "failing lists active standing orders whose payment is more than 10 days overdue\n" +
-				"by the statements imported so far."},
+				"by the statements imported so far, and subscriptions whose last payment failed."},
 	}}
 }
 
@@ -52,5 +52,34 @@ func supportersList(ctx context.Context, inv *invocation, args []string) error {
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", o.ID, o.Name, o.Amount, o.Frequency, o.Reference, st, o.Payments, last)
 	}
 	fmt.Fprintf(w, "%s\n", plural(len(orders), "standing order"))
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return listSubscriptions(ctx, inv, supporter.New(d, f, nil, c.cfg.SiteName, c.cfg.BaseURL), filter)
+}
+
+// listSubscriptions prints the card and Direct Debit supporters the
+// standing orders' filter names (every status but a checkout never
+// finished when it names none).
+func listSubscriptions(ctx context.Context, inv *invocation, s *supporter.Service, filter supporter.ListFilter) error {
+	var statuses []supporter.Status
+	if filter != supporter.ListAll {
+		statuses = []supporter.Status{supporter.Status(filter)}
+	}
+	subs, err := s.Subscriptions(ctx, statuses...)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(inv.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "\nID\tNAME\tEMAIL\tPLAN\tAMOUNT\tMETHOD\tSTATUS\tNEXT PAYMENT")
+	for _, sub := range subs {
+		next := "none"
+		if !sub.NextPaymentAt.IsZero() {
+			next = sub.NextPaymentAt.Format("2006-01-02")
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s a %s\t%s\t%s\t%s\n", sub.ID, sub.Name, sub.Email, sub.PlanName, sub.Amount,
+			sub.PlanInterval, sub.Method, sub.Status, next)
+	}
+	fmt.Fprintf(w, "%s by card or Direct Debit\n", plural(len(subs), "subscription"))
 	return w.Flush()
 }
