@@ -20,9 +20,12 @@ type PruneWorker struct {
 	Service *Service
 }
 
-// Work deletes expired sessions; it is idempotent.
+// Work deletes expired sessions and dead reader links; it is idempotent.
 func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
-	_, err := w.Service.PruneSessions(ctx)
+	if _, err := w.Service.PruneSessions(ctx); err != nil {
+		return err
+	}
+	_, err := w.Service.PruneReaderLinks(ctx)
 	return err
 }
 

@@ -21,10 +21,10 @@ type Limit struct {
 // one person's password without letting it lock that person out from
 // anywhere else. Per account there is no lock but a growing delay
 // (SignInDelay), since anyone can aim failures at an account. Reset
-// requests are limited so that nobody can fill a mailbox. Second-factor
-// codes are limited per account: only someone with the password can try
-// them, and five tries in fifteen minutes give a guesser of a six-digit
-// code about one chance in 70,000.
+// requests and reader sign-in links are limited so that nobody can fill
+// a mailbox. Second-factor codes are limited per account: only someone
+// with the password can try them, and five tries in fifteen minutes give
+// a guesser of a six-digit code about one chance in 70,000.
 func DefaultLimits() map[string]Limit {
 	return map[string]Limit{
 		"ip:":      {Max: 30, Window: 15 * time.Minute},
@@ -32,6 +32,7 @@ func DefaultLimits() map[string]Limit {
 		"account:": {Max: 5, Window: 15 * time.Minute},
 		"reset:":   {Max: 3, Window: 15 * time.Minute},
 		"factor:":  {Max: 5, Window: 15 * time.Minute},
+		"reader:":  {Max: 3, Window: 15 * time.Minute},
 	}
 }
 

@@ -264,6 +264,11 @@ func (s *Service) tellOwner(ctx context.Context, tx *sql.Tx, a Account, subject,
 // second factor is worth nothing after it. Challenges of the old session
 // go with it.
 func (s *Service) completeSession(ctx context.Context, tx *sql.Tx, oldToken string, ss Session, kind FactorKind) (string, error) {
+	if ss.Reader {
+		// A reader session began with a link, not the password: a second
+		// factor on top of it must not make a staff session.
+		return "", ErrNoSession
+	}
 	old := hashToken(oldToken)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM webauthn_challenges WHERE session_id = $1`, old); err != nil {
 		return "", fmt.Errorf("account: end challenges: %w", err)
@@ -292,6 +297,12 @@ func markSession(ctx context.Context, tx *sql.Tx, token string, kind FactorKind)
 // insertSession writes a new session for a, completed by factor (empty
 // for none yet), and returns its token.
 func (s *Service) insertSession(ctx context.Context, q db.Queryer, a Account, ip, userAgent string, factor FactorKind) (string, Session, error) {
+	return s.insertSessionOf(ctx, q, sessionStaff, a, ip, userAgent, factor)
+}
+
+// insertSessionOf writes a new session of kind (sessionStaff or
+// sessionReader) for a.
+func (s *Service) insertSessionOf(ctx context.Context, q db.Queryer, kind string, a Account, ip, userAgent string, factor FactorKind) (string, Session, error) {
 	token, hash, err := newToken()
 	if err != nil {
 		return "", Session{}, err
@@ -301,9 +312,9 @@ func (s *Service) insertSession(ctx context.Context, q db.Queryer, a Account, ip
 		userAgent = userAgent[:300]
 	}
 	ss := Session{ID: hash, Account: a, CreatedAt: now, ExpiresAt: now.Add(s.opt.SessionMax), LastSeenAt: now, IP: ip,
-		UserAgent: userAgent, SecondFactor: factor}
-	_, err = q.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at, last_seen_at, ip, user_agent, second_factor)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, hash, a.ID, ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt, ip, userAgent, string(factor))
+		UserAgent: userAgent, SecondFactor: factor, Reader: kind == sessionReader}
+	_, err = q.ExecContext(ctx, `INSERT INTO sessions (id, account_id, created_at, expires_at, last_seen_at, ip, user_agent, second_factor, kind)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, hash, a.ID, ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt, ip, userAgent, string(factor), kind)
 	if err != nil {
 		return "", Session{}, fmt.Errorf("account: new session for %d: %w", a.ID, err)
 	}

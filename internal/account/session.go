@@ -27,6 +27,10 @@ type Session struct {
 	// SecondFactor is what completed the sign-in after the password or
 	// link: empty until a second factor (or a recovery code) is given.
 	SecondFactor FactorKind
+	// Reader is set on a session begun by a reader's link or passkey: it
+	// opens /account only, never the staff area, whatever the account's
+	// roles (reader.go).
+	Reader bool
 }
 
 // touchEvery limits how often a session's last_seen_at is written: once a
@@ -95,16 +99,16 @@ func (s *Service) Session(ctx context.Context, token string) (Session, error) {
 	hash := hashToken(token)
 	var ss Session
 	var accountID int64
-	var factor string
-	err := s.db.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at, last_seen_at, ip, user_agent, second_factor
-		FROM sessions WHERE id = $1`, hash).Scan(&accountID, &ss.CreatedAt, &ss.ExpiresAt, &ss.LastSeenAt, &ss.IP, &ss.UserAgent, &factor)
+	var factor, kind string
+	err := s.db.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at, last_seen_at, ip, user_agent, second_factor, kind
+		FROM sessions WHERE id = $1`, hash).Scan(&accountID, &ss.CreatedAt, &ss.ExpiresAt, &ss.LastSeenAt, &ss.IP, &ss.UserAgent, &factor, &kind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNoSession
 	}
 	if err != nil {
 		return Session{}, fmt.Errorf("account: read session: %w", err)
 	}
-	ss.ID, ss.SecondFactor = hash, FactorKind(factor)
+	ss.ID, ss.SecondFactor, ss.Reader = hash, FactorKind(factor), kind == sessionReader
 	now := db.UTC(s.now())
 	if !now.Before(ss.ExpiresAt) || !now.Before(ss.LastSeenAt.Add(s.opt.SessionIdle)) {
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, hash)

@@ -155,8 +155,8 @@ func (s *Service) consumeTx(ctx context.Context, tx *sql.Tx, token string, p Pur
 	return s.liveAccount(ctx, tx, id)
 }
 
-// revokeLinksTx spends every unused sign-in and reset link of the
-// account. It runs wherever the account's sessions are ended (a new
+// revokeLinksTx spends every unused sign-in, reset and reader link of
+// the account. It runs wherever the account's sessions are ended (a new
 // password, a reset, "sign out everywhere"): a link mailed before then may
 // be in the hands the change was meant to shut out. Marking them used
 // rather than deleting them keeps the record of what was issued.
@@ -165,6 +165,11 @@ func (s *Service) revokeLinksTx(ctx context.Context, tx *sql.Tx, accountID int64
 		db.UTC(s.now()), accountID)
 	if err != nil {
 		return fmt.Errorf("account: revoke links of %d: %w", accountID, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE reader_links SET used_at = $1
+		WHERE email = (SELECT email FROM accounts WHERE id = $2) AND used_at IS NULL`, db.UTC(s.now()), accountID)
+	if err != nil {
+		return fmt.Errorf("account: revoke reader links of %d: %w", accountID, err)
 	}
 	return nil
 }
