@@ -68,7 +68,7 @@ func (s *Server) adminRoute(mux *http.ServeMux, pattern string, roles []account.
 	s.adminTable = append(s.adminTable, AdminRoute{Pattern: pattern, Roles: roles})
 	mux.Handle(pattern, s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-store")
-		ss, token, ok, err := s.loadSession(w, r)
+		ss, token, ok, err := s.loadStaffSession(w, r)
 		if err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ type secondPage struct {
 // factor. Otherwise it has answered: to sign in first, or, for a session
 // that needs nothing more, straight on to next.
 func (s *Server) halfSignedIn(w http.ResponseWriter, r *http.Request, next string) (account.Session, string, bool, error) {
-	ss, token, ok, err := s.loadSession(w, r)
+	ss, token, ok, err := s.loadStaffSession(w, r)
 	if err != nil {
 		return ss, "", false, err
 	}
@@ -108,7 +108,7 @@ func (s *Server) second(w http.ResponseWriter, r *http.Request) error {
 
 // secondPasskeyBegin returns the options for navigator.credentials.get.
 func (s *Server) secondPasskeyBegin(w http.ResponseWriter, r *http.Request) error {
-	ss, _, ok, err := s.loadSession(w, r)
+	ss, _, ok, err := s.loadStaffSession(w, r)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) secondPasskeyBegin(w http.ResponseWriter, r *http.Request) erro
 // secondPasskeyFinish checks the browser's passkey answer and, when it
 // is right, replaces the session by a signed-in one.
 func (s *Server) secondPasskeyFinish(w http.ResponseWriter, r *http.Request) error {
-	ss, token, ok, err := s.loadSession(w, r)
+	ss, token, ok, err := s.loadStaffSession(w, r)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,12 @@ import (
 // random; the database keeps only its hash.
 const sessionCookie = "coopress_session"
 
+// signedInCookie tells the masthead's script (static/account.js) that the
+// browser may be signed in, so that only such browsers ask /account/me
+// for the name to show. It holds no secret and nothing personal, and
+// scripts may read it; the session itself stays in the HttpOnly cookie.
+const signedInCookie = "coopress_signed_in"
+
 // authKey is the request-context key for the signed-in person.
 type authKey struct{}
 
@@ -64,6 +70,19 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) (account.Se
 	return ss, c.Value, true, nil
 }
 
+// loadStaffSession is loadSession for the staff area and its sign-in
+// pages. A reader session (begun by an emailed link or a reader's
+// passkey) counts as none there, so /admin asks a staff member signed in
+// as a reader for their password and second factor: a link proves only
+// that the person reads the mailbox.
+func (s *Server) loadStaffSession(w http.ResponseWriter, r *http.Request) (account.Session, string, bool, error) {
+	ss, token, ok, err := s.loadSession(w, r)
+	if err != nil || !ok || ss.Reader {
+		return account.Session{}, "", false, err
+	}
+	return ss, token, true, nil
+}
+
 // secure reports whether cookies must be Secure: the request came over TLS
 // or the site is published on https (behind a proxy that ends TLS).
 func (s *Server) secure(r *http.Request) bool {
@@ -78,6 +97,10 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(s.accounts.SessionMax() / time.Second),
 	})
+	http.SetCookie(w, &http.Cookie{
+		Name: signedInCookie, Value: "1", Path: "/", Secure: s.secure(r),
+		SameSite: http.SameSiteLaxMode, MaxAge: int(s.accounts.SessionMax() / time.Second),
+	})
 }
 
 func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
@@ -85,6 +108,7 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 		Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: -1,
 	})
+	http.SetCookie(w, &http.Cookie{Name: signedInCookie, Value: "", Path: "/", Secure: s.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // actor is the signed-in person as the audit log names them.

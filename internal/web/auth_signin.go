@@ -35,7 +35,7 @@ func noStore(h handlerFunc) handlerFunc {
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, _, ok, err := s.loadSession(w, r); err != nil {
+	if _, _, ok, err := s.loadStaffSession(w, r); err != nil {
 		return err
 	} else if ok {
 		http.Redirect(w, r, next, http.StatusSeeOther)

@@ -71,6 +71,21 @@ func (s *Server) routes() http.Handler {
 	signin("GET /reset/{token}", s.resetForm)
 	signin("POST /reset/{token}", s.reset)
 
+	// Readers' accounts (account_*.go): sign-in by an emailed link, and
+	// the reader's own pages, which readers and staff may both open
+	// (accountRoute) and which never lie under /admin. /account/me is the
+	// masthead's greeting: the one personal answer on public pages.
+	signin("GET /account/signin", s.readerSigninForm)
+	signin("POST /account/signin", s.readerSignin)
+	signin("GET /account/link/{token}", s.readerLinkForm)
+	signin("POST /account/link/{token}", s.readerLink)
+	signin("POST /account/signout", s.readerSignout)
+	page("GET /account/me", s.accountMe)
+	reader := func(pattern string, h handlerFunc) { page(pattern, s.accountRoute(h)) }
+	reader("GET /account", s.accountPage)
+	reader("POST /account/name", s.accountName)
+	reader("POST /account/signout-everywhere", s.accountSignOutEverywhere)
+
 	s.staffRoutes(mux)
 
 	// The machinery: assets and probes. Metrics are not here: they show

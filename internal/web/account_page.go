@@ -1,0 +1,142 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/coopress/coopress/internal/account"
+)
+
+// accountRoute guards a reader page under /account. Readers and staff
+// may both open these pages, with a reader session (an emailed link) or a
+// completed staff one; a staff session still waiting for its second
+// factor counts as none. An anonymous GET is sent to the readers'
+// sign-in page, anything else gets 401. The answer is personal, so
+// nothing may keep it. h finds the person with currentAccount(r).
+func (s *Server) accountRoute(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Cache-Control", "no-store, private")
+		ss, token, ok, err := s.readerSession(w, r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/account/signin", http.StatusSeeOther)
+				return nil
+			}
+			return &httpError{Status: http.StatusUnauthorized, Message: "Sign in to continue: your session has ended."}
+		}
+		return h(w, withAuth(r, auth{account: ss.Account, session: ss, stage: s.accounts.Stage(ss), token: token}))
+	}
+}
+
+// readerSession returns the request's session if it may open the
+// reader pages: a reader session, or a staff one that has completed its
+// sign-in.
+func (s *Server) readerSession(w http.ResponseWriter, r *http.Request) (account.Session, string, bool, error) {
+	ss, token, ok, err := s.loadSession(w, r)
+	if err != nil || !ok {
+		return account.Session{}, "", false, err
+	}
+	if !ss.Reader && s.accounts.Stage(ss) != account.StageDone {
+		return account.Session{}, "", false, nil
+	}
+	return ss, token, true, nil
+}
+
+// accountPageData is the reader's account page: one template whose
+// sections come in a fixed order. Later sections (what they give, their
+// data, email preferences, deletion) add a field here and a section in
+// account.html.
+type accountPageData struct {
+	readerFrame
+	Account account.Account
+	// Staff is set for a staff member, whose staff pages still ask for
+	// their password.
+	Staff bool
+	Name  string // the name field as typed
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
+	a := currentAccount(r)
+	p := &accountPageData{readerFrame: s.newReaderFrame(r, "Your account"), Account: a, Staff: a.IsStaff(), Name: a.Name}
+	switch {
+	case r.URL.Query().Get("welcome") != "":
+		p.Notice = "Welcome: your account is ready, and you are signed in."
+	case r.URL.Query().Get("renamed") != "":
+		p.Notice = "Your name is saved."
+	}
+	return s.writeReaderPage(w, "account", p, http.StatusOK)
+}
+
+// accountName changes the name the reader is shown by.
+func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {
+	a := currentAccount(r)
+	p := &accountPageData{readerFrame: s.newReaderFrame(r, "Your account"), Account: a, Staff: a.IsStaff()}
+	p.Name = strings.TrimSpace(formValue(r, &p.Errors, "name", "Your name", 200))
+	if len(p.Errors) == 0 {
+		_, err := s.accounts.SetName(r.Context(), actor(r), a.ID, p.Name)
+		if err != nil && !p.Errors.addValidation(err, "name") {
+			return err
+		}
+	}
+	if len(p.Errors) > 0 {
+		return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
+	}
+	http.Redirect(w, r, "/account?renamed=1", http.StatusSeeOther)
+	return nil
+}
+
+// accountSignOutEverywhere ends every session of the account, this one
+// too, and spends its unused links.
+func (s *Server) accountSignOutEverywhere(w http.ResponseWriter, r *http.Request) error {
+	a := currentAccount(r)
+	if err := s.accounts.RevokeAll(r.Context(), actor(r), a.ID); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w, r)
+	http.Redirect(w, r, "/account/signin?everywhere=1", http.StatusSeeOther)
+	return nil
+}
+
+// accountMe tells the masthead's script (static/account.js) whom to
+// greet. Public pages are cached and the same for everyone; this small
+// answer is the only personal part, so it is never stored anywhere.
+func (s *Server) accountMe(w http.ResponseWriter, r *http.Request) error {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store, private")
+	h.Set("Vary", "Cookie")
+	var me struct {
+		SignedIn bool   `json:"signedIn"`
+		Name     string `json:"name,omitempty"`
+	}
+	ss, _, ok, err := s.readerSession(w, r)
+	if err != nil {
+		return err
+	}
+	if ok {
+		me.SignedIn, me.Name = true, ss.Account.Name
+	}
+	body, err := json.Marshal(me)
+	if err != nil {
+		return err
+	}
+	h.Set("Content-Type", "application/json")
+	_, err = w.Write(body)
+	return err
+}
+
+// writeReaderPage renders a reader page: personal, so private and never
+// stored, with the fund box in its slot like any public page.
+func (s *Server) writeReaderPage(w http.ResponseWriter, name string, data any, status int) error {
+	p, err := s.tmpl.render(name, data)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store, private")
+	w.WriteHeader(status)
+	return p.writeTo(w, s.renderBox())
+}
