@@ -57,16 +57,43 @@ type accountPageData struct {
 	// their password.
 	Staff bool
 	Name  string // the name field as typed
+	// Passkeys are the account's passkeys; PasskeysOn says whether the
+	// site's address can use them at all.
+	Passkeys   []account.Factor
+	PasskeysOn bool
+}
+
+// newAccountPage fills the page for the signed-in person.
+func (s *Server) newAccountPage(r *http.Request) (*accountPageData, error) {
+	a := currentAccount(r)
+	p := &accountPageData{readerFrame: s.newReaderFrame(r, "Your account"), Account: a, Staff: a.IsStaff(), Name: a.Name,
+		PasskeysOn: s.accounts.PasskeysEnabled()}
+	fs, err := s.accounts.Factors(r.Context(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		if f.Kind == account.Passkey {
+			p.Passkeys = append(p.Passkeys, f)
+		}
+	}
+	return p, nil
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	a := currentAccount(r)
-	p := &accountPageData{readerFrame: s.newReaderFrame(r, "Your account"), Account: a, Staff: a.IsStaff(), Name: a.Name}
+	p, err := s.newAccountPage(r)
+	if err != nil {
+		return err
+	}
 	switch {
 	case r.URL.Query().Get("welcome") != "":
 		p.Notice = "Welcome: your account is ready, and you are signed in."
 	case r.URL.Query().Get("renamed") != "":
 		p.Notice = "Your name is saved."
+	case r.URL.Query().Get("passkey") != "":
+		p.Notice = "Your passkey is added: you can sign in with it instead of a link."
+	case r.URL.Query().Get("removed") != "":
+		p.Notice = "The passkey is removed."
 	}
 	return s.writeReaderPage(w, "account", p, http.StatusOK)
 }
@@ -74,7 +101,10 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 // accountName changes the name the reader is shown by.
 func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {
 	a := currentAccount(r)
-	p := &accountPageData{readerFrame: s.newReaderFrame(r, "Your account"), Account: a, Staff: a.IsStaff()}
+	p, err := s.newAccountPage(r)
+	if err != nil {
+		return err
+	}
 	p.Name = strings.TrimSpace(formValue(r, &p.Errors, "name", "Your name", 200))
 	if len(p.Errors) == 0 {
 		_, err := s.accounts.SetName(r.Context(), actor(r), a.ID, p.Name)

@@ -336,3 +336,70 @@ func TestReaderAccountPage(t *testing.T) {
 	}
 }
 
+// TestReaderPasskeyRefusals: a staff account adds no passkey from the
+// reader pages (it would be a second factor got by link); a passkey
+// answer without its challenge cookie, or with a made-up body, signs
+// nobody in; a reader cannot remove another's passkey. The Chromium
+// journey covers passkeys that work.
+func TestReaderPasskeyRefusals(t *testing.T) {
+	d := dbtest.SQLite(t)
+	h := newHarness(t, d, withLocalhost())
+	h.person(t, "ed@example.org", account.Editor)
+	staff := h.readerSession(t, "ed@example.org")
+	for _, path := range []string{"/account/passkey/begin", "/account/passkey/finish"} {
+		res := h.do(t, req{method: "POST", path: path, token: staff, body: []byte("{}"), contentType: "application/json"})
+		if res.status != http.StatusForbidden || !strings.Contains(res.body, "staff security page") {
+			t.Errorf("staff by link %s: %d %s", path, res.status, res.body)
+		}
+	}
+	if res := h.do(t, req{method: "POST", path: "/account/passkey/begin", token: h.readerSession(t, "r@example.org"),
+		body: []byte("{}"), contentType: "application/json"}); res.status != 200 || !strings.Contains(res.body, `"residentKey":"required"`) {
+		t.Errorf("reader's passkey options: %d %s", res.status, res.body)
+	}
+
+	begin := h.do(t, req{method: "POST", path: "/account/signin/passkey/begin", body: []byte("{}"), contentType: "application/json"})
+	if begin.status != 200 || !strings.Contains(begin.body, `"userVerification":"required"`) {
+		t.Fatalf("begin: %d %s", begin.status, begin.body)
+	}
+	var challenge string
+	for _, c := range begin.header.Values("Set-Cookie") {
+		if v, ok := strings.CutPrefix(c, "coopress_passkey="); ok {
+			challenge, _, _ = strings.Cut(v, ";")
+		}
+	}
+	junk := []byte(`{"id":"AAAA","rawId":"AAAA","type":"public-key","response":{"clientDataJSON":"e30","authenticatorData":"AAAA","signature":"AAAA","userHandle":"AAAAAAAAAAE"}}`)
+	for name, cookie := range map[string]string{"no challenge": "", "a made-up answer": challenge} {
+		hdr := map[string]string{}
+		if cookie != "" {
+			hdr["Cookie"] = "coopress_passkey=" + cookie
+		}
+		res := h.do(t, req{method: "POST", path: "/account/signin/passkey/finish", body: junk, contentType: "application/json", header: hdr})
+		if res.status != http.StatusUnauthorized || res.cookie != nil {
+			t.Errorf("%s: %d, cookie %v", name, res.status, res.cookie)
+		}
+	}
+
+	owner, err := h.accounts.ByEmail(context.Background(), "r@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := d.Writer().QueryRowContext(context.Background(), `INSERT INTO second_factors (account_id, kind, name, credential_id, credential, confirmed_at, created_at)
+		VALUES ($1, 'passkey', 'Phone', 'cred', '{}', $2, $2) RETURNING id`, owner.ID, h.clock.Now()).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	other := h.readerSession(t, "someone.else@example.org")
+	if res := h.do(t, req{method: "POST", path: "/account/passkeys/" + itoa(id) + "/remove", token: other, form: url.Values{}}); res.status != http.StatusNotFound {
+		t.Errorf("another reader's passkey: %d", res.status)
+	}
+	if res := h.do(t, req{method: "POST", path: "/account/passkeys/" + itoa(id) + "/remove", token: staff, form: url.Values{}}); res.status != http.StatusForbidden {
+		t.Errorf("staff by link removing: %d", res.status)
+	}
+	mine := h.readerSession(t, "r@example.org")
+	if page := h.do(t, req{path: "/account", token: mine}); !strings.Contains(page.body, "Phone, added") {
+		t.Errorf("the passkey is not listed")
+	}
+	if res := h.do(t, req{method: "POST", path: "/account/passkeys/" + itoa(id) + "/remove", token: mine, form: url.Values{}}); res.status != http.StatusSeeOther {
+		t.Errorf("own passkey: %d", res.status)
+	}
+}

@@ -28,12 +28,13 @@ func (s *Server) newReaderFrame(r *http.Request, title string) readerFrame {
 // readerSigninPage asks for the address to send a sign-in link to.
 type readerSigninPage struct {
 	readerFrame
-	Email string
-	Sent  bool
+	Email      string
+	Sent       bool
+	PasskeysOn bool // the site's address can use passkeys
 }
 
 func (s *Server) readerSigninForm(w http.ResponseWriter, r *http.Request) error {
-	p := &readerSigninPage{readerFrame: s.newReaderFrame(r, "Sign in")}
+	p := &readerSigninPage{readerFrame: s.newReaderFrame(r, "Sign in"), PasskeysOn: s.accounts.PasskeysEnabled()}
 	switch {
 	case r.URL.Query().Get("signedout") != "":
 		p.Notice = "You have signed out."
@@ -49,7 +50,7 @@ func (s *Server) readerSigninForm(w http.ResponseWriter, r *http.Request) error 
 // against the limits per address and per client address first, found or
 // not, so that nobody can fill a mailbox or learn who reads the paper.
 func (s *Server) readerSignin(w http.ResponseWriter, r *http.Request) error {
-	p := &readerSigninPage{readerFrame: s.newReaderFrame(r, "Sign in")}
+	p := &readerSigninPage{readerFrame: s.newReaderFrame(r, "Sign in"), PasskeysOn: s.accounts.PasskeysEnabled()}
 	p.Email = strings.TrimSpace(formValue(r, &p.Errors, "email", "The email address", 254))
 	if p.Email == "" {
 		p.Errors.Add("email", "Enter your email address.")

@@ -18,6 +18,7 @@ import (
 	"github.com/coopress/coopress/internal/jobs"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/testservers"
+	"github.com/coopress/coopress/internal/web"
 )
 
 func TestSignInAndOut(t *testing.T) {
@@ -162,28 +163,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestPasswordResetByMail(t *testing.T) {
 	mp := testservers.StartMailpit(t)
 	d := dbtest.SQLite(t)
-	if err := jobs.Migrate(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := jobs.NewWorkers()
-	smtp := mail.SMTPConfig{Host: mp.SMTPHost(), Port: mp.SMTPPort(), From: "The Paper <desk@paper.test>", TLS: mail.TLSNone}
-	if err := mail.RegisterWorkers(w, d, smtp, mail.WorkerOptions{Log: quiet}); err != nil {
-		t.Fatal(err)
-	}
-	client, err := jobs.NewClient(d, quiet, w, jobs.Options{PollInterval: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = client.Stop(ctx)
-	})
-	h := newHarness(t, d, withMailer(mail.NewOutbox(d, client, nil)))
+	h := newHarness(t, d, withMailer(mailTo(t, d, mp)))
 	h.person(t, "ed@example.org", account.Editor)
 
 	known := h.do(t, req{method: "POST", path: "/reset", form: url.Values{"email": {"Ed@example.org"}}})
@@ -221,4 +201,32 @@ func TestPasswordResetByMail(t *testing.T) {
 		!strings.Contains(res.body, "Too many reset requests") {
 		t.Fatalf("reset flood: %d", res.status)
 	}
+}
+
+// mailTo is the real outbox on d, with a River worker delivering its
+// messages over SMTP to mp, for tests that read the mail a person gets.
+func mailTo(t testing.TB, d *db.DB, mp *testservers.Mailpit) web.Mailer {
+	t.Helper()
+	if err := jobs.Migrate(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	w := jobs.NewWorkers()
+	smtp := mail.SMTPConfig{Host: mp.SMTPHost(), Port: mp.SMTPPort(), From: "The Paper <desk@paper.test>", TLS: mail.TLSNone}
+	if err := mail.RegisterWorkers(w, d, smtp, mail.WorkerOptions{Log: quiet}); err != nil {
+		t.Fatal(err)
+	}
+	client, err := jobs.NewClient(d, quiet, w, jobs.Options{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = client.Stop(ctx)
+	})
+	return mail.NewOutbox(d, client, nil)
 }

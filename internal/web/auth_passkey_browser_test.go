@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/webauthn"
-	"github.com/chromedp/chromedp"
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/dbtest"
@@ -24,17 +22,7 @@ func TestPasskeyInChromium(t *testing.T) {
 	h := newHarness(t, dbtest.SQLite(t), withLocalhost(), withFund())
 	tr := h.person(t, "tre@example.org", account.Treasurer)
 	b := browsertest.New(t)
-	ctx := b.Context()
-	_, err := chromedp.Call(ctx, webauthn.Enable, webauthn.EnableParams{})
-	if err == nil {
-		_, err = chromedp.Call(ctx, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{Options: &webauthn.VirtualAuthenticatorOptions{
-			Protocol: webauthn.AuthenticatorProtocolCtap2, Transport: webauthn.AuthenticatorTransportInternal,
-			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
-		}})
-	}
-	if err != nil {
-		t.Fatalf("virtual authenticator: %v", err)
-	}
+	addAuthenticator(t, b)
 	at := func(path string) bool {
 		return testwait.For(10*time.Second, func() bool {
 			href, err := browsertest.TryEval[string](b, `document.readyState === "complete" ? location.href : ""`)

@@ -79,12 +79,17 @@ func (s *Server) routes() http.Handler {
 	signin("POST /account/signin", s.readerSignin)
 	signin("GET /account/link/{token}", s.readerLinkForm)
 	signin("POST /account/link/{token}", s.readerLink)
+	signin("POST /account/signin/passkey/begin", s.readerPasskeySignInBegin)
+	signin("POST /account/signin/passkey/finish", s.readerPasskeySignInFinish)
 	signin("POST /account/signout", s.readerSignout)
 	page("GET /account/me", s.accountMe)
 	reader := func(pattern string, h handlerFunc) { page(pattern, s.accountRoute(h)) }
 	reader("GET /account", s.accountPage)
 	reader("POST /account/name", s.accountName)
 	reader("POST /account/signout-everywhere", s.accountSignOutEverywhere)
+	reader("POST /account/passkey/begin", s.readerPasskeyBegin)
+	reader("POST /account/passkey/finish", s.readerPasskeyFinish)
+	reader("POST /account/passkeys/{id}/remove", s.readerPasskeyRemove)
 
 	s.staffRoutes(mux)
 
