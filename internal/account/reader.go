@@ -123,7 +123,7 @@ func (s *Service) SignInByReaderLink(ctx context.Context, token, oldToken, ip, u
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrTokenInvalid
 		}
-		a, err := s.readerAccountTx(ctx, tx, email, ip, &created)
+		a, err := s.readerAccountTx(ctx, tx, email, &created)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Service) SignInByReaderLink(ctx context.Context, token, oldToken, ip, u
 // when there is none. The new account is named by the address's local
 // part until the reader says otherwise, since a name is required and the
 // link form asks only for the address.
-func (s *Service) readerAccountTx(ctx context.Context, tx *sql.Tx, email, ip string, created *bool) (Account, error) {
+func (s *Service) readerAccountTx(ctx context.Context, tx *sql.Tx, email string, created *bool) (Account, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE email = $1`, email).Scan(&id)
 	if err == nil {
@@ -174,12 +174,21 @@ func (s *Service) readerAccountTx(ctx context.Context, tx *sql.Tx, email, ip str
 		return Account{}, err
 	}
 	*created = true
-	return a, s.audit.Record(ctx, tx, Entry{Actor: Actor{ID: a.ID, Name: a.Email, IP: ip}, Action: "account.reader_create",
-		ObjectType: "account", ObjectID: fmt.Sprint(a.ID), After: viewOf(a)})
+	return a, s.audit.Record(ctx, tx, Entry{Actor: ReaderActor(a), Action: "account.reader_create",
+		ObjectType: "account", ObjectID: fmt.Sprint(a.ID), After: struct {
+			Roles []Role `json:"roles"`
+		}{a.Roles}})
 }
 
+// ReaderActor names a reader acting on their own account in the audit
+// log by number only, without address or client address: the log is
+// append-only, so anything personal written there could never be erased
+// with the account.
+func ReaderActor(a Account) Actor { return Actor{ID: a.ID, Name: fmt.Sprintf("account %d", a.ID)} }
+
 // SetName changes the name an account is shown by, for a reader's own
-// account page.
+// account page. The audit log records the change, not the names, which
+// are personal and would outlive an erasure there.
 func (s *Service) SetName(ctx context.Context, by Actor, id int64, name string) (Account, error) {
 	name = strings.TrimSpace(name)
 	if err := checkName(name); err != nil {
@@ -196,8 +205,7 @@ func (s *Service) SetName(ctx context.Context, by Actor, id int64, name string) 
 		}
 		after = before
 		after.Name = name
-		return s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.name", ObjectType: "account",
-			ObjectID: fmt.Sprint(id), Before: viewOf(before), After: viewOf(after)})
+		return s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.name", ObjectType: "account", ObjectID: fmt.Sprint(id)})
 	})
 	return after, err
 }

@@ -104,7 +104,7 @@ func (s *Service) FinishReaderPasskey(ctx context.Context, by Actor, ss Session,
 			return fmt.Errorf("account: store passkey: %w", err)
 		}
 		if err := s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.reader_passkey_add", ObjectType: "account",
-			ObjectID: fmt.Sprint(ss.Account.ID), After: factorView{Kind: Passkey, Name: name}}); err != nil {
+			ObjectID: fmt.Sprint(ss.Account.ID), After: factorView{Kind: Passkey}}); err != nil {
 			return err
 		}
 		return s.tellOwner(ctx, tx, ss.Account, "A passkey was added to your account",

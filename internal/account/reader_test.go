@@ -208,3 +208,48 @@ func flip(b byte) string {
 	}
 	return "A"
 }
+
+// TestReaderAuditHoldsNothingPersonal: what a reader does to their own
+// account is in the append-only audit log by account number only, so
+// erasing the account leaves nothing of theirs there.
+func TestReaderAuditHoldsNothingPersonal(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		m := readerLink(t, s, "rosa.private@example.org")
+		_, ss, _, err := s.SignInByReaderLink(ctx, m.Token, "", "203.0.113.9", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := account.ReaderActor(ss.Account)
+		if _, err := s.SetName(ctx, by, ss.Account.ID, "Rosa Privately"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeAll(ctx, by, ss.Account.ID); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := d.QueryContext(ctx, `SELECT actor_name, before_json, after_json, ip FROM audit_log`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var cols [4]string
+			if err := rows.Scan(&cols[0], &cols[1], &cols[2], &cols[3]); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			for _, c := range cols {
+				for _, secret := range []string{"rosa", "Rosa", "203.0.113.9"} {
+					if strings.Contains(c, secret) {
+						t.Errorf("audit entry %v holds %q", cols, secret)
+					}
+				}
+			}
+		}
+		if n != 3 {
+			t.Errorf("%d audit entries, want 3 (create, name, sign out everywhere)", n)
+		}
+	})
+}

@@ -107,7 +107,7 @@ func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Name = strings.TrimSpace(formValue(r, &p.Errors, "name", "Your name", 200))
 	if len(p.Errors) == 0 {
-		_, err := s.accounts.SetName(r.Context(), actor(r), a.ID, p.Name)
+		_, err := s.accounts.SetName(r.Context(), account.ReaderActor(currentAccount(r)), a.ID, p.Name)
 		if err != nil && !p.Errors.addValidation(err, "name") {
 			return err
 		}
@@ -123,7 +123,7 @@ func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {
 // too, and spends its unused links.
 func (s *Server) accountSignOutEverywhere(w http.ResponseWriter, r *http.Request) error {
 	a := currentAccount(r)
-	if err := s.accounts.RevokeAll(r.Context(), actor(r), a.ID); err != nil {
+	if err := s.accounts.RevokeAll(r.Context(), account.ReaderActor(currentAccount(r)), a.ID); err != nil {
 		return err
 	}
 	s.clearSessionCookie(w, r)

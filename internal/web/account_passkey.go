@@ -36,7 +36,7 @@ func (s *Server) readerPasskeyFinish(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return jsonMessage(w, http.StatusRequestEntityTooLarge, "The passkey's answer is too large.")
 	}
-	err = s.accounts.FinishReaderPasskey(r.Context(), actor(r), currentAuth(r).session, r.URL.Query().Get("name"), body)
+	err = s.accounts.FinishReaderPasskey(r.Context(), account.ReaderActor(currentAccount(r)), currentAuth(r).session, r.URL.Query().Get("name"), body)
 	var errs fieldErrors
 	switch {
 	case errors.Is(err, account.ErrWrongCode):
@@ -122,7 +122,7 @@ func (s *Server) readerPasskeyRemove(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return account.ErrNotFound
 	}
-	if err := s.accounts.RemoveFactor(r.Context(), actor(r), a, id); err != nil {
+	if err := s.accounts.RemoveFactor(r.Context(), account.ReaderActor(currentAccount(r)), a, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account?removed=1", http.StatusSeeOther)
