@@ -95,6 +95,9 @@ func TestReaderSignInLink(t *testing.T) {
 		if page.status != 200 || !strings.Contains(page.body, "new.reader@example.org") || !strings.Contains(page.body, "your account is ready") {
 			t.Fatalf("account page: %d", page.status)
 		}
+		if again := h.do(t, req{path: "/account/signin", token: res.cookie.Value}); again.status != http.StatusSeeOther || again.header.Get("Location") != "/account" {
+			t.Errorf("sign-in form when signed in: %d %s", again.status, again.header.Get("Location"))
+		}
 		a, err := h.accounts.ByEmail(context.Background(), "new.reader@example.org")
 		if err != nil || len(a.Roles) != 1 || a.Roles[0] != account.Reader {
 			t.Fatalf("new account: %+v %v", a, err)

@@ -33,7 +33,15 @@ type readerSigninPage struct {
 	PasskeysOn bool // the site's address can use passkeys
 }
 
+// readerSigninForm asks for the address, or sends a browser already
+// signed in to its account page.
 func (s *Server) readerSigninForm(w http.ResponseWriter, r *http.Request) error {
+	if _, _, ok, err := s.readerSession(w, r); err != nil {
+		return err
+	} else if ok {
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return nil
+	}
 	p := &readerSigninPage{readerFrame: s.newReaderFrame(r, "Sign in"), PasskeysOn: s.accounts.PasskeysEnabled()}
 	switch {
 	case r.URL.Query().Get("signedout") != "":
