@@ -15,6 +15,8 @@ import (
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/valid"
 )
 
@@ -35,8 +37,10 @@ var (
 type eraseSite struct {
 	accounts *account.Service
 	fund     *fund.Service
+	orders   *supporter.StandingOrders
 	data     *account.PersonalData
 	clock    *clock
+	db       *db.DB
 }
 
 func newEraseSite(t *testing.T, d *db.DB, domains ...any) eraseSite {
@@ -50,15 +54,17 @@ func newEraseSite(t *testing.T, d *db.DB, domains ...any) eraseSite {
 		return err
 	}
 	f := fund.New(d, time.UTC, c.Now, fund.WithReceipts(receipt), fund.WithDefaultTarget(money.Major(18000, "GBP")))
-	pd, err := account.NewPersonalData(s, append([]any{f}, domains...)...)
+	orders := supporter.NewStandingOrders(d, f, time.UTC, c.Now)
+	pd, err := account.NewPersonalData(s, append([]any{f, orders, payment.StoredEvents{}}, domains...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return eraseSite{accounts: s, fund: f, data: pd, clock: c}
+	return eraseSite{accounts: s, fund: f, orders: orders, data: pd, clock: c, db: d}
 }
 
-// give records gifts from p and reverses the first, returning the reader's
-// account after leaving traces everywhere a reader does.
+// give records gifts from p and reverses the first, and a standing order
+// p has since cancelled, returning the reader's account after leaving
+// traces everywhere a reader does.
 func (site eraseSite) give(t *testing.T, p person, admin account.Account) account.Account {
 	t.Helper()
 	ctx := context.Background()
@@ -92,7 +98,40 @@ func (site eraseSite) give(t *testing.T, p person, admin account.Account) accoun
 	if _, err := site.fund.Reverse(ctx, first.ID, "cheque bounced", "treasurer@example.org"); err != nil {
 		t.Fatal(err)
 	}
+	site.webhook(t, p, true)
+	o := site.standingOrder(t, p)
+	if _, err := site.orders.CancelStandingOrder(ctx, o.ID, "treasurer@example.org"); err != nil {
+		t.Fatal(err)
+	}
 	return a
+}
+
+// webhook stores a provider's event about p's payment, as the intake
+// keeps it: the raw body, with the address as the payer typed it.
+func (site eraseSite) webhook(t *testing.T, p person, applied bool) {
+	t.Helper()
+	var at any
+	if applied {
+		at = db.UTC(site.clock.Now())
+	}
+	body := fmt.Sprintf(`{"type":"checkout.session.completed","data":{"object":{"customer_details":{"email":%q,"name":%q}}}}`,
+		strings.ToUpper(p.email), p.name)
+	if _, err := site.db.ExecContext(context.Background(), `INSERT INTO payment_events (provider, event_id, type, payload, received_at, applied_at)
+		VALUES ('stripe', $1, 'checkout.session.completed', $2, $3, $4)`, fmt.Sprintf("evt_%d", time.Now().UnixNano()), body, db.UTC(site.clock.Now()), at); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// standingOrder records an active standing order for p.
+func (site eraseSite) standingOrder(t *testing.T, p person) supporter.StandingOrder {
+	t.Helper()
+	o, err := site.orders.AddStandingOrder(context.Background(), supporter.OrderInput{Name: p.name, Email: p.email,
+		PostalAddress: "1 High Street, " + p.town, Amount: "5", Frequency: "monthly",
+		Reference: fmt.Sprintf("FUND %d", time.Now().UnixNano()%1e6), StartedOn: "2024-11-01"}, "treasurer@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
 
 // TestEraseLeavesNoPersonalField erases a reader with gifts, a refund,
@@ -222,10 +261,17 @@ func (blocker) BlockErasure(context.Context, db.Queryer, string) error {
 func TestEraseRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		site := newEraseSite(t, d, blocker{})
+		site := newEraseSite(t, d)
+		member := newEraseSite(t, d, blocker{}).data
 		admin := mustCreate(t, site.accounts, "admin@example.org", goodPassword, account.Admin)
 		reader := site.give(t, philippa, admin)
 		treasurer := mustCreate(t, site.accounts, "t@example.org", goodPassword, account.Treasurer, account.Reader)
+		giver := person{"giver@example.org", "Gwen Giver", "Rhyl", "", "192.0.2.50"}
+		active := mustCreate(t, site.accounts, giver.email, goodPassword, account.Reader)
+		site.standingOrder(t, giver)
+		payer := person{"payer@example.org", "Pat Payer", "Rhyl", "", "192.0.2.51"}
+		paying := mustCreate(t, site.accounts, payer.email, goodPassword, account.Reader)
+		site.webhook(t, payer, false)
 		for _, tc := range []struct {
 			name string
 			id   int64
@@ -234,10 +280,16 @@ func TestEraseRefused(t *testing.T) {
 			{"staff", treasurer.ID, "staff roles (treasurer): an admin must remove them"},
 			{"member", reader.ID, "member of the society"},
 			{"unknown", 9999, "not found"},
+			{"active standing order", active.ID, "ask the treasurer to mark it cancelled"},
+			{"payment being processed", paying.ID, "still being processed"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				found := findEverywhere(t, d, philippa)
-				if err := site.data.Erase(ctx, account.ActorOf(admin, ""), tc.id); err == nil || !strings.Contains(err.Error(), tc.want) {
+				eraser := site.data
+				if tc.name == "member" {
+					eraser = member
+				}
+				if err := eraser.Erase(ctx, account.ActorOf(admin, ""), tc.id); err == nil || !strings.Contains(err.Error(), tc.want) {
 					t.Fatalf("err = %v, want %q", err, tc.want)
 				}
 				if got := findEverywhere(t, d, philippa); !slices.Equal(got, found) {
