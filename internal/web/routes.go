@@ -90,6 +90,15 @@ func (s *Server) routes() http.Handler {
 	reader("POST /account/passkey/begin", s.readerPasskeyBegin)
 	reader("POST /account/passkey/finish", s.readerPasskeyFinish)
 	reader("POST /account/passkeys/{id}/remove", s.readerPasskeyRemove)
+	// A reader's own data: the downloads, email preferences and erasing
+	// the account (account_data.go).
+	mine := func(pattern string, h handlerFunc) { reader(pattern, s.needPersonal(h)) }
+	mine("GET /account/data", s.accountData)
+	mine("GET /account/data.json", s.accountDataJSON)
+	mine("GET /account/data.csv", s.accountDataCSV)
+	mine("POST /account/preferences", s.accountPreferences)
+	mine("GET /account/delete", s.accountDeleteForm)
+	mine("POST /account/delete", s.accountDelete)
 
 	s.staffRoutes(mux)
 

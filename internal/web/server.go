@@ -99,6 +99,10 @@ type Deps struct {
 	// statements (admin_standing_orders.go, admin_statement_*.go); nil
 	// leaves those pages out.
 	StandingOrders *supporter.StandingOrders
+	// PersonalData exports and erases a reader's own data
+	// (account_data.go); nil answers those pages with 503, since erasing
+	// the account alone would leave the person in the ledger.
+	PersonalData *account.PersonalData
 	// TrustedProxies are the addresses whose X-Forwarded-For and
 	// Forwarded headers are believed (client_addr.go); nil trusts none.
 	TrustedProxies []netip.Prefix
@@ -134,6 +138,7 @@ type Server struct {
 	media      *media.Store
 	jobs       article.Inserter
 	standing   *supporter.StandingOrders
+	personal   *account.PersonalData
 	// trustedProxies may say who their client was (client_addr.go).
 	trustedProxies []netip.Prefix
 	// content is the last content version seen; pages cached under an
@@ -173,6 +178,7 @@ func New(d Deps) (*Server, error) {
 	s.jobs = d.Jobs
 	s.trustedProxies = d.TrustedProxies
 	s.standing = d.StandingOrders
+	s.personal = d.PersonalData
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
 	s.supporters = d.Supporters
