@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	commands["user"] = &command{summary: "staff accounts: add, list, roles, disable, enable, link, reset-second-factor", subs: map[string]*command{
+	commands["user"] = &command{summary: "accounts: add, list, roles, disable, enable, link, reset-second-factor, erase", subs: map[string]*command{
 		"add":  {summary: "create an account and print a one-time sign-in link", run: userAdd},
 		"list": {summary: "list every account with its roles and status", run: userList},
 		"roles": {summary: "replace an account's roles", run: userRoles,
@@ -27,6 +27,9 @@ func init() {
 			about: "For when no other admin can do it on the account's page (the only admin lost their phone). The account's sessions end, " +
 				"it is audited, and the owner is emailed; at their next sign-in they must set up a new second factor. " +
 				"Check it is really them asking, by a way other than email."},
+		"erase": {summary: "erase a reader's personal data for good, keeping their gifts' amounts", run: userErase,
+			about: "What the reader can do at /account/delete, for one who asks by letter or phone: see docs/accounts.md. " +
+				"Refused for staff (remove the roles first), members of the society and active standing orders. Needs --yes."},
 	}}
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/media"
-	"github.com/coopress/coopress/internal/payment"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/riverqueue/river"
@@ -148,9 +147,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 	}
 	// Standing-order supporters' payments are recorded through the fund.
 	deps.StandingOrders = supporter.NewStandingOrders(d, s.fund, cfg.Location, time.Now)
-	// Everything that keeps a reader's details under their address takes
-	// part in their download and their erasure (docs/accounts.md).
-	pd, err := account.NewPersonalData(s.accounts, s.fund, deps.StandingOrders, payment.StoredEvents{})
+	pd, err := NewPersonalData(d, cfg, s.accounts, s.fund)
 	if err != nil {
 		log.Error("personal data pages left out", "err", err)
 	}
