@@ -174,6 +174,13 @@ func TestEraseLeavesNoPersonalField(t *testing.T) {
 		if !slices.Equal(before.Campaigns, after.Campaigns) {
 			t.Errorf("campaign totals changed: %+v, then %+v", before.Campaigns, after.Campaigns)
 		}
+		// The reader's receipts still waiting are never sent; the other
+		// reader's still wait.
+		var waiting, erased int
+		if err := d.QueryRowContext(ctx, `SELECT count(CASE WHEN status = 'queued' THEN 1 END),
+			count(CASE WHEN to_addr = 'erased' AND status = 'failed' THEN 1 END) FROM mail_outbox`).Scan(&waiting, &erased); err != nil || waiting != 3 || erased != 3 {
+			t.Errorf("outbox after erasing: %d queued, %d erased and failed, %v; want 3 and 3", waiting, erased, err)
+		}
 		a, err := site.accounts.ByID(ctx, reader.ID)
 		if err != nil || !a.Disabled || a.Email != account.ErasedEmail(reader.ID) || a.Name != account.ErasedName || len(a.Roles) != 0 {
 			t.Errorf("erased account: %+v %v", a, err)
