@@ -13,8 +13,10 @@ import (
 
 // donorEntries selects a donor's gifts, by their address in any case, and
 // the reversals of those gifts, which may carry the donor's details too.
-const donorEntries = `lower(e.donor_email) = $1 OR e.reversal_of IN
-	(SELECT id FROM ledger_entries WHERE lower(donor_email) = $1)`
+// It is a union rather than an OR so that each half uses its index
+// (lower(donor_email), reversal_of) instead of scanning the ledger.
+const donorEntries = `e.id IN (SELECT id FROM ledger_entries WHERE lower(donor_email) = $1
+	UNION SELECT id FROM ledger_entries WHERE reversal_of IN (SELECT id FROM ledger_entries WHERE lower(donor_email) = $1))`
 
 // PersonalRecords lists, for a person's download of their data, every
 // ledger entry given under email and every reversal of one, and the gifts
@@ -90,8 +92,8 @@ func heldFor(ctx context.Context, q db.Queryer, email string) ([]account.Record,
 // version moves on, so that every node's column forgets the thanks.
 func (s *Service) ErasePersonal(ctx context.Context, tx *sql.Tx, email, _ string) error {
 	email = strings.ToLower(email)
-	res, err := tx.ExecContext(ctx, `UPDATE ledger_entries SET donor_name = '', donor_email = '', donor_town = '',
-		public = 0, public_name = '', message = '' WHERE id IN (SELECT e.id FROM ledger_entries e WHERE `+donorEntries+`)`, email)
+	res, err := tx.ExecContext(ctx, `UPDATE ledger_entries AS e SET donor_name = '', donor_email = '', donor_town = '',
+		public = 0, public_name = '', message = '' WHERE `+donorEntries, email)
 	if err != nil {
 		return fmt.Errorf("fund: erase a donor: %w", err)
 	}
