@@ -218,7 +218,7 @@ func TestBadInputs(t *testing.T) {
 		{"serve stray argument", []string{"serve", "--data", missing, "now"}, `unexpected argument "now": coopress serve takes flags only`},
 		{"serve log level", []string{"serve", "--data", missing, "--log-level", "loud"}, `--log-level "loud" (or COOPRESS_LOG_LEVEL): want one of debug, info, warn, error`},
 		{"unknown subcommand", []string{"fund", "ad"}, `unknown subcommand "ad"; want one of add, check,`},
-		{"group alone", []string{"user"}, "say which: add, disable, enable, link, list, reset-second-factor, roles"},
+		{"group alone", []string{"user"}, "say which: add, disable, enable, erase, link, list, reset-second-factor, roles"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := cli(tc.args...)

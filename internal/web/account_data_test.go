@@ -46,12 +46,12 @@ func TestAccountDataPages(t *testing.T) {
 		}
 		noLeak := []string{"goroutine", "panic", "sql:", "SQLSTATE", "sqlite"}
 		attachment := func(ext string) map[string]string {
-			return map[string]string{"Cache-Control": "no-store",
+			return map[string]string{"Cache-Control": "no-store, private",
 				"Content-Disposition": `attachment; filename="your-data-2024-11-06.` + ext + `"`}
 		}
 		runScenarios(t, h, []scenario{
-			{name: "anonymous page", path: "/account/data", status: 303, location: "/signin?next=%2Faccount%2Fdata"},
-			{name: "anonymous download", path: "/account/data.json", status: 303, location: "/signin?next="},
+			{name: "anonymous page", path: "/account/data", status: 303, location: "/account/signin"},
+			{name: "anonymous download", path: "/account/data.json", status: 303, location: "/account/signin"},
 			{name: "anonymous delete", method: "POST", path: "/account/delete", form: url.Values{"confirm": {"x@example.org"}},
 				status: 401, notWant: noLeak},
 			{name: "anonymous preferences", method: "POST", path: "/account/preferences", status: 401},
@@ -84,7 +84,7 @@ func TestAccountDataPages(t *testing.T) {
 		if res.status != 200 || !strings.Contains(res.body, "Your account has been erased") || res.cookie == nil || res.cookie.MaxAge >= 0 {
 			t.Fatalf("delete: %d, cookie %v\n%.600s", res.status, res.cookie, errorSummaryOr(res.body))
 		}
-		if again := h.do(t, req{path: "/account/data", token: reader.token}); !again.sentToSignIn() {
+		if again := h.do(t, req{path: "/account/data", token: reader.token}); again.status != 303 || again.header.Get("Location") != "/account/signin" {
 			t.Errorf("the erased account's session still opens its page: %d", again.status)
 		}
 		if _, err := h.accounts.ByEmail(ctx, reader.account.Email); !errors.Is(err, account.ErrNotFound) {
