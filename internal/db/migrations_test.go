@@ -60,6 +60,7 @@ var engineOnly = map[db.Dialect][]string{
 		"trigger standing_order_changes_no_truncate", "trigger statement_lines_no_truncate",
 		"trigger statement_line_resolutions_no_truncate",
 		"trigger subscription_history_no_truncate",
+		"trigger members_no_truncate", "trigger member_contacts_no_truncate", "trigger share_entries_no_truncate",
 		// NOTIFY tells the other nodes that content or the fund changed;
 		// on SQLite there is one node, which watches data_version.
 		"trigger content_state_notify", "trigger fund_state_notify",

@@ -1,0 +1,116 @@
+package society
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+)
+
+// Row is one member's line in the register of members (s.30 of the 2014
+// Act) as of a date.
+type Row struct {
+	Number     int64
+	Class      Class
+	Name       string
+	Address    string
+	Email      string
+	EmailUse   EmailUse
+	Shares     int64
+	Paid       int64 // amount paid on the shares, minor units
+	// OtherProperty is loans and deposits the member holds with the
+	// society; the society takes none yet, so it is empty.
+	OtherProperty string
+	AdmittedOn    string
+	// CeasedOn is empty while the person is a member.
+	CeasedOn string
+}
+
+// registerQuery replays the ledger to $1: each member admitted by then,
+// with their details in force that day and the sum of their entries. A
+// member whose holding is zero ceased on their last entry's date, since
+// the ledger takes no entry for a member after they cease.
+const registerQuery = `WITH h AS (
+		SELECT member_id, SUM(shares) AS shares, SUM(amount_minor) AS paid, MAX(entry_on) AS last_on
+		FROM share_entries WHERE entry_on <= $1 GROUP BY member_id),
+	c AS (
+		SELECT member_id, name, postal_address, email, email_use,
+			ROW_NUMBER() OVER (PARTITION BY member_id ORDER BY effective_on DESC, id DESC) AS rn
+		FROM member_contacts WHERE effective_on <= $1)
+	SELECT m.number, m.class, m.admitted_on, c.name, c.postal_address, c.email, c.email_use,
+		COALESCE(h.shares, 0), COALESCE(h.paid, 0), COALESCE(h.last_on, '')
+	FROM members m JOIN c ON c.member_id = m.id AND c.rn = 1
+	LEFT JOIN h ON h.member_id = m.id
+	WHERE m.admitted_on <= $1 ORDER BY m.number`
+
+// EachRow calls fn with each line of the register as of the day asOf
+// (YYYY-MM-DD), in membership-number order, former members included; it
+// streams, so a register of any size needs little memory.
+func (s *Service) EachRow(ctx context.Context, asOf string, fn func(Row) error) error {
+	rows, err := s.db.QueryContext(ctx, registerQuery, asOf)
+	if err != nil {
+		return fmt.Errorf("society: register: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Row
+		var last string
+		if err := rows.Scan(&r.Number, &r.Class, &r.AdmittedOn, &r.Name, &r.Address, &r.Email, &r.EmailUse,
+			&r.Shares, &r.Paid, &last); err != nil {
+			return fmt.Errorf("society: register: %w", err)
+		}
+		if r.Shares == 0 {
+			r.CeasedOn = last
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Register is the whole register as of asOf.
+func (s *Service) Register(ctx context.Context, asOf string) ([]Row, error) {
+	var out []Row
+	err := s.EachRow(ctx, asOf, func(r Row) error { out = append(out, r); return nil })
+	return out, err
+}
+
+// csvHeader names the register's CSV columns.
+var csvHeader = []string{"number", "class", "name", "postal_address", "email", "email_use", "shares",
+	"amount_paid", "other_property", "admitted_on", "ceased_on"}
+
+// WriteCSV writes the register as of asOf to w as CSV, with a header;
+// amounts are in major units with two decimals (1250.00), for
+// spreadsheets.
+func (s *Service) WriteCSV(ctx context.Context, w io.Writer, asOf string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	rec := make([]string, len(csvHeader))
+	err := s.EachRow(ctx, asOf, func(r Row) error {
+		rec[0] = strconv.FormatInt(r.Number, 10)
+		rec[1], rec[2], rec[3], rec[4], rec[5] = string(r.Class), r.Name, r.Address, r.Email, string(r.EmailUse)
+		rec[6] = strconv.FormatInt(r.Shares, 10)
+		rec[7] = decimal(r.Paid)
+		rec[8], rec[9], rec[10] = r.OtherProperty, r.AdmittedOn, r.CeasedOn
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// decimal writes minor units of a two-decimal currency as 1250.00.
+func decimal(minor int64) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
+}
