@@ -6,20 +6,19 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-
 )
 
 // Row is one member's line in the register of members (s.30 of the 2014
 // Act) as of a date.
 type Row struct {
-	Number     int64
-	Class      Class
-	Name       string
-	Address    string
-	Email      string
-	EmailUse   EmailUse
-	Shares     int64
-	Paid       int64 // amount paid on the shares, minor units
+	Number   int64
+	Class    Class
+	Name     string
+	Address  string
+	Email    string
+	EmailUse EmailUse
+	Shares   int64
+	Paid     int64 // amount paid on the shares, minor units
 	// OtherProperty is loans and deposits the member holds with the
 	// society; the society takes none yet, so it is empty.
 	OtherProperty string

@@ -115,7 +115,10 @@ func TestRefusals(t *testing.T) {
 			cause error
 			msg   string
 		}{
-			{"over the cap", func() error { _, err := s.Apply(ctx, change(society.Allotment, 1, 1001, "2024-04-01"), secretary); return err },
+			{"over the cap", func() error {
+				_, err := s.Apply(ctx, change(society.Allotment, 1, 1001, "2024-04-01"), secretary)
+				return err
+			},
 				society.FieldShares, society.ErrOverCap, "at most £20,000, and they hold £19,000 already"},
 			{"admitted over the cap", func() error {
 				_, err := s.Admit(ctx, admission(t, "Cy Dee", "5 Elm", "20001", "2024-04-01"), secretary)
@@ -139,13 +142,25 @@ func TestRefusals(t *testing.T) {
 				_, err := s.Apply(ctx, c, secretary)
 				return err
 			}, society.FieldDate, nil, "to 2024-06-30; the withdrawal cannot be paid"},
-			{"cancel more than held", func() error { _, err := s.Apply(ctx, change(society.Cancellation, 1, 20000, "2024-04-01"), secretary); return err },
+			{"cancel more than held", func() error {
+				_, err := s.Apply(ctx, change(society.Cancellation, 1, 20000, "2024-04-01"), secretary)
+				return err
+			},
 				society.FieldShares, society.ErrBelowZero, "no more than that can be cancelled"},
-			{"ceased", func() error { _, err := s.Apply(ctx, change(society.Allotment, 2, 5, "2024-10-01"), secretary); return err },
+			{"ceased", func() error {
+				_, err := s.Apply(ctx, change(society.Allotment, 2, 5, "2024-10-01"), secretary)
+				return err
+			},
 				society.FieldMember, society.ErrCeased, "ceased to be a member on 2024-09-01"},
-			{"no such member", func() error { _, err := s.Apply(ctx, change(society.Allotment, 99, 5, "2024-10-01"), secretary); return err },
+			{"no such member", func() error {
+				_, err := s.Apply(ctx, change(society.Allotment, 99, 5, "2024-10-01"), secretary)
+				return err
+			},
 				society.FieldMember, society.ErrNotFound, "no member 99"},
-			{"out of date order", func() error { _, err := s.Apply(ctx, change(society.Allotment, 1, 5, "2024-01-01"), secretary); return err },
+			{"out of date order", func() error {
+				_, err := s.Apply(ctx, change(society.Allotment, 1, 5, "2024-01-01"), secretary)
+				return err
+			},
 				society.FieldDate, nil, "record changes in date order"},
 			{"same person again", func() error {
 				_, err := s.Admit(ctx, admission(t, "ann  JONES", "1 High St., Leeds", "5", "2024-04-01"), secretary)
