@@ -56,7 +56,10 @@ func TestRaces(t *testing.T) {
 		s := newService(t, d, func(r *society.Rules) { r.MaxIndividual = 20_000_00 })
 		for i := range rounds {
 			m := admit(t, s, fmt.Sprintf("Capped %d", i), "1 High St", "19900", "2024-01-01")
-			allot := func() error { _, err := s.Apply(ctx, change(society.Allotment, m.Number, 100, "2024-02-01"), secretary); return err }
+			allot := func() error {
+				_, err := s.Apply(ctx, change(society.Allotment, m.Number, 100, "2024-02-01"), secretary)
+				return err
+			}
 			oneWins(t, race(allot, allot), society.ErrOverCap)
 
 			w := admit(t, s, fmt.Sprintf("Withdrawing %d", i), "2 Low Rd", "10", "2024-01-01")
