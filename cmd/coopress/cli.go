@@ -12,7 +12,9 @@ import (
 
 // command is one command or command group. A group ("fund", "user") has
 // subs and no run; help for both is built from these fields, so a command
-// cannot exist without its usage line.
+// cannot exist without its usage line. A group may also have a run, for
+// when it is given flags or nothing rather than a subcommand ("register
+// --as-of D" beside "register check").
 type command struct {
 	// summary is one line, for lists.
 	summary string
@@ -61,10 +63,26 @@ func (inv *invocation) exec(ctx context.Context, args []string) error {
 		return err
 	}
 	names := inv.subNames()
+	if inv.cmd.run != nil && (len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0])) {
+		err := inv.cmd.run(ctx, inv, args)
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			return &commandError{name: inv.name, err: err}
+		}
+		return err
+	}
 	if len(args) == 0 {
 		return fmt.Errorf("say which: %s (see `coopress %s -h`)", strings.Join(names, ", "), inv.name)
 	}
 	if isHelp(args[0]) {
+		if inv.cmd.run != nil {
+			// The command's own usage and flags, then its subcommands.
+			_ = inv.cmd.run(ctx, inv, []string{"-h"})
+			fmt.Fprintln(inv.stdout, "\nsubcommands:")
+			for _, n := range names {
+				fmt.Fprintf(inv.stdout, "  %-9s %s\n", n, inv.cmd.subs[n].summary)
+			}
+			return flag.ErrHelp
+		}
 		inv.groupHelp(names)
 		return flag.ErrHelp
 	}

@@ -92,6 +92,12 @@ func TestHelpContents(t *testing.T) {
 		{[]string{"user", "erase", "-h"}, []string{"usage: coopress user erase [flags]", "-email", "-yes", "/account/delete"}},
 		{[]string{"supporters", "-h"}, []string{"usage: coopress supporters SUBCOMMAND", "list "}},
 		{[]string{"help", "supporters", "list"}, []string{"usage: coopress supporters list [flags]", "-status", "failing"}},
+		{[]string{"help", "member", "add"}, []string{"usage: coopress member add [flags]", "-paid-on", "-number", "cannot be admitted twice"}},
+		{[]string{"shares", "-h"}, []string{"usage: coopress shares SUBCOMMAND", "allot ", "withdraw ", "cancel "}},
+		{[]string{"shares", "withdraw", "-h"}, []string{"usage: coopress shares withdraw [flags]", "-notice-given", "-reason"}},
+		{[]string{"register", "-h"}, []string{"usage: coopress register [flags]", "-as-of", "-format", "-out", "subcommands:", "check "}},
+		{[]string{"help", "register", "check"}, []string{"usage: coopress register check [flags]", "ledger's replay"}},
+		{[]string{"annual-return", "-h"}, []string{"usage: coopress annual-return [flags]", "-year"}},
 		{[]string{"serve", "-h"}, []string{"-log-level", "-demo", "-addr"}},
 		{[]string{"version", "-h"}, []string{"usage: coopress version\n"}},
 	} {

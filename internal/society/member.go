@@ -171,3 +171,10 @@ func memberState(ctx context.Context, q db.Queryer, number int64) (state, error)
 	}
 	return st, nil
 }
+
+// Holding is a member's shares and the amount paid on them now; both are
+// zero for a former member.
+func (s *Service) Holding(ctx context.Context, number int64) (shares, paid int64, err error) {
+	st, err := memberState(ctx, s.db, number)
+	return st.shares, st.amount, err
+}
