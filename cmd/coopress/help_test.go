@@ -93,7 +93,7 @@ func TestHelpContents(t *testing.T) {
 		{[]string{"supporters", "-h"}, []string{"usage: coopress supporters SUBCOMMAND", "list "}},
 		{[]string{"help", "supporters", "list"}, []string{"usage: coopress supporters list [flags]", "-status", "failing"}},
 		{[]string{"help", "member", "add"}, []string{"usage: coopress member add [flags]", "-paid-on", "-number", "cannot be admitted twice"}},
-		{[]string{"shares", "-h"}, []string{"usage: coopress shares SUBCOMMAND", "allot ", "withdraw ", "cancel "}},
+		{[]string{"shares", "-h"}, []string{"usage: coopress shares SUBCOMMAND", "allot ", "withdraw ", "cancel ", "transmit "}},
 		{[]string{"shares", "withdraw", "-h"}, []string{"usage: coopress shares withdraw [flags]", "-notice-given", "-reason"}},
 		{[]string{"register", "-h"}, []string{"usage: coopress register [flags]", "-as-of", "-format", "-out", "subcommands:", "check "}},
 		{[]string{"help", "register", "check"}, []string{"usage: coopress register check [flags]", "ledger's replay"}},

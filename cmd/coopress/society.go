@@ -20,10 +20,11 @@ func init() {
 			about: "The same person (same name and postal address, whatever the case, spaces or punctuation)\n" +
 				"cannot be admitted twice while a member; a former member may be admitted again, under a new number."},
 	}}
-	commands["shares"] = &command{summary: "a member's shares: allot, withdraw, cancel", subs: map[string]*command{
+	commands["shares"] = &command{summary: "a member's shares: allot, withdraw, cancel, transmit", subs: map[string]*command{
 		"allot":    {summary: "allot more shares to a member", run: sharesCmd(society.Allotment)},
 		"withdraw": {summary: "record shares withdrawn and repaid at nominal value", run: sharesCmd(society.Withdrawal)},
 		"cancel":   {summary: "cancel shares under a board resolution", run: sharesCmd(society.Cancellation)},
+		"transmit": {summary: "pass a deceased member's shares to a nominee member or the estate", run: sharesTransmit},
 	}}
 }
 
@@ -61,7 +62,7 @@ var societyFlags = map[string]string{society.FieldName: "--name", society.FieldA
 	society.FieldEmail: "--email", society.FieldEmailUse: "--email-use", society.FieldClass: "--class",
 	society.FieldShares: "--shares", society.FieldDate: "--date", society.FieldNumber: "--number",
 	society.FieldMember: "--member", society.FieldReason: "--reason", society.FieldResolution: "--resolution",
-	society.FieldNotice: "--notice-given"}
+	society.FieldNotice: "--notice-given", society.FieldNominee: "--to or --estate"}
 
 // inSocietyFlags rewrites every refusal in err in terms of the flags;
 // date names the flag that carried the date (--paid-on or --date).
@@ -159,6 +160,42 @@ func sharesCmd(kind society.Kind) func(ctx context.Context, inv *invocation, arg
 		fmt.Fprintf(inv.stdout, "now holds %s (%s)\n", plural(int(shares), "share"), s.Format(paid))
 		return nil
 	}
+}
+
+func sharesTransmit(ctx context.Context, inv *invocation, args []string) error {
+	c := newSocietyCLI(inv)
+	var in society.TransmitInput
+	c.fs.StringVar(&in.Member, "member", "", "the deceased member's number (required)")
+	c.fs.StringVar(&in.To, "to", "", "the nominee's membership number, when they are a member")
+	c.fs.StringVar(&in.Estate, "estate", "", "the estate the shares pass to, e.g. \"Estate of Ann Jones\", when not to a member")
+	c.fs.StringVar(&in.Date, "date", "", "day of the transmission, YYYY-MM-DD (required)")
+	c.fs.StringVar(&in.Reason, "reason", "", "why, for the ledger, e.g. death of the member (required)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	t, err := society.ParseTransmission(in, time.Now(), c.rules())
+	if err != nil {
+		return inSocietyFlags(err, "--date")
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	shares, paid, err := s.Holding(ctx, t.From)
+	if err != nil {
+		return inSocietyFlags(err, "--date")
+	}
+	if err := s.Transmit(ctx, t, account.Actor{Name: recordedBy()}); err != nil {
+		return inSocietyFlags(err, "--date")
+	}
+	to := t.Estate
+	if t.To != 0 {
+		to = fmt.Sprintf("member %d", t.To)
+	}
+	fmt.Fprintf(inv.stdout, "member %d: %s (%s) passed to %s on %s; membership ended\n", t.From, plural(int(shares), "share"),
+		s.Format(paid), to, t.On)
+	return nil
 }
 
 func abs(n int64) int64 {

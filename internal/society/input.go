@@ -26,6 +26,7 @@ const (
 	FieldReason     = "reason"
 	FieldResolution = "resolution"
 	FieldNotice     = "notice_given"
+	FieldNominee    = "nominee"
 )
 
 // Lengths past which a typed value is a mistake, not a name or address.
@@ -281,4 +282,53 @@ func personKey(name, address string) string {
 		return b.String()
 	}
 	return fold(name) + "|" + fold(address)
+}
+
+// TransmitInput is a transmission on death as typed: to a nominee who is
+// a member (To, a membership number) or to an estate (Estate, a name).
+type TransmitInput struct {
+	Member, To, Estate, Date, Reason string
+}
+
+// Transmittal is a checked transmission on death.
+type Transmittal struct {
+	From, To int64 // To is 0 for an estate
+	Estate   string
+	On       string
+	Reason   string
+}
+
+// ParseTransmission checks a typed transmission.
+func ParseTransmission(in TransmitInput, now time.Time, r Rules) (Transmittal, error) {
+	var t Transmittal
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(in.Member), 10, 64)
+	if err != nil || n <= 0 {
+		add(valid.New(FieldMember, "Give the membership number, a whole number from 1 up."))
+	}
+	t.From = n
+	to, estate := strings.TrimSpace(in.To), strings.TrimSpace(in.Estate)
+	switch {
+	case (to == "") == (estate == ""):
+		add(valid.New(FieldNominee, "Name either the nominee's membership number or the estate, not both."))
+	case to != "":
+		v, err := strconv.ParseInt(to, 10, 64)
+		if err != nil || v <= 0 {
+			add(valid.New(FieldNominee, "The nominee's membership number is a whole number from 1 up."))
+		}
+		t.To = v
+	default:
+		t.Estate, err = text(FieldNominee, estate, maxName, "the estate's name", false)
+		add(err)
+	}
+	t.On, err = parseDate(FieldDate, in.Date, now, r)
+	add(err)
+	t.Reason, err = text(FieldReason, in.Reason, maxReason, "the reason", false)
+	add(err)
+	return t, errors.Join(errs...)
 }

@@ -166,7 +166,11 @@ func runSequence(t *testing.T, s *society.Service, seed uint64, ops int) {
 			if rng.IntN(2) == 0 {
 				toNumber = to.number
 			}
-			err = s.Transmit(ctx, from.number, toNumber, "the estate", on, "death", secretary)
+			tr := society.Transmittal{From: from.number, To: toNumber, On: on, Reason: "death"}
+			if toNumber == 0 {
+				tr.Estate = "the estate"
+			}
+			err = s.Transmit(ctx, tr, secretary)
 			if err == nil {
 				from.moves = append(from.moves, move{on, -held, -paid})
 				if toNumber != 0 {

@@ -99,13 +99,14 @@ func (s *Service) mayWithdraw(c Change) error {
 	return nil
 }
 
-// Transmit passes every share of a member who has died, on day on, to a
-// nominee who is a member (to is their number) or, when to is 0, to the
-// estate named by transferee, which holds no membership; the deceased's
-// membership ends that day. A nominee's limit applies as to an allotment.
-func (s *Service) Transmit(ctx context.Context, from, to int64, transferee, on, reason string, by account.Actor) error {
+// Transmit passes every share of a member who has died, on t.On, to a
+// nominee who is a member (t.To) or, when t.To is 0, to the estate named
+// by t.Estate, which holds no membership; the deceased's membership ends
+// that day. A nominee's limit applies as to an allotment.
+func (s *Service) Transmit(ctx context.Context, t Transmittal, by account.Actor) error {
+	from, to, transferee, on, reason := t.From, t.To, t.Estate, t.On, t.Reason
 	if to == 0 && transferee == "" {
-		return valid.New(FieldMember, "Name the nominee member, or the estate the shares pass to.")
+		return valid.New(FieldNominee, "Name the nominee member, or the estate the shares pass to.")
 	}
 	if reason == "" {
 		return valid.New(FieldReason, "Enter the reason, e.g. death of the member.")
@@ -121,9 +122,13 @@ func (s *Service) Transmit(ctx context.Context, from, to int64, transferee, on, 
 		var nominee state
 		if to != 0 {
 			if to == from {
-				return valid.New(FieldMember, "A member cannot be their own nominee.")
+				return valid.New(FieldNominee, "A member cannot be their own nominee.")
 			}
 			if nominee, err = s.current(ctx, tx, to, on); err != nil {
+				if v, ok := valid.As(err); ok {
+					v.Field = FieldNominee // the refusal is about the nominee
+					return v
+				}
 				return err
 			}
 			if lim := s.rules.limit(nominee.class); lim > 0 && nominee.amount+st.amount > lim {

@@ -42,7 +42,7 @@ func TestMembershipLifecycle(t *testing.T) {
 				t.Fatalf("%s %d: %v", c.Kind, c.Member, err)
 			}
 		}
-		if err := s.Transmit(ctx, 700, 1, "", "2025-05-01", "death of the member", secretary); err != nil {
+		if err := s.Transmit(ctx, society.Transmittal{From: 700, To: 1, On: "2025-05-01", Reason: "death of the member"}, secretary); err != nil {
 			t.Fatal(err)
 		}
 		reg, err := s.Register(ctx, "2025-12-31")
@@ -82,6 +82,10 @@ func TestMembershipLifecycle(t *testing.T) {
 			t.Fatalf("annual return\n got %+v\nwant %+v", ar, want)
 		}
 		mustCheck(t, s)
+		var audited int
+		if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action LIKE 'society.%'`).Scan(&audited); err != nil || audited != 9 {
+			t.Fatalf("%d changes in the audit log, want 9 (%v)", audited, err)
+		}
 	})
 }
 
@@ -170,8 +174,9 @@ func TestRefusals(t *testing.T) {
 				_, err := s.Admit(ctx, withNumber(admission(t, "Cy Dee", "5 Elm", "5", "2024-04-01"), 2), secretary)
 				return err
 			}, society.FieldNumber, society.ErrNumberTaken, "number 2 is already"},
-			{"transmit to oneself", func() error { return s.Transmit(ctx, 1, 1, "", "2024-10-01", "death", secretary) },
-				society.FieldMember, nil, "their own nominee"},
+			{"transmit to oneself", func() error {
+				return s.Transmit(ctx, society.Transmittal{From: 1, To: 1, On: "2024-10-01", Reason: "death"}, secretary)
+			}, society.FieldNominee, nil, "their own nominee"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				err := tc.do()
