@@ -125,6 +125,23 @@ func (s *Service) overCap(c Class, held, after int64) error {
 // not an overwrite, so the register as of an earlier date still shows the
 // old ones.
 func (s *Service) ChangeContact(ctx context.Context, number int64, c Contact, by account.Actor) error {
+	var errs []error
+	var err error
+	if c.Name, err = text(FieldName, c.Name, maxName, "the member's name", false); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Address, err = text(FieldAddress, c.Address, maxAddress, "the postal address", true); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Email, c.EmailUse, err = parseEmail(c.Email, string(c.EmailUse)); err != nil {
+		errs = append(errs, err)
+	}
+	if c.EffectiveOn, err = parseDate(FieldDate, c.EffectiveOn, s.now(), s.rules); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lock(ctx, tx); err != nil {
 			return err
