@@ -174,6 +174,12 @@ func TestRefusals(t *testing.T) {
 				_, err := s.Admit(ctx, withNumber(admission(t, "Cy Dee", "5 Elm", "5", "2024-04-01"), 2), secretary)
 				return err
 			}, society.FieldNumber, society.ErrNumberTaken, "number 2 is already"},
+			{"new address empty", func() error {
+				return s.ChangeContact(ctx, 1, society.Contact{Name: "Ann Jones", Address: " ", EffectiveOn: "2024-05-01"}, secretary)
+			}, society.FieldAddress, nil, "Enter the postal address."},
+			{"new address before admission", func() error {
+				return s.ChangeContact(ctx, 1, society.Contact{Name: "Ann Jones", Address: "9 New St", EffectiveOn: "2024-01-01"}, secretary)
+			}, society.FieldDate, nil, "before the member was admitted on 2024-03-01"},
 			{"transmit to oneself", func() error {
 				return s.Transmit(ctx, society.Transmittal{From: 1, To: 1, On: "2024-10-01", Reason: "death"}, secretary)
 			}, society.FieldNominee, nil, "their own nominee"},
