@@ -33,13 +33,10 @@ type societyCLI struct{ *storeCLI }
 
 func newSocietyCLI(inv *invocation) *societyCLI { return &societyCLI{newStoreCLI(inv)} }
 
-// rules are the society's rules: the defaults (docs/society.md), in the
-// publication's zone.
-func (c *societyCLI) rules() society.Rules {
-	r := society.DefaultRules()
-	r.Location = c.cfg.Location
-	return r
-}
+// rules are the society's rules as the share settings give them
+// (--share-*, COOPRESS_SHARE_*; docs/society.md), in the publication's
+// zone.
+func (c *societyCLI) rules() society.Rules { return c.cfg.SocietyRules }
 
 // open opens the database (which must exist) and the society; the caller
 // closes the returned DB.

@@ -179,3 +179,37 @@ func TestSocietyBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestShareSettingsApply: the society's own rules, given as settings,
+// bind the command line: a £20,000 cap refuses what the statutory
+// £100,000 would allow, from a flag and from the environment, and
+// settings the Act or arithmetic forbid stop the command.
+func TestShareSettingsApply(t *testing.T) {
+	fundStores(t, func(t *testing.T, store []string) {
+		add := func(name string, shares string, extra ...string) (int, string) {
+			code, _, errOut := inStore(t, store, []string{"member", "add"}, append([]string{"--name", name, "--address", name + " Street",
+				"--shares", shares, "--paid-on", "2024-05-01"}, extra...)...)
+			return code, errOut
+		}
+		if code, errOut := add("Dora Big", "25000", "--share-max-individual", "20000"); code != 1 || !strings.Contains(errOut, "£20,000") {
+			t.Errorf("25,000 £1 shares under a £20,000 cap by flag: exit %d %q", code, errOut)
+		}
+		t.Setenv("COOPRESS_SHARE_MAX_INDIVIDUAL", "20000")
+		if code, errOut := add("Eve Big", "25000"); code != 1 || !strings.Contains(errOut, "£20,000") {
+			t.Errorf("the same under COOPRESS_SHARE_MAX_INDIVIDUAL=20000: exit %d %q", code, errOut)
+		}
+		if code, errOut := add("Fay Fine", "20000"); code != 0 {
+			t.Errorf("20,000 shares at the cap: exit %d %q", code, errOut)
+		}
+		t.Setenv("COOPRESS_SHARE_MAX_INDIVIDUAL", "")
+		for _, bad := range [][]string{
+			{"--share-max-individual", "150000"}, {"--share-value", "0"}, {"--share-value", "one"},
+			{"--year-end", "02-30"}, {"--year-end", "March"}, {"--withdrawals-suspended-from", "2024-13-01"},
+			{"--share-min-holding", "-1"}, {"--withdrawal-notice-days", "-5"},
+		} {
+			if code, errOut := add("Gil Odd", "10", bad...); code != 1 || !strings.Contains(errOut, "share") && !strings.Contains(errOut, "year") && !strings.Contains(errOut, "withdrawal") {
+				t.Errorf("%v: exit %d %q", bad, code, errOut)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/money"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/web"
 )
 
@@ -92,6 +94,11 @@ type Config struct {
 	// S3 is how to reach the bucket of an s3:// MediaURL, from
 	// COOPRESS_S3_* only: the keys are secrets.
 	S3 media.S3Config
+	// Shares are the society's share rules as typed (docs/society.md);
+	// Validate parses them into SocietyRules, which every command and the
+	// server use.
+	Shares       ShareSettings
+	SocietyRules society.Rules
 	// SecondFactor says whose accounts must have a second factor: power
 	// (admins, treasurers, secretaries) or staff (everyone on the staff
 	// side); Validate parses it into factorPolicy.
@@ -171,11 +178,77 @@ func (c *Config) AddStoreFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database", env("DATABASE_URL", ""), "postgres:// URL; empty for SQLite in the data directory (env COOPRESS_DATABASE_URL)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", "Europe/London"), "the publication's time zone (env COOPRESS_TIMEZONE)")
 	c.Addr, c.BaseURL, c.SiteName = env("ADDR", "127.0.0.1:8080"), env("BASE_URL", ""), env("SITE_NAME", "The Daily Co-op")
+	c.addShareFlags(fs)
 	fs.StringVar(&c.MediaURL, "media-url", env("MEDIA_URL", ""), "where uploaded images are kept: empty for DATA/media, a directory, or s3://bucket/prefix (env COOPRESS_MEDIA_URL; S3 settings from COOPRESS_S3_*)")
 	c.S3 = media.S3Config{Endpoint: env("S3_ENDPOINT", "https://s3.amazonaws.com"), Region: env("S3_REGION", "us-east-1"),
 		AccessKey: env("S3_ACCESS_KEY", ""), SecretKey: env("S3_SECRET_KEY", "")}
 	c.SMTP = SMTPSettings{Host: env("SMTP_HOST", ""), Port: env("SMTP_PORT", ""), Username: env("SMTP_USERNAME", ""),
 		Password: env("SMTP_PASSWORD", ""), From: env("SMTP_FROM", ""), TLS: env("SMTP_TLS", "")}
+}
+
+// ShareSettings are the society's rules about shares, as typed: the
+// society's own rules (its registered rules document) decide them.
+type ShareSettings struct {
+	Value, MaxIndividual, MaxOrganisation string // in pounds
+	MinHolding, NoticeDays                int    // shares; days
+	SuspendedFrom, YearEnd                string // YYYY-MM-DD; MM-DD
+}
+
+// addShareFlags registers the share rules; every command that opens the
+// database takes them, so the command line and the server apply the same.
+func (c *Config) addShareFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Shares.Value, "share-value", env("SHARE_VALUE", "1"), "nominal value of one share, in pounds (env COOPRESS_SHARE_VALUE)")
+	fs.IntVar(&c.Shares.MinHolding, "share-min-holding", c.envInt("SHARE_MIN_HOLDING", 1), "fewest shares a member may hold (env COOPRESS_SHARE_MIN_HOLDING)")
+	fs.StringVar(&c.Shares.MaxIndividual, "share-max-individual", env("SHARE_MAX_INDIVIDUAL", "100000"), "most an individual may hold, in pounds: at most the statutory 100000 (20000 in Northern Ireland); the society's rules may set less (env COOPRESS_SHARE_MAX_INDIVIDUAL)")
+	fs.StringVar(&c.Shares.MaxOrganisation, "share-max-organisation", env("SHARE_MAX_ORGANISATION", "0"), "most a member society or union may hold, in pounds; 0 for no limit (env COOPRESS_SHARE_MAX_ORGANISATION)")
+	fs.IntVar(&c.Shares.NoticeDays, "withdrawal-notice-days", c.envInt("WITHDRAWAL_NOTICE_DAYS", 0), "notice a member gives before a withdrawal is paid, in days (env COOPRESS_WITHDRAWAL_NOTICE_DAYS)")
+	fs.StringVar(&c.Shares.SuspendedFrom, "withdrawals-suspended-from", env("WITHDRAWALS_SUSPENDED_FROM", ""), "YYYY-MM-DD from which the board suspended withdrawals; empty when they are not (env COOPRESS_WITHDRAWALS_SUSPENDED_FROM)")
+	fs.StringVar(&c.Shares.YearEnd, "year-end", env("YEAR_END", "12-31"), "last day of the society's financial year, MM-DD (env COOPRESS_YEAR_END)")
+}
+
+// societyRules parses the share settings into the society's rules; a
+// setting left empty (a Config made without flags) takes the default.
+func (c *Config) societyRules() (society.Rules, error) {
+	sh := c.Shares
+	sh.Value, sh.MaxIndividual = cmp.Or(strings.TrimSpace(sh.Value), "1"), cmp.Or(strings.TrimSpace(sh.MaxIndividual), "100000")
+	sh.MaxOrganisation, sh.YearEnd = cmp.Or(strings.TrimSpace(sh.MaxOrganisation), "0"), cmp.Or(strings.TrimSpace(sh.YearEnd), "12-31")
+	if sh.MinHolding == 0 {
+		sh.MinHolding = 1
+	}
+	r := society.DefaultRules()
+	r.Location = c.Location
+	pounds := func(flagName, v string, allowZero bool) (int64, error) {
+		m, err := money.Parse(strings.TrimSpace(v), r.Currency)
+		if allowZero && strings.TrimSpace(v) == "0" {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("--%s %q: %w", flagName, v, err)
+		}
+		return m.Minor, nil
+	}
+	var err error
+	if r.Nominal, err = pounds("share-value", sh.Value, false); err != nil {
+		return r, err
+	}
+	if r.MaxIndividual, err = pounds("share-max-individual", sh.MaxIndividual, false); err != nil {
+		return r, err
+	}
+	if r.MaxOrganisation, err = pounds("share-max-organisation", sh.MaxOrganisation, true); err != nil {
+		return r, err
+	}
+	r.MinimumShares, r.NoticeDays, r.WithdrawalsSuspendedFrom = int64(sh.MinHolding), sh.NoticeDays, strings.TrimSpace(sh.SuspendedFrom)
+	mm, dd, ok := strings.Cut(sh.YearEnd, "-")
+	m, err1 := strconv.Atoi(mm)
+	d, err2 := strconv.Atoi(dd)
+	if !ok || err1 != nil || err2 != nil {
+		return r, fmt.Errorf("--year-end %q: write the last day of the financial year as MM-DD, such as 03-31", sh.YearEnd)
+	}
+	r.YearEndMonth, r.YearEndDay = time.Month(m), d
+	if err := r.Validate(); err != nil {
+		return r, fmt.Errorf("share settings: %w", err)
+	}
+	return r, nil
 }
 
 // AddServeFlags registers the flags of the serve command.
@@ -248,6 +321,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.Proxies, err = parseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SocietyRules, err = c.societyRules(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.MediaLocation, err = media.ParseLocation(c.MediaURL, c.DataDir); err != nil {
