@@ -126,6 +126,8 @@ func eraseAccountRows(ctx context.Context, tx *sql.Tx, a Account) error {
 		{"recovery codes", `DELETE FROM recovery_codes WHERE account_id = $1`, []any{a.ID}},
 		{"preferences", `DELETE FROM email_preferences WHERE account_id = $1`, []any{a.ID}},
 		{"roles", `DELETE FROM account_roles WHERE account_id = $1`, []any{a.ID}},
+		// Emailed sign-in links name the address, used or not.
+		{"reader links", `DELETE FROM reader_links WHERE email = $1`, []any{NormalizeEmail(a.Email)}},
 		// Every rate-limit key that names a person ends with their address
 		// ("account:", "reset:", "pair:<ip> ").
 		{"sign-in attempts", `DELETE FROM login_attempts WHERE lower(key) LIKE $1 ESCAPE '\' OR key = $2`,

@@ -16,6 +16,7 @@ import (
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/valid"
 )
@@ -55,7 +56,7 @@ func newEraseSite(t *testing.T, d *db.DB, domains ...any) eraseSite {
 	}
 	f := fund.New(d, time.UTC, c.Now, fund.WithReceipts(receipt), fund.WithDefaultTarget(money.Major(18000, "GBP")))
 	orders := supporter.NewStandingOrders(d, f, time.UTC, c.Now)
-	pd, err := account.NewPersonalData(s, append([]any{f, orders, payment.StoredEvents{}}, domains...)...)
+	pd, err := account.NewPersonalData(s, append([]any{f, orders, supporter.Subscriptions{}, society.Members{}, payment.StoredEvents{}}, domains...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,35 @@ func (site eraseSite) give(t *testing.T, p person, admin account.Account) accoun
 	if _, err := site.orders.CancelStandingOrder(ctx, o.ID, "treasurer@example.org"); err != nil {
 		t.Fatal(err)
 	}
+	site.subscription(t, p, "cancelled")
+	// A sign-in link the reader asked for and never used.
+	if err := site.accounts.RequestReaderLink(ctx, p.email, func(*sql.Tx, account.ReaderLinkMail) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
 	return a
+}
+
+// subscription stores a card supporter's subscription for p in status,
+// as joining and the provider's webhooks leave it.
+func (site eraseSite) subscription(t *testing.T, p person, status string) {
+	t.Helper()
+	ctx := context.Background()
+	now := db.UTC(site.clock.Now())
+	var plan int64
+	err := site.db.Writer().QueryRowContext(ctx, `SELECT id FROM supporter_plans WHERE name = 'Monthly'`).Scan(&plan)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = site.db.Writer().QueryRowContext(ctx, `INSERT INTO supporter_plans (name, amount_minor, min_minor, currency, billing_interval,
+			provider_product, provider_price, active, created_at, created_by) VALUES ('Monthly', 500, 500, 'GBP', 'month', 'prod_1', 'price_1', 1, $1, 'test')
+			RETURNING id`, now).Scan(&plan)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.db.ExecContext(ctx, `INSERT INTO subscriptions (join_ref, plan_id, amount_minor, currency, method, status, email, name,
+		fix_url, created_at, updated_at) VALUES ($1, $2, 500, 'GBP', 'card', $3, $4, $5, $6, $7, $7)`,
+		fmt.Sprintf("join-%d", time.Now().UnixNano()), plan, status, p.email, p.name, "https://pay.example/fix/"+p.email, now); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // webhook stores a provider's event about p's payment, as the intake
@@ -279,6 +308,19 @@ func TestEraseRefused(t *testing.T) {
 		payer := person{"payer@example.org", "Pat Payer", "Rhyl", "", "192.0.2.51"}
 		paying := mustCreate(t, site.accounts, payer.email, goodPassword, account.Reader)
 		site.webhook(t, payer, false)
+		monthly := person{"monthly@example.org", "Mo Monthly", "Rhyl", "", "192.0.2.52"}
+		supporting := mustCreate(t, site.accounts, monthly.email, goodPassword, account.Reader)
+		site.subscription(t, monthly, "failing")
+		shareholder := mustCreate(t, site.accounts, "holder@example.org", goodPassword, account.Reader)
+		soc, err := society.New(d, society.DefaultRules(), site.clock.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := soc.Admit(ctx, society.Admission{Class: society.Individual, AccountID: shareholder.ID, Shares: 50, On: "2024-10-01",
+			Contact: society.Contact{Name: "Hal Holder", Address: "4 Mill Lane, Rhyl", EmailUse: society.EmailNone, EffectiveOn: "2024-10-01"}},
+			account.Actor{Name: "secretary"}); err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			name string
 			id   int64
@@ -289,6 +331,8 @@ func TestEraseRefused(t *testing.T) {
 			{"unknown", 9999, "not found"},
 			{"active standing order", active.ID, "ask the treasurer to mark it cancelled"},
 			{"payment being processed", paying.ID, "still being processed"},
+			{"monthly support still taken", supporting.ID, "You still give every month"},
+			{"holds shares", shareholder.ID, "You are a member of the society (number 1)"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				found := findEverywhere(t, d, philippa)

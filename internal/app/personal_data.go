@@ -7,6 +7,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 )
 
@@ -16,5 +17,5 @@ import (
 // neither can erase less than the other.
 func NewPersonalData(d *db.DB, cfg *Config, accounts *account.Service, f *fund.Service) (*account.PersonalData, error) {
 	orders := supporter.NewStandingOrders(d, f, cfg.Location, time.Now)
-	return account.NewPersonalData(accounts, f, orders, payment.StoredEvents{})
+	return account.NewPersonalData(accounts, f, orders, supporter.Subscriptions{}, society.Members{}, payment.StoredEvents{})
 }
