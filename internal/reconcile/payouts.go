@@ -61,6 +61,22 @@ func isPaymentType(t string) bool {
 	return false
 }
 
+// paidThroughProvider reports whether an original entry's money came
+// through the payment provider, so that a payout carries it: every card
+// gift (a card taken another way still waits, pending, for the treasurer
+// to see), and the supporters' invoices the provider's webhook recorded,
+// by card or Bacs Direct Debit. A Direct Debit or supporter gift typed by
+// the treasurer came through the bank, not a payout.
+func paidThroughProvider(e fund.Entry) bool {
+	switch e.Method {
+	case fund.Card:
+		return true
+	case fund.Supporter, fund.DirectDebit:
+		return e.RecordedBy == fund.ProviderRecorder
+	}
+	return false
+}
+
 // Match matches payouts to ledger entries by PaymentIntent: a
 // card gift's provider reference names its PaymentIntent (payref: the gift
 // or a part kept after a partial refund; a reversal names the gift it
@@ -71,10 +87,18 @@ func isPaymentType(t string) bool {
 func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time, ledgerCur string) Payouts {
 	r := Payouts{LedgerCurrency: ledgerCur}
 	byRef, refOf := map[string][]fund.Entry{}, map[int64]string{}
+	fromProvider := map[int64]bool{} // the originals a payout may carry
 	for _, e := range entries {
-		if e.Method == fund.Card && e.ReversalOf == 0 {
+		if e.ReversalOf == 0 && paidThroughProvider(e) {
+			fromProvider[e.ID] = true
 			refOf[e.ID] = payref.PaymentOf(e.ProviderRef)
 		}
+	}
+	provided := func(e fund.Entry) bool {
+		if e.ReversalOf != 0 {
+			return fromProvider[e.ReversalOf]
+		}
+		return fromProvider[e.ID]
 	}
 	entryRef := func(e fund.Entry) string {
 		if e.ReversalOf != 0 {
@@ -83,7 +107,7 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 		return refOf[e.ID]
 	}
 	for _, e := range entries {
-		if ref := entryRef(e); e.Method == fund.Card && ref != "" {
+		if ref := entryRef(e); provided(e) && ref != "" {
 			byRef[ref] = append(byRef[ref], e)
 		}
 	}
@@ -130,7 +154,7 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 		r.Payouts = append(r.Payouts, v)
 	}
 	for _, e := range entries {
-		if e.Method != fund.Card || e.ReceivedAt.Before(start) || !e.ReceivedAt.Before(end) || paidOut[entryRef(e)] {
+		if !provided(e) || e.ReceivedAt.Before(start) || !e.ReceivedAt.Before(end) || paidOut[entryRef(e)] {
 			continue
 		}
 		r.Pending = append(r.Pending, e)

@@ -75,3 +75,33 @@ func TestMatch(t *testing.T) {
 		t.Errorf("two currencies: mixed %v comparable %v", r.Mixed, r.Comparable)
 	}
 }
+
+// TestMatchSupporterInvoices: a supporter's invoice paid by card or Bacs
+// Direct Debit through the provider is in its payouts like a card gift,
+// its refund too; a Direct Debit the treasurer typed in came through the
+// bank and is neither matched nor pending.
+func TestMatchSupporterInvoices(t *testing.T) {
+	start := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+	gbp := func(p int64) money.Money { return money.New(p, "GBP") }
+	entries := []fund.Entry{
+		{ID: 1, Method: fund.Supporter, ProviderRef: "pi_sub1", Amount: gbp(500), ReceivedAt: start.AddDate(0, 0, 2), RecordedBy: fund.ProviderRecorder},
+		{ID: 2, Method: fund.DirectDebit, ProviderRef: "pi_bacs1", Amount: gbp(1000), ReceivedAt: start.AddDate(0, 0, 3), RecordedBy: fund.ProviderRecorder},
+		{ID: 3, Method: fund.DirectDebit, ReversalOf: 2, Amount: gbp(-1000), ReceivedAt: start.AddDate(0, 0, 9), RecordedBy: fund.ProviderRecorder, Reason: "refunded"},
+		{ID: 4, Method: fund.Supporter, ProviderRef: "pi_sub2", Amount: gbp(300), ReceivedAt: start.AddDate(0, 0, 20), RecordedBy: fund.ProviderRecorder},
+		{ID: 5, Method: fund.DirectDebit, ProviderRef: "bank-dd-77", Amount: gbp(1500), ReceivedAt: start.AddDate(0, 0, 4), RecordedBy: "treasurer@example.org"},
+	}
+	payouts := []payment.Payout{{ID: "po_1", Currency: "GBP", AmountMinor: 1500, Transactions: []payment.PayoutTransaction{
+		{ID: "t1", Type: "charge", PaymentRef: "pi_sub1", AmountMinor: 500, NetMinor: 500, Currency: "GBP"},
+		{ID: "t2", Type: "charge", PaymentRef: "pi_bacs1", AmountMinor: 1000, NetMinor: 1000, Currency: "GBP"},
+	}}}
+	r := Match(payouts, entries, start, start.AddDate(0, 1, 0), "GBP")
+	if r.UnmatchedTotal != gbp(0) || len(r.Unmatched) != 0 {
+		t.Errorf("supporters' invoices unmatched: %+v", r.Unmatched)
+	}
+	if r.Ledger != gbp(500+1000-1000) {
+		t.Errorf("ledger %v, want the invoices and the refund: £5.00", r.Ledger)
+	}
+	if len(r.Pending) != 1 || r.Pending[0].ID != 4 {
+		t.Errorf("pending %+v, want only the invoice not yet paid out (the typed Direct Debit came through the bank)", r.Pending)
+	}
+}
