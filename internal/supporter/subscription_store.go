@@ -151,3 +151,12 @@ func nullTime(t time.Time) any {
 	}
 	return db.UTC(t)
 }
+
+// OwnedBy lists the subscriptions o may act on, newest first: those of
+// o's account, and those joined under o's address before the reader had
+// an account (the caller has checked o's address: a signed-in reader's
+// was proved by the link they signed in with). Pending ones are left out.
+func (s *Service) OwnedBy(ctx context.Context, o Owner) ([]Subscription, error) {
+	return s.listSubscriptions(ctx, `s.status <> 'pending' AND (s.account_id = $1 OR (s.account_id IS NULL AND lower(s.email) = $2))
+		ORDER BY s.id DESC`, o.AccountID, strings.ToLower(strings.TrimSpace(o.Email)))
+}

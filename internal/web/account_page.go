@@ -61,6 +61,9 @@ type accountPageData struct {
 	// site's address can use them at all.
 	Passkeys   []account.Factor
 	PasskeysOn bool
+	// Support is the reader's monthly support, newest first
+	// (account_support.go).
+	Support []supportView
 }
 
 // newAccountPage fills the page for the signed-in person.
@@ -76,6 +79,9 @@ func (s *Server) newAccountPage(r *http.Request) (*accountPageData, error) {
 		if f.Kind == account.Passkey {
 			p.Passkeys = append(p.Passkeys, f)
 		}
+	}
+	if p.Support, err = s.supportOf(r); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -94,6 +100,8 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 		p.Notice = "Your passkey is added: you can sign in with it instead of a link."
 	case r.URL.Query().Get("removed") != "":
 		p.Notice = "The passkey is removed."
+	case r.URL.Query().Get("support") != "":
+		p.Notice = supportNotices[r.URL.Query().Get("support")]
 	}
 	return s.writeReaderPage(w, "account", p, http.StatusOK)
 }

@@ -90,6 +90,9 @@ func (s *Server) routes() http.Handler {
 	reader("POST /account/passkey/begin", s.readerPasskeyBegin)
 	reader("POST /account/passkey/finish", s.readerPasskeyFinish)
 	reader("POST /account/passkeys/{id}/remove", s.readerPasskeyRemove)
+	reader("POST /account/support/{id}/pause", s.accountSupportAction("pause"))
+	reader("POST /account/support/{id}/resume", s.accountSupportAction("resume"))
+	reader("POST /account/support/{id}/cancel", s.accountSupportAction("cancel"))
 	// A reader's own data: the downloads, email preferences and erasing
 	// the account (account_data.go).
 	mine := func(pattern string, h handlerFunc) { reader(pattern, s.needPersonal(h)) }

@@ -21,6 +21,11 @@ type Supporters interface {
 	Report(ctx context.Context, loc *time.Location) (supporter.Report, error)
 	Subscriptions(ctx context.Context, statuses ...supporter.Status) ([]supporter.Subscription, error)
 	DirectDebitOffered() bool
+	// The reader's own support, on their account page (account_support.go).
+	OwnedBy(ctx context.Context, o supporter.Owner) ([]supporter.Subscription, error)
+	Pause(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
+	Resume(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
+	Cancel(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
 }
 
 // joinOption is one plan as a radio button.

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/supporter"
+)
+
+// supportView is one subscription as its reader sees it on /account:
+// what they give and how, what happens next, and what they may do.
+type supportView struct {
+	supporter.Subscription
+	// Next says when the next payment is taken and how much, or why none.
+	Next                      string
+	CanPause, CanResume, Stop bool
+}
+
+// supportNotices confirm an action after its redirect.
+var supportNotices = map[string]string{
+	"paused":    "Your support is paused: nothing more is taken until you resume it.",
+	"resumed":   "Your support is running again.",
+	"cancelled": "Your support is cancelled: nothing more will be taken. Thank you for all you gave.",
+}
+
+// supportOf lists the signed-in reader's subscriptions.
+func (s *Server) supportOf(r *http.Request) ([]supportView, error) {
+	if s.supporters == nil {
+		return nil, nil
+	}
+	subs, err := s.supporters.OwnedBy(r.Context(), ownerOf(currentAccount(r)))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]supportView, len(subs))
+	for i, sub := range subs {
+		v := supportView{Subscription: sub}
+		switch sub.Status {
+		case supporter.Active, supporter.Failing:
+			v.CanPause, v.Stop = true, true
+			if !sub.NextPaymentAt.IsZero() {
+				v.Next = fmt.Sprintf("Next payment: %s on %s.", sub.NextAmount.Format(), sub.NextPaymentAt.In(s.site.Location).Format("2 January 2006"))
+			}
+			if sub.Status == supporter.Failing {
+				v.Next = "The last payment did not go through. " + v.Next
+			}
+		case supporter.Paused:
+			v.CanResume, v.Stop = true, true
+			v.Next = "Paused: nothing is taken until you resume."
+		default:
+			v.Next = "Ended: nothing more is taken."
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// ownerOf is the signed-in reader as the owner of subscriptions: their
+// account, and their address, which the link they signed in with proved.
+func ownerOf(a account.Account) supporter.Owner {
+	return supporter.Owner{AccountID: a.ID, Email: a.Email}
+}
+
+// accountSupportAction pauses, resumes or cancels one of the reader's
+// subscriptions at Stripe and here, audited in the same transaction.
+func (s *Server) accountSupportAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.supporters == nil {
+			return errNotFound
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		a := currentAccount(r)
+		audit := func(ctx context.Context, tx *sql.Tx, before, after supporter.Subscription) error {
+			return s.accounts.Audit().Record(ctx, tx, account.Entry{Actor: account.Actor{ID: a.ID, Name: fmt.Sprintf("account %d", a.ID)},
+				Action: "supporter." + action, ObjectType: "subscription", ObjectID: fmt.Sprint(before.ID),
+				Before: map[string]string{"status": string(before.Status)}, After: map[string]string{"status": string(after.Status)}})
+		}
+		do := map[string]func(context.Context, supporter.Owner, int64, ...supporter.SubscriptionHook) (supporter.Subscription, error){
+			"pause": s.supporters.Pause, "resume": s.supporters.Resume, "cancel": s.supporters.Cancel}[action]
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		_, err = do(ctx, ownerOf(a), id, audit)
+		var errs fieldErrors
+		switch {
+		case errors.Is(err, supporter.ErrNotYours):
+			return &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+		case errs.addValidation(err, "support"):
+			p, perr := s.newAccountPage(r)
+			if perr != nil {
+				return perr
+			}
+			p.Errors = errs
+			return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
+		case err != nil:
+			return err
+		}
+		done := map[string]string{"pause": "paused", "resume": "resumed", "cancel": "cancelled"}[action]
+		http.Redirect(w, r, "/account?support="+done+"#support-heading", http.StatusSeeOther)
+		return nil
+	}
+}
