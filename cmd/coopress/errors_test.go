@@ -26,7 +26,7 @@ func TestNoDatabaseNoCreation(t *testing.T) {
 		{"user", "add", "--email", "a@example.org", "--name", "A", "--role", "admin"}, {"user", "list"},
 		{"user", "roles", "--email", "a@example.org", "--role", "admin"}, {"user", "disable", "--email", "a@example.org"},
 		{"user", "enable", "--email", "a@example.org"}, {"user", "link", "--email", "a@example.org"},
-		{"user", "reset-second-factor", "--email", "a@example.org"}, {"media", "check"},
+		{"user", "reset-second-factor", "--email", "a@example.org"}, {"media", "check"}, {"supporters", "export", backupFile},
 		{"backup", backupFile}, {"demo-generate", "--count", "1"},
 	} {
 		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +73,48 @@ func TestSupportersList(t *testing.T) {
 					t.Errorf("--status %q: stdout has %q:\n%s", tc.status, w, out.String())
 				}
 			}
+		}
+	})
+}
+
+// TestSupportersExport: every supporter in one CSV (standing orders
+// included), typed text defused for spreadsheets, the file readable by its
+// owner only and never overwritten.
+func TestSupportersExport(t *testing.T) {
+	fundStores(t, func(t *testing.T, store []string) {
+		ctx := context.Background()
+		d := openStore(t, store)
+		so := supporter.NewStandingOrders(d, fund.New(d, time.UTC, time.Now), time.UTC, time.Now)
+		for _, name := range []string{"Anna Jones", "=HYPERLINK(\"http://evil.example\")"} {
+			if _, err := so.AddStandingOrder(ctx, supporter.OrderInput{Name: name, Amount: "12.50", Frequency: "monthly",
+				Reference: "REF-" + name[:4], StartedOn: "2024-01-01"}, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		file := filepath.Join(t.TempDir(), "supporters.csv")
+		var out, errOut bytes.Buffer
+		if code := run(ctx, append([]string{"supporters", "export", file}, store...), &out, &errOut); code != 0 ||
+			!strings.Contains(out.String(), "0 subscriptions and 2 standing orders") {
+			t.Fatalf("export: exit %d %q %q", code, out.String(), errOut.String())
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(b)
+		for _, want := range []string{strings.Join(supporter.ExportHeader(), ","), "standing-order,", "Anna Jones", ",12.50,GBP,monthly,standing-order,active,,,2024-01-01,REF-Anna",
+			`"'=HYPERLINK(""http://evil.example"")"`} {
+			if !strings.Contains(got, want) {
+				t.Errorf("export lacks %q:\n%s", want, got)
+			}
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("file mode %v %v, want 0600", st.Mode().Perm(), err)
+		}
+		out.Reset()
+		errOut.Reset()
+		if code := run(ctx, append([]string{"supporters", "export", file}, store...), &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "already exists") {
+			t.Errorf("second export onto the same file: exit %d %q", code, errOut.String())
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/coopress/coopress/internal/csvcell"
 	"io"
 	"strconv"
 	"strings"
@@ -122,7 +123,7 @@ func (x Export) WriteCSV(w io.Writer) error {
 		row := make([]string, len(header))
 		row[0], row[1], row[2] = r.Kind, r.ID, stamp(r.At)
 		for _, f := range r.Fields {
-			row[col[f.Name]] = csvSafe(f.Value)
+			row[col[f.Name]] = csvcell.Safe(f.Value)
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("account: write export as CSV: %w", err)
@@ -133,18 +134,4 @@ func (x Export) WriteCSV(w io.Writer) error {
 		return fmt.Errorf("account: write export as CSV: %w", err)
 	}
 	return nil
-}
-
-// csvSafe keeps a spreadsheet from running a value as a formula: a message
-// a donor typed as "=HYPERLINK(…)" is shown, not run, when they open their
-// own download. Whole numbers, which coopress writes itself, stay as they
-// are, so a refund's -2000 still reads as a number.
-func csvSafe(v string) string {
-	if _, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return v
-	}
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }

@@ -55,3 +55,19 @@ func writeGrouped(b *strings.Builder, n uint64) {
 		b.WriteString(s[i : i+3])
 	}
 }
+
+// Plain writes the amount for machines and spreadsheets: no sign, no
+// separators, always the pence ("5047.00", "-20.00"), in the currency's
+// major unit. CSV exports use it.
+func (m Money) Plain() string {
+	sign := ""
+	u := uint64(m.Minor)
+	if m.Minor < 0 {
+		sign, u = "-", uint64(-(m.Minor+1))+1
+	}
+	frac := strconv.FormatUint(u%100, 10)
+	if len(frac) == 1 {
+		frac = "0" + frac
+	}
+	return sign + strconv.FormatUint(u/100, 10) + "." + frac
+}

@@ -85,3 +85,12 @@ func TestKnown(t *testing.T) {
 		t.Error("Known accepts an unsupported code")
 	}
 }
+
+func TestPlain(t *testing.T) {
+	for minor, want := range map[int64]string{0: "0.00", 5: "0.05", 50: "0.50", 504700: "5047.00", 1296350: "12963.50", -2000: "-20.00",
+		-5: "-0.05", math.MinInt64: "-92233720368547758.08", math.MaxInt64: "92233720368547758.07"} {
+		if got := New(minor, "GBP").Plain(); got != want {
+			t.Errorf("Plain(%d) = %q, want %q", minor, got, want)
+		}
+	}
+}

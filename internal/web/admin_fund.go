@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -80,16 +79,8 @@ func methodLabel(m fund.Method) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// plainAmount writes minor units as accountants' software reads them:
-// "12.50", "-3.05", no symbol or commas.
-func plainAmount(minor int64) string {
-	sign := ""
-	u := uint64(minor)
-	if minor < 0 {
-		sign, u = "-", uint64(-(minor+1))+1
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
-}
+// plainAmount writes minor units as the CSV exports do (money.Plain).
+func plainAmount(minor int64) string { return money.New(minor, money.DefaultCurrency).Plain() }
 
 // recorder is how the ledger names the signed-in treasurer: their name
 // and email, so that two people called J Smith stay apart.

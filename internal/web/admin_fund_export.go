@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/coopress/coopress/internal/csvcell"
 	"net/http"
 	"strconv"
 	"time"
@@ -58,27 +59,14 @@ func (s *Server) adminFundExport(w http.ResponseWriter, r *http.Request) error {
 		// Amounts and ids are written by us as plain numbers; only the
 		// text people typed can carry a formula.
 		_ = cw.Write([]string{strconv.FormatInt(e.ID, 10), s.receivedDate(e.ReceivedAt), plainAmount(e.Amount.Minor),
-			e.Amount.Currency, string(e.Method), cell(e.DonorName), cell(e.DonorTown), cell(e.ProviderRef), rev,
-			cell(e.Reason), cell(e.RecordedBy), e.RecordedAt.In(s.site.Location).Format(time.RFC3339)})
+			e.Amount.Currency, string(e.Method), csvcell.Safe(e.DonorName), csvcell.Safe(e.DonorTown), csvcell.Safe(e.ProviderRef), rev,
+			csvcell.Safe(e.Reason), csvcell.Safe(e.RecordedBy), e.RecordedAt.In(s.site.Location).Format(time.RFC3339)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err
 	}
 	return sendAttachment(w, "text/csv; charset=utf-8", name, buf.Bytes())
-}
-
-// cell defuses a spreadsheet formula: a value starting with = + - @ (or a
-// tab or carriage return, which some spreadsheets skip before one) is
-// prefixed with a single quote, so it shows as text and never runs.
-func cell(v string) string {
-	if v != "" {
-		switch v[0] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return "'" + v
-		}
-	}
-	return v
 }
 
 // sendAttachment writes body as a download named name.

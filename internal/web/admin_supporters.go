@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"net/http"
 	"strconv"
@@ -110,14 +109,8 @@ func (s *Server) adminSupporterPlanCreate(w http.ResponseWriter, r *http.Request
 	return nil
 }
 
-// supportersHeader is the export's first line.
-func supportersHeader() []string {
-	return []string{"id", "name", "email", "plan", "amount", "currency", "interval", "method", "status",
-		"next_payment", "next_amount", "joined", "stripe_subscription"}
-}
-
-// adminSupportersExport sends every supporter (pending checkouts left
-// out) as CSV.
+// adminSupportersExport sends every supporter as CSV: subscriptions
+// (pending checkouts left out) and standing orders (supporter.WriteCSV).
 func (s *Server) adminSupportersExport(w http.ResponseWriter, r *http.Request) error {
 	if s.supporters == nil {
 		return &httpError{Status: http.StatusNotFound, Message: "Supporters are not set up on this server."}
@@ -126,23 +119,18 @@ func (s *Server) adminSupportersExport(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write(supportersHeader())
-	date := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
+	var orders []supporter.StandingOrder
+	if s.standing != nil {
+		list, err := s.standing.ListStandingOrders(r.Context(), supporter.ListAll)
+		if err != nil {
+			return err
 		}
-		return t.In(s.site.Location).Format("2006-01-02")
+		for _, o := range list {
+			orders = append(orders, o.StandingOrder)
+		}
 	}
-	for _, sub := range subs {
-		// Only the text people typed can carry a formula.
-		_ = cw.Write([]string{strconv.FormatInt(sub.ID, 10), cell(sub.Name), cell(sub.Email), cell(sub.PlanName),
-			plainAmount(sub.Amount.Minor), sub.Amount.Currency, sub.PlanInterval, string(sub.Method), string(sub.Status),
-			date(sub.NextPaymentAt), plainAmount(sub.NextAmount.Minor), date(sub.CreatedAt), cell(sub.ProviderSubscription)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	var buf bytes.Buffer
+	if err := supporter.WriteCSV(&buf, subs, orders, s.site.Location); err != nil {
 		return err
 	}
 	name := "supporters-" + s.now().In(s.site.Location).Format("2006-01-02") + ".csv"
