@@ -151,6 +151,7 @@ start_nginx() {
 			    # Go's server keeps them open, and nginx would look slower.
 			    keepalive_requests 1000000;
 			    keepalive_timeout 65;
+			    ${NGINX_HTTP_EXTRA:-}
 			    client_body_temp_path $WORK/nginx/tmp/body;
 			    proxy_temp_path $WORK/nginx/tmp/proxy;
 			    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
@@ -174,16 +175,19 @@ start_nginx() {
 	NG_URL="http://127.0.0.1:$port"
 }
 
-# load URL NAME runs a short warm-up and then the measured wrk run, one at a
-# time, and saves wrk's report as $WORK/wrk-NAME.txt.
+# load URL NAME [HEADER] runs a short warm-up and then the measured wrk run,
+# one at a time, and saves wrk's report as $WORK/wrk-NAME.txt. HEADER, such
+# as "Accept-Encoding: gzip, br", goes on every request.
 load() {
 	local url=$1 name=$2 dur warm
+	local -a hdr=()
+	[[ -n ${3:-} ]] && hdr=(-H "$3")
 	dur=$(seconds "$DURATION")
 	warm=$(seconds "$WARMUP")
 	echo "bench: wrk $url ($WARMUP warm-up, $DURATION measured)" >&2
-	timeout $((warm + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${warm}s" "$url" >/dev/null
+	timeout $((warm + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${warm}s" "${hdr[@]}" "$url" >/dev/null
 	cpu_busy >>"$WORK/busy.txt"
-	timeout $((dur + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${dur}s" --latency "$url" >"$WORK/wrk-$name.txt"
+	timeout $((dur + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${dur}s" --latency "${hdr[@]}" "$url" >"$WORK/wrk-$name.txt"
 	if grep -q 'Non-2xx\|Socket errors' "$WORK/wrk-$name.txt"; then
 		echo "bench: WARNING: $name: $(grep 'Non-2xx\|Socket errors' "$WORK/wrk-$name.txt" | tr -s ' ')" >&2
 	fi

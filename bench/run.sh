@@ -6,6 +6,8 @@
 #
 #   bench/run.sh            the article page and the front page vs nginx
 #   bench/run.sh scale      1,000 vs 100,000 articles (see bench/scale.sh)
+#   bench/run.sh compress   with and without compression, vs nginx and a bare
+#                           net/http handler (see bench/compress.sh)
 #
 # Environment: DURATION (10s), WARMUP (2s), THREADS (2), CONNECTIONS (50),
 # ARTICLE_PATH (default: the first /article/ link on the front page),
@@ -16,7 +18,10 @@ set -euo pipefail
 if [[ ${1:-} == scale ]]; then
 	exec "$(dirname "$0")/scale.sh" "${@:2}"
 fi
-[[ $# -eq 0 ]] || { echo "usage: bench/run.sh [scale]" >&2; exit 2; }
+if [[ ${1:-} == compress ]]; then
+	exec "$(dirname "$0")/compress.sh" "${@:2}"
+fi
+[[ $# -eq 0 ]] || { echo "usage: bench/run.sh [scale|compress]" >&2; exit 2; }
 
 WORK=$(mktemp -d -t coopress-bench.XXXXXX)
 # shellcheck source=bench/lib.sh
