@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/coopress/coopress/internal/csvcell"
+	"github.com/coopress/coopress/internal/money"
 	"io"
 	"strconv"
 )
@@ -92,10 +94,11 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, asOf string) error 
 	rec := make([]string, len(csvHeader))
 	err := s.EachRow(ctx, asOf, func(r Row) error {
 		rec[0] = strconv.FormatInt(r.Number, 10)
-		rec[1], rec[2], rec[3], rec[4], rec[5] = string(r.Class), r.Name, r.Address, r.Email, string(r.EmailUse)
+		// What the secretary typed can begin like a formula.
+		rec[1], rec[2], rec[3], rec[4], rec[5] = string(r.Class), csvcell.Safe(r.Name), csvcell.Safe(r.Address), csvcell.Safe(r.Email), string(r.EmailUse)
 		rec[6] = strconv.FormatInt(r.Shares, 10)
-		rec[7] = decimal(r.Paid)
-		rec[8], rec[9], rec[10] = r.OtherProperty, r.AdmittedOn, r.CeasedOn
+		rec[7] = money.New(r.Paid, s.rules.Currency).Plain()
+		rec[8], rec[9], rec[10] = csvcell.Safe(r.OtherProperty), r.AdmittedOn, r.CeasedOn
 		return cw.Write(rec)
 	})
 	if err != nil {
@@ -103,13 +106,4 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, asOf string) error 
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// decimal writes minor units of a two-decimal currency as 1250.00.
-func decimal(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }
