@@ -20,6 +20,7 @@ import (
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/fund"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 )
@@ -50,6 +51,10 @@ var staffRule = map[string][]account.Role{
 	// The matrix asks this right after disable, on the same account, so it
 	// finds it disabled and answers 303 like any other allowed POST.
 	"POST /admin/users/{id}/enable": {account.Admin},
+	// The register of members: secretaries only (admin_register.go).
+	"GET /admin/register":               {account.Secretary},
+	"GET /admin/register.csv":           {account.Secretary},
+	"GET /admin/register/annual-return": {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -253,6 +258,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		h := newHarness(t, d, withStaff(), withFund(), withMedia(), withJobs(), withDeps(func(deps *web.Deps) {
 			deps.Supporters = supporter.New(d, fund.New(d, time.UTC, time.Now), nil, "The Daily Co-op", "http://paper.test")
+			soc, err := society.New(d, society.DefaultRules(), time.Now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			deps.Society = soc
 		}))
 		routes := h.srv.AdminRoutes()
 		if len(routes) < len(staffRule) {

@@ -203,6 +203,13 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/account/security/passkey/begin", staff, s.adminPasskeyBegin)
 	s.adminRoute(mux, "POST /admin/account/security/passkey/finish", staff, s.adminPasskeyFinish)
 
+	// The register of members and the annual return's figures
+	// (admin_register.go): secretaries only.
+	sec := secretaries()
+	s.adminRoute(mux, "GET /admin/register", sec, s.adminRegister).menu("Register")
+	s.adminRoute(mux, "GET /admin/register.csv", sec, s.adminRegisterCSV)
+	s.adminRoute(mux, "GET /admin/register/annual-return", sec, s.adminAnnualReturn)
+
 	// Supporters by Stripe subscription: plans, the report and the
 	// export (admin_supporters.go). Treasurers only, like the fund.
 	s.adminRoute(mux, "GET /admin/supporters", t, s.adminSupporters).menu("Supporters")

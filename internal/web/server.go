@@ -25,6 +25,7 @@ import (
 	"github.com/coopress/coopress/internal/donation"
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/media"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -99,6 +100,10 @@ type Deps struct {
 	// statements (admin_standing_orders.go, admin_statement_*.go); nil
 	// leaves those pages out.
 	StandingOrders *supporter.StandingOrders
+	// Society keeps the members and the share ledger; the secretary's
+	// register pages (admin_register.go) need it, and are left out
+	// without it.
+	Society *society.Service
 	// PersonalData exports and erases a reader's own data
 	// (account_data.go); nil answers those pages with 503, since erasing
 	// the account alone would leave the person in the ledger.
@@ -138,6 +143,7 @@ type Server struct {
 	media      *media.Store
 	jobs       article.Inserter
 	standing   *supporter.StandingOrders
+	society    *society.Service
 	personal   *account.PersonalData
 	// trustedProxies may say who their client was (client_addr.go).
 	trustedProxies []netip.Prefix
@@ -178,6 +184,7 @@ func New(d Deps) (*Server, error) {
 	s.jobs = d.Jobs
 	s.trustedProxies = d.TrustedProxies
 	s.standing = d.StandingOrders
+	s.society = d.Society
 	s.personal = d.PersonalData
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
