@@ -54,7 +54,7 @@ func TestSecretaryRegisterPages(t *testing.T) {
 				want: []string{"as of today at the latest"}},
 			{name: "CSV", path: "/admin/register.csv?as_of=2024-11-06", token: secretary, status: 200,
 				wantHeader: map[string]string{"Content-Disposition": `attachment; filename="register-of-members-2024-11-06.csv"`},
-				want: []string{"number,class,name,postal_address", "Ann Early", "'=HYPERLINK Bob", ",100.00,"}},
+				want:       []string{"number,class,name,postal_address", "Ann Early", "'=HYPERLINK Bob", ",100.00,"}},
 			{name: "annual return", path: "/admin/register/annual-return?year=2024", token: secretary, status: 200,
 				want: []string{"Financial year 2024-01-01 to 2024-12-31", "Members admitted in the year</th><td>2", "£150.00"}},
 			{name: "a year to come", path: "/admin/register/annual-return?year=2031", token: secretary, status: http.StatusUnprocessableEntity,

@@ -27,6 +27,7 @@ import (
 	"github.com/coopress/coopress/internal/media"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 )
@@ -205,6 +206,12 @@ func newHarness(t testing.TB, d *db.DB, opts ...option) *harness {
 		h.accounts = account.New(d, account.Options{Now: h.clock.Now, Hash: cheapHash, HashSlots: 64, BaseURL: base})
 		h.mail = &mailbox{}
 		deps.Accounts, deps.Mail = h.accounts, h.mail
+		// The secretary's register, on the default share rules.
+		soc, err := society.New(d, society.DefaultRules(), h.clock.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Society = soc
 		if c.mailer != nil {
 			deps.Mail = c.mailer
 		}
