@@ -19,10 +19,14 @@ type supportView struct {
 	// Next says when the next payment is taken and how much, or why none.
 	Next                      string
 	CanPause, CanResume, Stop bool
+	// Plans are what the reader may move to (every active plan), for the
+	// change form; empty once the support has ended.
+	Plans []supporter.Plan
 }
 
 // supportNotices confirm an action after its redirect.
 var supportNotices = map[string]string{
+	"changed":   "Your support is changed: the new amount is taken from your next payment.",
 	"paused":    "Your support is paused: nothing more is taken until you resume it.",
 	"resumed":   "Your support is running again.",
 	"cancelled": "Your support is cancelled: nothing more will be taken. Thank you for all you gave.",
@@ -34,6 +38,10 @@ func (s *Server) supportOf(r *http.Request) ([]supportView, error) {
 		return nil, nil
 	}
 	subs, err := s.supporters.OwnedBy(r.Context(), ownerOf(currentAccount(r)))
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	plans, err := s.supporters.Plans(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +50,7 @@ func (s *Server) supportOf(r *http.Request) ([]supportView, error) {
 		v := supportView{Subscription: sub}
 		switch sub.Status {
 		case supporter.Active, supporter.Failing:
-			v.CanPause, v.Stop = true, true
+			v.CanPause, v.Stop, v.Plans = true, true, plans
 			if !sub.NextPaymentAt.IsZero() {
 				v.Next = fmt.Sprintf("Next payment: %s on %s.", sub.NextAmount.Format(), sub.NextPaymentAt.In(s.site.Location).Format("2 January 2006"))
 			}
@@ -50,7 +58,7 @@ func (s *Server) supportOf(r *http.Request) ([]supportView, error) {
 				v.Next = "The last payment did not go through. " + v.Next
 			}
 		case supporter.Paused:
-			v.CanResume, v.Stop = true, true
+			v.CanResume, v.Stop, v.Plans = true, true, plans
 			v.Next = "Paused: nothing is taken until you resume."
 		default:
 			v.Next = "Ended: nothing more is taken."
@@ -106,4 +114,50 @@ func (s *Server) accountSupportAction(action string) handlerFunc {
 		http.Redirect(w, r, "/account?support="+done+"#support-heading", http.StatusSeeOther)
 		return nil
 	}
+}
+
+// accountSupportChange moves one of the reader's subscriptions to another
+// plan or amount from its next payment, at Stripe and here, audited.
+func (s *Server) accountSupportChange(w http.ResponseWriter, r *http.Request) error {
+	if s.supporters == nil {
+		return errNotFound
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := currentAccount(r)
+	var errs fieldErrors
+	in := supporter.ChangeInput{Plan: formValue(r, &errs, "plan", "The plan", 20), Amount: formValue(r, &errs, "amount", "The amount", 20)}
+	audit := func(ctx context.Context, tx *sql.Tx, before, after supporter.Subscription) error {
+		return s.accounts.Audit().Record(ctx, tx, account.Entry{Actor: account.Actor{ID: a.ID, Name: fmt.Sprintf("account %d", a.ID)},
+			Action: "supporter.change", ObjectType: "subscription", ObjectID: fmt.Sprint(before.ID),
+			Before: map[string]string{"plan": before.PlanName, "amount": before.Amount.Plain()},
+			After:  map[string]string{"plan": after.PlanName, "amount": after.Amount.Plain()}})
+	}
+	if len(errs) == 0 {
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		_, err = s.supporters.ChangeAmount(ctx, ownerOf(a), id, in, audit)
+		switch {
+		case errors.Is(err, supporter.ErrNotYours):
+			return &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+		case errs.addValidation(err, "support"):
+		case err != nil:
+			return err
+		default:
+			http.Redirect(w, r, "/account?support=changed#support-heading", http.StatusSeeOther)
+			return nil
+		}
+	}
+	p, err := s.newAccountPage(r)
+	if err != nil {
+		return err
+	}
+	// Every refusal stands at the top of the support section: the form's
+	// fields repeat for each subscription.
+	for _, e := range errs {
+		p.Errors.Add("support", e.Message)
+	}
+	return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
 }

@@ -43,7 +43,7 @@ func subscriptionStatus(t *testing.T, d *db.DB, id int64) string {
 // action that does not fit the status is refused beside the section.
 func TestReaderManagesTheirSupport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		h, _, five := supportersSite(t, d)
+		h, svc, five := supportersSite(t, d)
 		reader := h.persona(t, account.Reader)
 		other := h.person(t, "other-reader@example.org", account.Reader)
 		mine := addSubscription(t, d, reader.account, five, "sub_reader")
@@ -58,6 +58,43 @@ func TestReaderManagesTheirSupport(t *testing.T) {
 		}
 		if res := action(theirs, "cancel"); res.status != http.StatusNotFound || subscriptionStatus(t, d, theirs) != "active" {
 			t.Errorf("cancelling another reader's support: %d, theirs now %s", res.status, subscriptionStatus(t, d, theirs))
+		}
+		// Moving to the any-amount plan: refusals beside the section, then
+		// the change, which Stripe (stripe-mock) takes first.
+		plans, err := svc.Plans(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		choice := ""
+		for _, p := range plans {
+			if p.AnyAmount() {
+				choice = strconv.FormatInt(p.ID, 10)
+			}
+		}
+		change := func(id int64, plan, amount string) response {
+			return h.do(t, req{method: "POST", path: "/account/support/" + strconv.FormatInt(id, 10) + "/change", token: reader.token,
+				form: map[string][]string{"plan": {plan}, "amount": {amount}}})
+		}
+		for _, bad := range []struct{ plan, amount, want string }{
+			{strconv.FormatInt(five.ID, 10), "", "You already give £5 a month"},
+			{choice, "2", "The smallest amount on this plan is £3"},
+			{choice, "lots", "amount"},
+			{"999999", "", "Choose one of the plans"},
+		} {
+			res := change(mine, bad.plan, bad.amount)
+			if res.status != http.StatusUnprocessableEntity || !strings.Contains(unescape(res.body), bad.want) || !strings.Contains(res.body, `id="support-error"`) {
+				t.Errorf("change to plan %s amount %q: %d, want 422 saying %q", bad.plan, bad.amount, res.status, bad.want)
+			}
+		}
+		if res := change(theirs, choice, "7"); res.status != http.StatusNotFound {
+			t.Errorf("changing another reader's support: %d", res.status)
+		}
+		if res := change(mine, choice, "7.50"); res.status != http.StatusSeeOther {
+			t.Fatalf("change to £7.50: %d %s", res.status, errorSummaryOr(res.body))
+		}
+		var amount int64
+		if err := d.Writer().QueryRowContext(context.Background(), `SELECT amount_minor FROM subscriptions WHERE id = $1`, mine).Scan(&amount); err != nil || amount != 750 {
+			t.Errorf("amount after the change: %d %v, want 750", amount, err)
 		}
 		for _, step := range []struct{ action, status, notice string }{
 			{"pause", "paused", "Your support is paused"}, {"resume", "active", "running again"}, {"cancel", "cancelled", "Your support is cancelled"},
@@ -75,7 +112,7 @@ func TestReaderManagesTheirSupport(t *testing.T) {
 			t.Errorf("pausing a cancelled support: %d", res.status)
 		}
 		entries, _, err := h.accounts.Audit().List(context.Background(), account.Filter{ObjectType: "subscription"}, 1)
-		if err != nil || len(entries) != 3 || entries[0].Action != "supporter.cancel" || entries[0].ActorID != reader.account.ID {
+		if err != nil || len(entries) != 4 || entries[0].Action != "supporter.cancel" || entries[3].Action != "supporter.change" || entries[0].ActorID != reader.account.ID {
 			t.Errorf("audit: %+v %v", entries, err)
 		}
 	})

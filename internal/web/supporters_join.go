@@ -26,6 +26,7 @@ type Supporters interface {
 	Pause(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
 	Resume(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
 	Cancel(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
+	ChangeAmount(ctx context.Context, o supporter.Owner, id int64, in supporter.ChangeInput, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
 }
 
 // joinOption is one plan as a radio button.
