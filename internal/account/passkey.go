@@ -174,37 +174,48 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, by Actor, token
 	}
 	var codes []string
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		data, live, err := s.takeChallenge(ctx, tx, ss, "register")
-		if err != nil {
+		if err := s.storePasskey(ctx, tx, ss, name, parsed); err != nil {
 			return err
-		}
-		if !live {
-			return fmt.Errorf("%w: no live passkey challenge for this session", ErrWrongCode)
-		}
-		u, _, err := s.passkeyUser(ctx, tx, ss.Account)
-		if err != nil {
-			return err
-		}
-		cred, err := s.webauthn.CreateCredential(u, data, parsed)
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrWrongCode, err)
-		}
-		raw, err := json.Marshal(cred)
-		if err != nil {
-			return err
-		}
-		now := db.UTC(s.now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO second_factors (account_id, kind, name, credential_id, credential, confirmed_at, created_at)
-			VALUES ($1, 'passkey', $2, $3, $4, $5, $5)`, ss.Account.ID, name, base64.RawURLEncoding.EncodeToString(cred.ID), string(raw), now); err != nil {
-			if db.IsUniqueViolation(err) {
-				return fmt.Errorf("%w: that passkey is already registered", ErrWrongCode)
-			}
-			return fmt.Errorf("account: store passkey: %w", err)
 		}
 		codes, err = s.factorAdded(ctx, tx, by, token, ss.Account, Passkey, name)
 		return err
 	})
 	return codes, err
+}
+
+// storePasskey checks the browser's answer to the session's registration
+// challenge, spent here, and stores the passkey it made as name, in tx:
+// the part of adding a passkey that staff (a second factor) and readers
+// (a way to sign in) share.
+func (s *Service) storePasskey(ctx context.Context, tx *sql.Tx, ss Session, name string, parsed *protocol.ParsedCredentialCreationData) error {
+	data, live, err := s.takeChallenge(ctx, tx, ss, "register")
+	if err != nil {
+		return err
+	}
+	if !live {
+		return fmt.Errorf("%w: no live passkey challenge for this session", ErrWrongCode)
+	}
+	u, _, err := s.passkeyUser(ctx, tx, ss.Account)
+	if err != nil {
+		return err
+	}
+	cred, err := s.webauthn.CreateCredential(u, data, parsed)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrongCode, err)
+	}
+	raw, err := json.Marshal(cred)
+	if err != nil {
+		return err
+	}
+	now := db.UTC(s.now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO second_factors (account_id, kind, name, credential_id, credential, confirmed_at, created_at)
+		VALUES ($1, 'passkey', $2, $3, $4, $5, $5)`, ss.Account.ID, name, base64.RawURLEncoding.EncodeToString(cred.ID), string(raw), now); err != nil {
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("%w: that passkey is already registered", ErrWrongCode)
+		}
+		return fmt.Errorf("account: store passkey: %w", err)
+	}
+	return nil
 }
 
 // BeginPasskeySignIn returns the options (JSON, for the browser's

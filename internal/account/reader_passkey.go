@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -76,32 +75,8 @@ func (s *Service) FinishReaderPasskey(ctx context.Context, by Actor, ss Session,
 		return fmt.Errorf("%w: %v", ErrWrongCode, err)
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		data, live, err := s.takeChallenge(ctx, tx, ss, "register")
-		if err != nil {
+		if err := s.storePasskey(ctx, tx, ss, name, parsed); err != nil {
 			return err
-		}
-		if !live {
-			return fmt.Errorf("%w: no live passkey challenge for this session", ErrWrongCode)
-		}
-		u, _, err := s.passkeyUser(ctx, tx, ss.Account)
-		if err != nil {
-			return err
-		}
-		cred, err := s.webauthn.CreateCredential(u, data, parsed)
-		if err != nil {
-			return fmt.Errorf("%w: %v", ErrWrongCode, err)
-		}
-		raw, err := json.Marshal(cred)
-		if err != nil {
-			return err
-		}
-		now := db.UTC(s.now())
-		if _, err := tx.ExecContext(ctx, `INSERT INTO second_factors (account_id, kind, name, credential_id, credential, confirmed_at, created_at)
-			VALUES ($1, 'passkey', $2, $3, $4, $5, $5)`, ss.Account.ID, name, base64.RawURLEncoding.EncodeToString(cred.ID), string(raw), now); err != nil {
-			if db.IsUniqueViolation(err) {
-				return fmt.Errorf("%w: that passkey is already registered", ErrWrongCode)
-			}
-			return fmt.Errorf("account: store passkey: %w", err)
 		}
 		if err := s.audit.Record(ctx, tx, Entry{Actor: by, Action: "account.reader_passkey_add", ObjectType: "account",
 			ObjectID: fmt.Sprint(ss.Account.ID), After: factorView{Kind: Passkey}}); err != nil {
