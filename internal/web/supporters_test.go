@@ -148,7 +148,7 @@ func TestAdminSupportersPage(t *testing.T) {
 		t.Fatalf("%d audit entries for the new plan (%v), want 1; the refused one none", audited, err)
 	}
 	res = h.do(t, req{path: "/admin/supporters/export.csv", as: treasurer})
-	if res.status != http.StatusOK || !strings.HasPrefix(res.body, "id,name,email,plan,amount") {
+	if res.status != http.StatusOK || !strings.HasPrefix(res.body, "kind,id,name,email,plan,amount") {
 		t.Fatalf("export: %d\n%s", res.status, res.body)
 	}
 }
