@@ -20,12 +20,17 @@ type PruneWorker struct {
 	Service *Service
 }
 
-// Work deletes expired sessions and dead reader links; it is idempotent.
+// Work deletes expired sessions, dead reader links, sign-in attempts
+// older than a day and passkey challenges past their time; it is
+// idempotent.
 func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 	if _, err := w.Service.PruneSessions(ctx); err != nil {
 		return err
 	}
-	_, err := w.Service.PruneReaderLinks(ctx)
+	if _, err := w.Service.PruneReaderLinks(ctx); err != nil {
+		return err
+	}
+	_, err := w.Service.PruneAttempts(ctx)
 	return err
 }
 

@@ -120,7 +120,7 @@ func (s *Service) insertAttempt(ctx context.Context, key string) (int64, error) 
 	if err := s.db.Writer().QueryRowContext(ctx, `INSERT INTO login_attempts (key, at) VALUES ($1, $2) RETURNING id`, key, now).Scan(&id); err != nil {
 		return 0, fmt.Errorf("account: record attempt for %s: %w", key, err)
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1 AND at < $2`, key, now.Add(-24*time.Hour)); err != nil {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE key = $1 AND at < $2`, key, now.Add(-attemptsKept)); err != nil {
 		return 0, fmt.Errorf("account: prune attempts for %s: %w", key, err)
 	}
 	return id, nil
@@ -149,4 +149,25 @@ func (s *Service) ClearFailures(ctx context.Context, key string) error {
 		return fmt.Errorf("account: clear attempts for %s: %w", key, err)
 	}
 	return nil
+}
+
+// attemptsKept is how long a counted attempt is kept: longer than any
+// limit's window, so every limit sees all it counts.
+const attemptsKept = 24 * time.Hour
+
+// PruneAttempts deletes sign-in attempts older than a day, under every
+// key (a client address that never comes back leaves its rows, which
+// insertAttempt only prunes for a key in use), and passkey challenges
+// past their time, for the periodic job. It returns how many attempts
+// went.
+func (s *Service) PruneAttempts(ctx context.Context) (int64, error) {
+	now := db.UTC(s.now())
+	res, err := s.db.ExecContext(ctx, `DELETE FROM login_attempts WHERE at < $1`, now.Add(-attemptsKept))
+	if err != nil {
+		return 0, fmt.Errorf("account: prune attempts: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM webauthn_challenges WHERE expires_at <= $1`, now); err != nil {
+		return 0, fmt.Errorf("account: prune passkey challenges: %w", err)
+	}
+	return res.RowsAffected()
 }

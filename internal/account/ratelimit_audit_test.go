@@ -99,3 +99,30 @@ func TestAuditAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestPruneAttempts: the periodic job forgets attempts older than a day
+// under every key, including client addresses never seen again, and
+// keeps the recent ones every limit still counts.
+func TestPruneAttempts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := newService(t, d)
+		for _, key := range []string{account.IPKey("198.51.100.1"), account.IPKey("198.51.100.2"), account.AccountKey("a@example.org")} {
+			if _, err := s.Reserve(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.Advance(25 * time.Hour)
+		if _, err := s.Reserve(ctx, account.IPKey("198.51.100.3")); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.PruneAttempts(ctx)
+		if err != nil || n != 3 {
+			t.Fatalf("pruned %d (%v), want the 3 attempts older than a day", n, err)
+		}
+		var left int
+		if err := d.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts`).Scan(&left); err != nil || left != 1 {
+			t.Errorf("attempts left %d (%v), want the recent one", left, err)
+		}
+	})
+}
