@@ -99,6 +99,9 @@ type Config struct {
 	// server use.
 	Shares       ShareSettings
 	SocietyRules society.Rules
+	// SupporterThanks: a signed-in reader who gives every month sees
+	// thanks in the fund box instead of being asked again.
+	SupporterThanks bool
 	// SecondFactor says whose accounts must have a second factor: power
 	// (admins, treasurers, secretaries) or staff (everyone on the staff
 	// side); Validate parses it into factorPolicy.
@@ -141,16 +144,22 @@ func env(name, def string) string {
 // envBool reads COOPRESS_<name> as a yes/no setting: 1, true or yes turn
 // it on; 0, false, no or empty (or unset) leave it off; anything else is
 // kept for Validate to report, naming the variable.
-func (c *Config) envBool(name string) bool {
+func (c *Config) envBool(name string) bool { return c.envBoolOr(name, false) }
+
+// envBoolOr is envBool with def when the variable is unset or empty.
+func (c *Config) envBoolOr(name string, def bool) bool {
 	v := env(name, "")
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "1", "true", "yes":
 		return true
-	case "", "0", "false", "no":
+	case "0", "false", "no":
 		return false
 	}
-	c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want 1, true or yes to turn it on, or 0, false, no or empty to leave it off", name, v))
-	return false
+	c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want 1, true or yes to turn it on, or 0, false or no to turn it off", name, v))
+	return def
 }
 
 // envInt reads COOPRESS_<name> as a whole number, or def when unset; a
@@ -266,6 +275,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9464"), "address for Prometheus metrics (/metrics), apart from the site's; empty turns them off (env COOPRESS_METRICS_ADDR)")
 	fs.IntVar(&c.LivePerNode, "live-max", c.envInt("LIVE_MAX", web.DefaultLivePerNode), "most live fund-box streams open on this node (env COOPRESS_LIVE_MAX)")
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
+	fs.BoolVar(&c.SupporterThanks, "supporter-thanks", c.envBoolOr("SUPPORTER_THANKS", true), "a signed-in supporter sees thanks in the fund box instead of the appeal (env COOPRESS_SUPPORTER_THANKS=0, false or no turns it off)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For or Forwarded header names the client; empty trusts none (env COOPRESS_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MediaPublicURL, "media-public-url", env("MEDIA_PUBLIC_URL", ""), "if set, browsers fetch image renditions from here (a public bucket or CDN) instead of /media/ (env COOPRESS_MEDIA_PUBLIC_URL)")

@@ -39,7 +39,7 @@ func codeSettings(t *testing.T) map[string]setting {
 		t.Fatal(err)
 	}
 	out := map[string]setting{}
-	for _, m := range regexp.MustCompile(`env(?:Bool|Int)?\("([A-Z_]+)"(?:, "([^"]*)")?[,)]`).FindAllStringSubmatch(string(src), -1) {
+	for _, m := range regexp.MustCompile(`env(?:Bool|BoolOr|Int)?\("([A-Z_]+)"(?:, "([^"]*)")?[,)]`).FindAllStringSubmatch(string(src), -1) {
 		out["COOPRESS_"+m[1]] = setting{def: m[2]}
 	}
 	var c Config
@@ -171,6 +171,8 @@ func normalise(doc string, s setting) string {
 		v = ""
 	case "off":
 		v = "false"
+	case "on":
+		v = "true"
 	}
 	if s.def == "false" && v == "" {
 		v = "false"

@@ -141,7 +141,8 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 		Articles: s.articles, Fund: s.fundBox, FundReports: s.fund, Ready: newReadiness(d, cfg), Logger: log,
 		Donations: s.pay.starter, DonationLimits: s.pay.limits, StripeWebhooks: s.pay.intake, Payouts: s.pay.payouts,
 		Supporters: s.pay.supporters, Accounts: s.accounts, Media: s.media, Jobs: s.jobs, TrustedProxies: cfg.Proxies,
-		LiveLimits: web.LiveLimits{PerNode: cfg.LivePerNode, PerClient: cfg.LivePerClient},
+		LiveLimits:      web.LiveLimits{PerNode: cfg.LivePerNode, PerClient: cfg.LivePerClient},
+		SupporterThanks: cfg.SupporterThanks,
 	}
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
 		deps.Mail = s.outbox

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/coopress/coopress/internal/db"
@@ -197,4 +198,16 @@ func (s *StandingOrders) OrderHistory(ctx context.Context, id int64) ([]OrderCha
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// ActiveFor reports whether the address has an active standing order:
+// such a reader counts as a supporter wherever supporters are thanked.
+func (s *StandingOrders) ActiveFor(ctx context.Context, email string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM standing_orders WHERE lower(email) = $1 AND status = 'active'`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("supporter: standing orders of an address: %w", err)
+	}
+	return n > 0, nil
 }

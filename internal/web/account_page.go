@@ -149,6 +149,9 @@ func (s *Server) accountMe(w http.ResponseWriter, r *http.Request) error {
 	var me struct {
 		SignedIn bool   `json:"signedIn"`
 		Name     string `json:"name,omitempty"`
+		// Supporter is set, when the site thanks supporters, for a reader
+		// who gives every month: the script thanks them in the fund box.
+		Supporter bool `json:"supporter,omitempty"`
 	}
 	ss, _, ok, err := s.readerSession(w, r)
 	if err != nil {
@@ -156,6 +159,11 @@ func (s *Server) accountMe(w http.ResponseWriter, r *http.Request) error {
 	}
 	if ok {
 		me.SignedIn, me.Name = true, ss.Account.Name
+		if s.thanks {
+			if me.Supporter, err = s.givesMonthly(r, ss.Account); err != nil {
+				return err
+			}
+		}
 	}
 	body, err := json.Marshal(me)
 	if err != nil {

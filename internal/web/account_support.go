@@ -161,3 +161,24 @@ func (s *Server) accountSupportChange(w http.ResponseWriter, r *http.Request) er
 	}
 	return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
 }
+
+// givesMonthly reports whether a gives every month: a subscription
+// taking money (active, or failing while Stripe retries), or an active
+// standing order under their address.
+func (s *Server) givesMonthly(r *http.Request, a account.Account) (bool, error) {
+	if s.supporters != nil {
+		subs, err := s.supporters.OwnedBy(r.Context(), ownerOf(a))
+		if err != nil {
+			return false, err
+		}
+		for _, sub := range subs {
+			if sub.Status == supporter.Active || sub.Status == supporter.Failing {
+				return true, nil
+			}
+		}
+	}
+	if s.standing != nil {
+		return s.standing.ActiveFor(r.Context(), a.Email)
+	}
+	return false, nil
+}

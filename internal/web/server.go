@@ -100,6 +100,9 @@ type Deps struct {
 	// statements (admin_standing_orders.go, admin_statement_*.go); nil
 	// leaves those pages out.
 	StandingOrders *supporter.StandingOrders
+	// SupporterThanks: the masthead script thanks a signed-in supporter
+	// in the fund box instead of asking again (/account/me says who is).
+	SupporterThanks bool
 	// Society keeps the members and the share ledger; the secretary's
 	// register pages (admin_register.go) need it, and are left out
 	// without it.
@@ -144,6 +147,7 @@ type Server struct {
 	jobs       article.Inserter
 	standing   *supporter.StandingOrders
 	society    *society.Service
+	thanks     bool
 	personal   *account.PersonalData
 	// trustedProxies may say who their client was (client_addr.go).
 	trustedProxies []netip.Prefix
@@ -185,6 +189,7 @@ func New(d Deps) (*Server, error) {
 	s.trustedProxies = d.TrustedProxies
 	s.standing = d.StandingOrders
 	s.society = d.Society
+	s.thanks = d.SupporterThanks
 	s.personal = d.PersonalData
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts

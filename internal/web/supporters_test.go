@@ -37,7 +37,7 @@ func supportersSite(t *testing.T, d *db.DB) (*harness, *supporter.Service, suppo
 		t.Fatal(err)
 	}
 	h := newHarness(t, d, withStaff(), withFund(), withDeps(func(deps *web.Deps) {
-		deps.Supporters = svc
+		deps.Supporters, deps.SupporterThanks = svc, true
 		deps.StandingOrders = supporter.NewStandingOrders(d, fund.New(d, time.UTC, time.Now), time.UTC, time.Now)
 	}))
 	return h, svc, five

@@ -8,6 +8,16 @@
   "use strict";
   var link = document.querySelector("[data-account-link]");
   if (!link) { return; }
+  // thank puts thanks where the fund box asks a supporter for money they
+  // already give every month; the figures stay.
+  var thank = function () {
+    var ask = document.querySelector(".fund-box .donate");
+    if (!ask || !ask.parentNode) { return; }
+    var p = document.createElement("p");
+    p.className = "supporter-thanks";
+    p.textContent = "Thank you for giving every month: you keep the paper going.";
+    ask.parentNode.replaceWith(p);
+  };
   var signIn = function () {
     link.textContent = "Sign in";
     link.setAttribute("href", "/account/signin");
@@ -29,6 +39,7 @@
       name.textContent = me.name;
       link.parentNode.insertBefore(name, link);
       link.parentNode.insertBefore(document.createTextNode(" "), link);
+      if (me.supporter) { thank(); }
     })
     .catch(function () { /* the plain link still works */ });
 })();
