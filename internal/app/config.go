@@ -158,7 +158,11 @@ func (c *Config) envBoolOr(name string, def bool) bool {
 	case "0", "false", "no":
 		return false
 	}
-	c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want 1, true or yes to turn it on, or 0, false or no to turn it off", name, v))
+	if def {
+		c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want 0, false or no to turn it off, or 1, true, yes or empty to leave it on", name, v))
+	} else {
+		c.envErrs = append(c.envErrs, fmt.Errorf("COOPRESS_%s=%q: want 1, true or yes to turn it on, or 0, false, no or empty to leave it off", name, v))
+	}
 	return def
 }
 
