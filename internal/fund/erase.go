@@ -112,3 +112,10 @@ func (s *Service) ErasePersonal(ctx context.Context, tx *sql.Tx, email, _ string
 	}
 	return nil
 }
+
+// GivenBy lists every ledger entry given under email, and every reversal
+// of one, oldest first: a reader's own payments on their account page.
+func (s *Service) GivenBy(ctx context.Context, email string) ([]Entry, error) {
+	return queryEntries(ctx, s.db, `SELECT `+entryColumns+` WHERE `+donorEntries+` ORDER BY e.received_at, e.id`,
+		strings.ToLower(strings.TrimSpace(email)))
+}

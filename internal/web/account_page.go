@@ -64,6 +64,9 @@ type accountPageData struct {
 	// Support is the reader's monthly support, newest first
 	// (account_support.go).
 	Support []supportView
+	// Payments are every gift given under the reader's address, newest
+	// first, each with a receipt.
+	Payments []paymentView
 }
 
 // newAccountPage fills the page for the signed-in person.
@@ -81,6 +84,9 @@ func (s *Server) newAccountPage(r *http.Request) (*accountPageData, error) {
 		}
 	}
 	if p.Support, err = s.supportOf(r); err != nil {
+		return nil, err
+	}
+	if p.Payments, err = s.paymentsOf(r); err != nil {
 		return nil, err
 	}
 	return p, nil

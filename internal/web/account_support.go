@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/supporter"
 )
 
@@ -181,4 +182,69 @@ func (s *Server) givesMonthly(r *http.Request, a account.Account) (bool, error) 
 		return s.standing.ActiveFor(r.Context(), a.Email)
 	}
 	return false, nil
+}
+
+// DonorGifts lists a person's own gifts; *fund.Service is one.
+type DonorGifts interface {
+	GivenBy(ctx context.Context, email string) ([]fund.Entry, error)
+}
+
+// paymentView is one of the reader's payments on /account.
+type paymentView struct {
+	fund.Entry
+	Received string
+	Refunded bool // a later entry reverses it
+}
+
+// paymentsOf lists the signed-in reader's payments, newest first, with
+// whether each was refunded; reversals themselves are not listed apart.
+func (s *Server) paymentsOf(r *http.Request) ([]paymentView, error) {
+	g, ok := s.fundReports.(DonorGifts)
+	if !ok {
+		return nil, nil
+	}
+	entries, err := g.GivenBy(r.Context(), currentAccount(r).Email)
+	if err != nil {
+		return nil, err
+	}
+	reversed := map[int64]bool{}
+	for _, e := range entries {
+		if e.ReversalOf != 0 {
+			reversed[e.ReversalOf] = true
+		}
+	}
+	var out []paymentView
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if e.ReversalOf != 0 {
+			continue
+		}
+		out = append(out, paymentView{Entry: e, Received: e.ReceivedAt.In(s.site.Location).Format("2 January 2006"), Refunded: reversed[e.ID]})
+	}
+	return out, nil
+}
+
+// receiptPage is a printable receipt for one of the reader's payments.
+type receiptPage struct {
+	readerFrame
+	Payment paymentView
+}
+
+// accountReceipt shows a receipt for a payment given under the reader's
+// address; any other id is a 404, so ids cannot be probed.
+func (s *Server) accountReceipt(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pays, err := s.paymentsOf(r)
+	if err != nil {
+		return err
+	}
+	for _, p := range pays {
+		if p.ID == id {
+			return s.writeReaderPage(w, "account_receipt", &receiptPage{readerFrame: s.newReaderFrame(r, "Receipt"), Payment: p}, http.StatusOK)
+		}
+	}
+	return &httpError{Status: http.StatusNotFound, Message: "There is no such payment on your account."}
 }
