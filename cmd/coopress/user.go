@@ -221,40 +221,6 @@ func userRoles(ctx context.Context, inv *invocation, args []string) error {
 	return nil
 }
 
-func userDisable(ctx context.Context, inv *invocation, args []string) error {
-	c := newUserCLI(inv, "the account's email address (required)")
-	if err := c.parse(args); err != nil {
-		return err
-	}
-	s, d, a, err := c.byEmail(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := s.Disable(ctx, cliActor(), a.ID); err != nil {
-		return inUserWords(err)
-	}
-	fmt.Fprintf(inv.stdout, "disabled %s; their sessions have ended (coopress user enable undoes it)\n", a.Email)
-	return nil
-}
-
-func userEnable(ctx context.Context, inv *invocation, args []string) error {
-	c := newUserCLI(inv, "the account's email address (required)")
-	if err := c.parse(args); err != nil {
-		return err
-	}
-	s, d, a, err := c.byEmail(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := s.Enable(ctx, cliActor(), a.ID); err != nil {
-		return inUserWords(err)
-	}
-	fmt.Fprintf(inv.stdout, "enabled %s; they can sign in again with their password, or with a link from coopress user link\n", a.Email)
-	return nil
-}
-
 // userLink prints a new one-time sign-in link for an existing account: the
 // way back in for someone locked out when the site cannot send email.
 func userLink(ctx context.Context, inv *invocation, args []string) error {
@@ -279,20 +245,42 @@ func userLink(ctx context.Context, inv *invocation, args []string) error {
 	return nil
 }
 
-func userResetFactor(ctx context.Context, inv *invocation, args []string) error {
-	c := newUserCLI(inv, "the account's email address (required)")
-	if err := c.parse(args); err != nil {
-		return err
+// onAccount is a subcommand that applies act to the account --email
+// names, as the operator, and prints what done says of it.
+func onAccount(act func(ctx context.Context, s *account.Service, a account.Account) error, done func(a account.Account) string) func(context.Context, *invocation, []string) error {
+	return func(ctx context.Context, inv *invocation, args []string) error {
+		c := newUserCLI(inv, "the account's email address (required)")
+		if err := c.parse(args); err != nil {
+			return err
+		}
+		s, d, a, err := c.byEmail(ctx)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		if err := act(ctx, s, a); err != nil {
+			return inUserWords(err)
+		}
+		fmt.Fprintln(inv.stdout, done(a))
+		return nil
 	}
-	s, d, a, err := c.byEmail(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := s.ResetSecondFactors(ctx, cliActor(), a.ID); err != nil {
-		return inUserWords(err)
-	}
-	fmt.Fprintf(inv.stdout, "removed %d second factors and the recovery codes of %s and ended their sessions; "+
-		"they set up a new second factor when they next sign in\n", a.SecondFactors, a.Email)
-	return nil
 }
+
+var (
+	userDisable = onAccount(func(ctx context.Context, s *account.Service, a account.Account) error {
+		return s.Disable(ctx, cliActor(), a.ID)
+	}, func(a account.Account) string {
+		return "disabled " + a.Email + "; their sessions have ended (coopress user enable undoes it)"
+	})
+	userEnable = onAccount(func(ctx context.Context, s *account.Service, a account.Account) error {
+		return s.Enable(ctx, cliActor(), a.ID)
+	}, func(a account.Account) string {
+		return "enabled " + a.Email + "; they can sign in again with their password, or with a link from coopress user link"
+	})
+	userResetFactor = onAccount(func(ctx context.Context, s *account.Service, a account.Account) error {
+		return s.ResetSecondFactors(ctx, cliActor(), a.ID)
+	}, func(a account.Account) string {
+		return fmt.Sprintf("removed %d second factors and the recovery codes of %s and ended their sessions; "+
+			"they set up a new second factor when they next sign in", a.SecondFactors, a.Email)
+	})
+)

@@ -59,6 +59,11 @@ func hashToken(token string) string {
 // put in a cookie. Call it at every sign-in: a fresh id defeats session
 // fixation. ip and userAgent are kept for the person's own list of sessions.
 func (s *Service) NewSession(ctx context.Context, accountID int64, ip, userAgent string) (string, Session, error) {
+	return s.startSession(ctx, accountID, ip, userAgent, "")
+}
+
+// startSession starts a session of a live account, carrying factor.
+func (s *Service) startSession(ctx context.Context, accountID int64, ip, userAgent string, factor FactorKind) (string, Session, error) {
 	a, err := byID(ctx, s.db, accountID)
 	if err != nil {
 		return "", Session{}, err
@@ -66,7 +71,7 @@ func (s *Service) NewSession(ctx context.Context, accountID int64, ip, userAgent
 	if a.Disabled {
 		return "", Session{}, ErrNoSession
 	}
-	return s.insertSession(ctx, s.db, a, ip, userAgent, "")
+	return s.insertSession(ctx, s.db, a, ip, userAgent, factor)
 }
 
 // RotateSession ends the session of oldToken (if any) and starts a new one
@@ -79,14 +84,7 @@ func (s *Service) RotateSession(ctx context.Context, oldToken string, accountID 
 			return "", Session{}, err
 		}
 	}
-	a, err := byID(ctx, s.db, accountID)
-	if err != nil {
-		return "", Session{}, err
-	}
-	if a.Disabled {
-		return "", Session{}, ErrNoSession
-	}
-	return s.insertSession(ctx, s.db, a, ip, userAgent, factor)
+	return s.startSession(ctx, accountID, ip, userAgent, factor)
 }
 
 // Session returns the live session for token with its account, or

@@ -3,7 +3,6 @@
 package app
 
 import (
-	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -219,45 +218,48 @@ func (c *Config) addShareFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Shares.YearEnd, "year-end", env("YEAR_END", "12-31"), "last day of the society's financial year, MM-DD (env COOPRESS_YEAR_END)")
 }
 
-// societyRules parses the share settings into the society's rules; a
-// setting left empty (a Config made without flags) takes the default.
+// societyRules parses the share settings into the society's rules,
+// starting from society.DefaultRules: a setting left empty (a Config
+// made without flags) keeps its default.
 func (c *Config) societyRules() (society.Rules, error) {
-	sh := c.Shares
-	sh.Value, sh.MaxIndividual = cmp.Or(strings.TrimSpace(sh.Value), "1"), cmp.Or(strings.TrimSpace(sh.MaxIndividual), "100000")
-	sh.MaxOrganisation, sh.YearEnd = cmp.Or(strings.TrimSpace(sh.MaxOrganisation), "0"), cmp.Or(strings.TrimSpace(sh.YearEnd), "12-31")
-	if sh.MinHolding == 0 {
-		sh.MinHolding = 1
-	}
 	r := society.DefaultRules()
 	r.Location = c.Location
-	pounds := func(flagName, v string, allowZero bool) (int64, error) {
-		m, err := money.Parse(strings.TrimSpace(v), r.Currency)
-		if allowZero && strings.TrimSpace(v) == "0" {
-			return 0, nil
+	sh := c.Shares
+	// pounds reads an amount setting into *dst; empty leaves the default.
+	pounds := func(flagName, v string, allowZero bool, dst *int64) error {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+			return nil
+		case allowZero && v == "0":
+			*dst = 0
+			return nil
 		}
+		m, err := money.Parse(v, r.Currency)
 		if err != nil {
-			return 0, fmt.Errorf("--%s %q: %w", flagName, v, err)
+			return fmt.Errorf("--%s %q: %w", flagName, v, err)
 		}
-		return m.Minor, nil
+		*dst = m.Minor
+		return nil
 	}
-	var err error
-	if r.Nominal, err = pounds("share-value", sh.Value, false); err != nil {
+	if err := errors.Join(pounds("share-value", sh.Value, false, &r.Nominal),
+		pounds("share-max-individual", sh.MaxIndividual, false, &r.MaxIndividual),
+		pounds("share-max-organisation", sh.MaxOrganisation, true, &r.MaxOrganisation)); err != nil {
 		return r, err
 	}
-	if r.MaxIndividual, err = pounds("share-max-individual", sh.MaxIndividual, false); err != nil {
-		return r, err
+	if sh.MinHolding != 0 {
+		r.MinimumShares = int64(sh.MinHolding)
 	}
-	if r.MaxOrganisation, err = pounds("share-max-organisation", sh.MaxOrganisation, true); err != nil {
-		return r, err
+	r.NoticeDays, r.WithdrawalsSuspendedFrom = sh.NoticeDays, strings.TrimSpace(sh.SuspendedFrom)
+	if ye := strings.TrimSpace(sh.YearEnd); ye != "" {
+		mm, dd, ok := strings.Cut(ye, "-")
+		m, err1 := strconv.Atoi(mm)
+		d, err2 := strconv.Atoi(dd)
+		if !ok || err1 != nil || err2 != nil {
+			return r, fmt.Errorf("--year-end %q: write the last day of the financial year as MM-DD, such as 03-31", sh.YearEnd)
+		}
+		r.YearEndMonth, r.YearEndDay = time.Month(m), d
 	}
-	r.MinimumShares, r.NoticeDays, r.WithdrawalsSuspendedFrom = int64(sh.MinHolding), sh.NoticeDays, strings.TrimSpace(sh.SuspendedFrom)
-	mm, dd, ok := strings.Cut(sh.YearEnd, "-")
-	m, err1 := strconv.Atoi(mm)
-	d, err2 := strconv.Atoi(dd)
-	if !ok || err1 != nil || err2 != nil {
-		return r, fmt.Errorf("--year-end %q: write the last day of the financial year as MM-DD, such as 03-31", sh.YearEnd)
-	}
-	r.YearEndMonth, r.YearEndDay = time.Month(m), d
 	if err := r.Validate(); err != nil {
 		return r, fmt.Errorf("share settings: %w", err)
 	}

@@ -78,14 +78,6 @@ func ParseLocation(raw, dataDir string) (Location, error) {
 	return Location{Bucket: u.Host, Prefix: prefix}, nil
 }
 
-// String is the location as --media-url writes it.
-func (l Location) String() string {
-	if l.Bucket == "" {
-		return l.Dir
-	}
-	return "s3://" + l.Bucket + "/" + l.Prefix
-}
-
 // OpenBlobs opens the store at l, checking that it can be reached: the
 // directory is created if missing; the bucket must exist and answer.
 func OpenBlobs(ctx context.Context, l Location, s3 S3Config) (Blobs, error) {

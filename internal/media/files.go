@@ -65,9 +65,6 @@ func (s *Store) Open(ctx context.Context, name string) (obj Object, contentType 
 	return obj, ct, nil
 }
 
-// Blobs is where the store keeps its files.
-func (s *Store) Blobs() Blobs { return s.blobs }
-
 // originalName is where the uploaded bytes are kept, unchanged, so that
 // renditions can be made again later (new sizes, a better encoder).
 func originalName(key string) string { return key[:2] + "/" + key + ".orig" }

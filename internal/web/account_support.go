@@ -75,6 +75,16 @@ func ownerOf(a account.Account) supporter.Owner {
 	return supporter.Owner{AccountID: a.ID, Email: a.Email}
 }
 
+// supportAudit records a reader's change to their support as
+// supporter.ACTION, with what view says of it before and after, in the
+// transaction that stores the change.
+func (s *Server) supportAudit(a account.Account, action string, view func(supporter.Subscription) map[string]string) supporter.SubscriptionHook {
+	return func(ctx context.Context, tx *sql.Tx, before, after supporter.Subscription) error {
+		return s.accounts.Audit().Record(ctx, tx, account.Entry{Actor: account.ReaderActor(a), Action: "supporter." + action,
+			ObjectType: "subscription", ObjectID: fmt.Sprint(before.ID), Before: view(before), After: view(after)})
+	}
+}
+
 // accountSupportAction pauses, resumes or cancels one of the reader's
 // subscriptions at Stripe and here, audited in the same transaction.
 func (s *Server) accountSupportAction(action string) handlerFunc {
@@ -87,11 +97,9 @@ func (s *Server) accountSupportAction(action string) handlerFunc {
 			return err
 		}
 		a := currentAccount(r)
-		audit := func(ctx context.Context, tx *sql.Tx, before, after supporter.Subscription) error {
-			return s.accounts.Audit().Record(ctx, tx, account.Entry{Actor: account.Actor{ID: a.ID, Name: fmt.Sprintf("account %d", a.ID)},
-				Action: "supporter." + action, ObjectType: "subscription", ObjectID: fmt.Sprint(before.ID),
-				Before: map[string]string{"status": string(before.Status)}, After: map[string]string{"status": string(after.Status)}})
-		}
+		audit := s.supportAudit(a, action, func(sub supporter.Subscription) map[string]string {
+			return map[string]string{"status": string(sub.Status)}
+		})
 		do := map[string]func(context.Context, supporter.Owner, int64, ...supporter.SubscriptionHook) (supporter.Subscription, error){
 			"pause": s.supporters.Pause, "resume": s.supporters.Resume, "cancel": s.supporters.Cancel}[action]
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
@@ -130,12 +138,9 @@ func (s *Server) accountSupportChange(w http.ResponseWriter, r *http.Request) er
 	a := currentAccount(r)
 	var errs fieldErrors
 	in := supporter.ChangeInput{Plan: formValue(r, &errs, "plan", "The plan", 20), Amount: formValue(r, &errs, "amount", "The amount", 20)}
-	audit := func(ctx context.Context, tx *sql.Tx, before, after supporter.Subscription) error {
-		return s.accounts.Audit().Record(ctx, tx, account.Entry{Actor: account.Actor{ID: a.ID, Name: fmt.Sprintf("account %d", a.ID)},
-			Action: "supporter.change", ObjectType: "subscription", ObjectID: fmt.Sprint(before.ID),
-			Before: map[string]string{"plan": before.PlanName, "amount": before.Amount.Plain()},
-			After:  map[string]string{"plan": after.PlanName, "amount": after.Amount.Plain()}})
-	}
+	audit := s.supportAudit(a, "change", func(sub supporter.Subscription) map[string]string {
+		return map[string]string{"plan": sub.PlanName, "amount": sub.Amount.Plain()}
+	})
 	if len(errs) == 0 {
 		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 		defer cancel()

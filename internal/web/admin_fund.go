@@ -79,9 +79,6 @@ func methodLabel(m fund.Method) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// plainAmount writes minor units as the CSV exports do (money.Plain).
-func plainAmount(minor int64) string { return money.New(minor, money.DefaultCurrency).Plain() }
-
 // recorder is how the ledger names the signed-in treasurer: their name
 // and email, so that two people called J Smith stay apart.
 func recorder(r *http.Request) string {

@@ -58,7 +58,7 @@ func (s *Server) adminFundExport(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Amounts and ids are written by us as plain numbers; only the
 		// text people typed can carry a formula.
-		_ = cw.Write([]string{strconv.FormatInt(e.ID, 10), s.receivedDate(e.ReceivedAt), plainAmount(e.Amount.Minor),
+		_ = cw.Write([]string{strconv.FormatInt(e.ID, 10), s.receivedDate(e.ReceivedAt), e.Amount.Plain(),
 			e.Amount.Currency, string(e.Method), csvcell.Safe(e.DonorName), csvcell.Safe(e.DonorTown), csvcell.Safe(e.ProviderRef), rev,
 			csvcell.Safe(e.Reason), csvcell.Safe(e.RecordedBy), e.RecordedAt.In(s.site.Location).Format(time.RFC3339)})
 	}

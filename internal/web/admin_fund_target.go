@@ -30,7 +30,7 @@ func (s *Server) adminFundTargetForm(w http.ResponseWriter, r *http.Request) err
 	c, err := l.Campaign(r.Context(), month)
 	switch {
 	case err == nil:
-		p.Current, p.Target = c.Target.Format(), plainAmount(c.Target.Minor)
+		p.Current, p.Target = c.Target.Format(), c.Target.Plain()
 	case !errors.Is(err, db.ErrNotFound):
 		return err
 	}
