@@ -2,7 +2,10 @@ package supporter
 
 import (
 	"context"
+	"fmt"
+	"time"
 
+	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/money"
 )
 
@@ -47,4 +50,57 @@ func (s *StandingOrders) Summary(ctx context.Context) (OrderSummary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// Months counts the standing orders that started and that ended (lapsed
+// or cancelled, by the day the treasurer recorded it) in each of the last
+// n months in the orders' zone, so that the supporters' page charts them
+// beside the subscriptions. An order lapsed, resumed and lapsed again
+// counts as ending twice, as it did.
+func (s *StandingOrders) Months(ctx context.Context, n int) ([]MonthCount, error) {
+	now := s.now().In(s.loc)
+	first := time.Date(now.Year(), now.Month()-time.Month(n-1), 1, 0, 0, 0, 0, s.loc)
+	out := make([]MonthCount, n)
+	index := map[string]int{}
+	for i := range out {
+		out[i].Month = first.AddDate(0, i, 0).Format("2006-01")
+		index[out[i].Month] = i
+	}
+	end := first.AddDate(0, n, 0)
+	// started_on is a local day written year-month-day, so its first seven
+	// characters are its month and the range compares as text.
+	rows, err := s.db.QueryContext(ctx, `SELECT started_on FROM standing_orders
+		WHERE started_on >= $1 AND started_on < $2`, first.Format(dayLayout), end.Format(dayLayout))
+	if err != nil {
+		return nil, fmt.Errorf("supporter: standing orders started: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day string
+		if err := rows.Scan(&day); err != nil {
+			return nil, err
+		}
+		if i, ok := index[day[:min(7, len(day))]]; ok {
+			out[i].New++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ended, err := s.db.QueryContext(ctx, `SELECT changed_at FROM standing_order_changes
+		WHERE action IN ('lapsed', 'cancelled') AND changed_at >= $1 AND changed_at < $2`, db.UTC(first), db.UTC(end))
+	if err != nil {
+		return nil, fmt.Errorf("supporter: standing orders ended: %w", err)
+	}
+	defer ended.Close()
+	for ended.Next() {
+		var at time.Time
+		if err := ended.Scan(&at); err != nil {
+			return nil, err
+		}
+		if i, ok := index[at.In(s.loc).Format("2006-01")]; ok {
+			out[i].Ended++
+		}
+	}
+	return out, ended.Err()
 }

@@ -26,6 +26,10 @@ type supportersAdminPage struct {
 	// is the monthly income of subscriptions and standing orders together.
 	Orders *supporter.OrderSummary
 	Total  money.Money
+	// Months counts new and ended supporters of every kind per month, the
+	// last twelve, and Chart draws them.
+	Months []supporter.MonthCount
+	Chart  barChart
 	// The new plan form as typed.
 	Name, Amount, Min, Interval string
 	AnyAmount                   bool
@@ -58,6 +62,7 @@ func (s *Server) renderSupporters(w http.ResponseWriter, r *http.Request, p *sup
 			return err
 		}
 		p.Total = p.Report.MonthlyIncome
+		p.Months = p.Report.Months
 	}
 	// Standing-order supporters count as supporters: their figures sit
 	// beside the subscriptions', and their pages are linked from here.
@@ -72,8 +77,33 @@ func (s *Server) renderSupporters(w http.ResponseWriter, r *http.Request, p *sup
 		} else if t, err := p.Total.Add(sum.MonthlyIncome); err == nil {
 			p.Total = t
 		}
+		months, err := s.standing.Months(r.Context(), chartMonths)
+		if err != nil {
+			return err
+		}
+		p.Months = addMonths(p.Months, months)
+	}
+	if p.Months != nil {
+		p.Chart = joiningChart(p.Months)
 	}
 	return s.renderAdmin(w, status, "admin_supporters", p)
+}
+
+// chartMonths is how many months the joining and leaving chart covers, as
+// supporter.Service.Report counts them.
+const chartMonths = 12
+
+// addMonths adds b's counts to a's, month by month; the two cover the
+// same months, or a is empty.
+func addMonths(a, b []supporter.MonthCount) []supporter.MonthCount {
+	if len(a) != len(b) {
+		return b
+	}
+	out := make([]supporter.MonthCount, len(a))
+	for i := range a {
+		out[i] = supporter.MonthCount{Month: a[i].Month, New: a[i].New + b[i].New, Ended: a[i].Ended + b[i].Ended}
+	}
+	return out
 }
 
 // adminSupporterPlanCreate sets up a plan at Stripe and offers it; every
