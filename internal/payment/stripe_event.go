@@ -28,6 +28,7 @@ type stripeObject struct {
 	ID             string            `json:"id"`
 	PaymentIntent  json.RawMessage   `json:"payment_intent"`
 	Charge         json.RawMessage   `json:"charge"`
+	Invoice        json.RawMessage   `json:"invoice"`
 	PaymentStatus  string            `json:"payment_status"`
 	AmountTotal    int64             `json:"amount_total"`
 	Amount         int64             `json:"amount"`
@@ -86,6 +87,10 @@ func parseStripeEvent(body []byte) (stripeEvent, Event, error) {
 		return se, ev, parseSubscription(se.Type, obj, &ev)
 	case "charge.refunded":
 		ev.Kind, ev.AmountMinor, ev.RefundedMinor = Refunded, o.Amount, o.AmountRefunded
+		// A charge of a subscription's invoice names it, which finds a
+		// payment credited under the invoice when Stripe named no
+		// PaymentIntent for it.
+		ev.Billing.InvoiceID = idOf(o.Invoice)
 	case "charge.dispute.created":
 		ev.Kind, ev.AmountMinor = Disputed, o.Amount
 	}

@@ -37,6 +37,10 @@ func (s *Service) HandlePayment(ctx context.Context, ev payment.Event) error {
 		if s.refunds == nil {
 			return fmt.Errorf("supporter: %s %s: no refund handler configured", ev.Type, ev.ID)
 		}
+		ev, err := s.refundedPayment(ctx, ev)
+		if err != nil {
+			return err
+		}
 		return s.refunds.HandlePayment(ctx, ev)
 	case payment.Subscribed, payment.Paid, payment.PaymentFailed, payment.SubscriptionChanged, payment.SubscriptionEnded:
 	default:
@@ -74,11 +78,42 @@ func (s *Service) Claims(ctx context.Context, ev payment.Event) (bool, error) {
 			return n > 0, err
 		}
 	}
-	if ev.PaymentRef != "" {
-		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_history WHERE payment_ref = $1`, ev.PaymentRef).Scan(&n)
-		return n > 0, err
+	for _, ref := range []string{ev.PaymentRef, ev.Billing.InvoiceID} {
+		if ref == "" {
+			continue
+		}
+		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_history WHERE payment_ref = $1`, ref).Scan(&n)
+		if err != nil || n > 0 {
+			return n > 0, err
+		}
 	}
 	return false, nil
+}
+
+// refundedPayment points a refund at the payment its credit was keyed
+// by. An invoice for which Stripe named no PaymentIntent was credited
+// under the invoice's id (paymentOf), and its charge's refund names the
+// invoice (and perhaps a PaymentIntent made later): when the ledger has
+// nothing under the PaymentIntent but has the invoice's credit, the
+// refund is the invoice's.
+func (s *Service) refundedPayment(ctx context.Context, ev payment.Event) (payment.Event, error) {
+	in := ev.Billing.InvoiceID
+	if in == "" || in == ev.PaymentRef {
+		return ev, nil
+	}
+	if ev.PaymentRef != "" {
+		if _, err := s.fund.EntryByRef(ctx, ev.PaymentRef); err == nil {
+			return ev, nil
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return ev, err
+		}
+	}
+	if _, err := s.fund.EntryByRef(ctx, in); err == nil {
+		ev.PaymentRef = in
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return ev, err
+	}
+	return ev, nil
 }
 
 // subscriptionOf finds the subscription ev is about and, the first time

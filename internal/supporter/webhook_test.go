@@ -271,5 +271,24 @@ func TestInvoiceWithoutItsPaymentAsksStripe(t *testing.T) {
 		if _, err := m.fund.EntryByRef(ctx, "in_nopi"); err != nil {
 			t.Fatalf("entry by the invoice: %v", err)
 		}
+		// Its refund: the charge names the invoice, a PaymentIntent the
+		// ledger does not know, and no purpose (invoices' charges carry
+		// none). It reverses the credit kept under the invoice, once.
+		refund := func(evID, pi string, total int64) []byte {
+			return paymenttest.Event(evID, "charge.refunded", time.Now(), map[string]any{
+				"id": "ch_" + evID, "object": "charge", "payment_intent": pi, "invoice": "in_nopi", "amount": 500,
+				"amount_refunded": total, "refunded": total == 500, "currency": "gbp", "metadata": map[string]string{}})
+		}
+		m.deliver(t, refund("evt_n2", "pi_made_later", 200))
+		m.deliver(t, refund("evt_n2", "pi_made_later", 200))
+		paymenttest.WaitApplied(t, d, 2, 10*time.Second)
+		if gifts, reversals, total := ledger(t, d); reversals != 1 || total != 300 {
+			t.Fatalf("after a refund of £2: %d gifts, %d reversals, total %d; want the £5 reversed and £3 kept", gifts, reversals, total)
+		}
+		m.deliver(t, refund("evt_n3", "", 500))
+		paymenttest.WaitApplied(t, d, 3, 10*time.Second)
+		if _, _, total := ledger(t, d); total != 0 {
+			t.Fatalf("after the rest was refunded, with no PaymentIntent named: total %d, want 0", total)
+		}
 	})
 }
