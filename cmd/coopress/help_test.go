@@ -100,6 +100,8 @@ func TestHelpContents(t *testing.T) {
 		{[]string{"annual-return", "-h"}, []string{"usage: coopress annual-return [flags]", "-year"}},
 		{[]string{"serve", "-h"}, []string{"-log-level", "-demo", "-addr"}},
 		{[]string{"version", "-h"}, []string{"usage: coopress version\n"}},
+		{[]string{"stv", "-h"}, []string{"usage: coopress stv SUBCOMMAND", "count "}},
+		{[]string{"help", "stv", "count"}, []string{"usage: coopress stv count [flags] FILE.blt", "-seats", "-seed", "-format", "-method", "docs/ballots.md"}},
 	} {
 		code, out, errOut := cli(tc.args...)
 		if code != 0 || errOut != "" {
