@@ -101,6 +101,10 @@ type Config struct {
 	// SupporterThanks: a signed-in reader who gives every month sees
 	// thanks in the fund box instead of being asked again.
 	SupporterThanks bool
+	// SupporterColumnThanks: supporters may ask to be thanked by name in
+	// the printed fund column, on the join form, their account page and
+	// the treasurer's standing-order form.
+	SupporterColumnThanks bool
 	// SecondFactor says whose accounts must have a second factor: power
 	// (admins, treasurers, secretaries) or staff (everyone on the staff
 	// side); Validate parses it into factorPolicy.
@@ -281,6 +285,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9464"), "address for Prometheus metrics (/metrics), apart from the site's; empty turns them off (env COOPRESS_METRICS_ADDR)")
 	fs.IntVar(&c.LivePerNode, "live-max", c.envInt("LIVE_MAX", web.DefaultLivePerNode), "most live fund-box streams open on this node (env COOPRESS_LIVE_MAX)")
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
+	fs.BoolVar(&c.SupporterColumnThanks, "supporter-column-thanks", c.envBoolOr("SUPPORTER_COLUMN_THANKS", true), "supporters may ask to be thanked by name in the fund column (env COOPRESS_SUPPORTER_COLUMN_THANKS=0, false or no turns the offer off)")
 	fs.BoolVar(&c.SupporterThanks, "supporter-thanks", c.envBoolOr("SUPPORTER_THANKS", true), "a signed-in supporter sees thanks in the fund box instead of the appeal (env COOPRESS_SUPPORTER_THANKS=0, false or no turns it off)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For or Forwarded header names the client; empty trusts none (env COOPRESS_TRUSTED_PROXIES)")

@@ -50,7 +50,7 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *s
 	}
 	// Refunds and disputes of a supporter's payment follow the donation
 	// handler's rule, which finds the entry by its payment.
-	supOpts := []supporter.Option{supporter.WithRefunds(dn)}
+	supOpts := []supporter.Option{supporter.WithRefunds(dn), supporter.WithColumnThanks(cfg.SupporterColumnThanks)}
 	if outbox != nil { // a nil *Outbox in the interface would not read as nil
 		supOpts = append(supOpts, supporter.WithMail(outbox))
 	}

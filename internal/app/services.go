@@ -154,7 +154,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 		deps.Society = soc
 	}
 	// Standing-order supporters' payments are recorded through the fund.
-	deps.StandingOrders = supporter.NewStandingOrders(d, s.fund, cfg.Location, time.Now)
+	deps.StandingOrders = supporter.NewStandingOrders(d, s.fund, cfg.Location, time.Now).ThankInColumn(cfg.SupporterColumnThanks)
 	pd, err := NewPersonalData(d, cfg, s.accounts, s.fund)
 	if err != nil {
 		log.Error("personal data pages left out", "err", err)

@@ -52,7 +52,8 @@ func (s *StandingOrders) PersonalRecords(ctx context.Context, q db.Queryer, emai
 	return out, nil
 }
 
-// ErasePersonal replaces, in tx, the name, address and postal address of
+// ErasePersonal replaces, in tx, the name, address, postal address and
+// thanks of
 // the person's ended standing orders and blanks the before and after
 // copies in their history (the trigger of migration 00019 allows only
 // that). The amount, frequency, reference, status and dates stay: the
@@ -64,8 +65,8 @@ func (s *StandingOrders) ErasePersonal(ctx context.Context, tx *sql.Tx, email, _
 		WHERE standing_order_id IN (SELECT id FROM standing_orders WHERE lower(email) = $1)`, email); err != nil {
 		return fmt.Errorf("supporter: erase standing order history: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE standing_orders SET name = $2, email = '', postal_address = ''
-		WHERE lower(email) = $1`, email, account.ErasedName); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE standing_orders SET name = $2, email = '', postal_address = '',
+		thanks = 0, thanks_name = '', thanks_town = '' WHERE lower(email) = $1`, email, account.ErasedName); err != nil {
 		return fmt.Errorf("supporter: erase standing orders: %w", err)
 	}
 	return nil

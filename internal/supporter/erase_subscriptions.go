@@ -39,8 +39,8 @@ func (Subscriptions) BlockErasure(ctx context.Context, q db.Queryer, email strin
 
 // PersonalRecords lists the person's subscriptions.
 func (Subscriptions) PersonalRecords(ctx context.Context, q db.Queryer, email string) ([]account.Record, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, created_at, name, email, amount_minor, currency, method, status
-		FROM subscriptions WHERE lower(email) = $1 ORDER BY id`, strings.ToLower(email))
+	rows, err := q.QueryContext(ctx, `SELECT id, created_at, name, email, amount_minor, currency, method, status,
+		thanks, thanks_name, thanks_town FROM subscriptions WHERE lower(email) = $1 ORDER BY id`, strings.ToLower(email))
 	if err != nil {
 		return nil, fmt.Errorf("supporter: subscriptions of a person: %w", err)
 	}
@@ -49,23 +49,27 @@ func (Subscriptions) PersonalRecords(ctx context.Context, q db.Queryer, email st
 	for rows.Next() {
 		var id, amount int64
 		var at time.Time
-		var name, mail, cur, method, status string
-		if err := rows.Scan(&id, &at, &name, &mail, &amount, &cur, &method, &status); err != nil {
+		var name, mail, cur, method, status, thanksName, thanksTown string
+		var thanks int
+		if err := rows.Scan(&id, &at, &name, &mail, &amount, &cur, &method, &status, &thanks, &thanksName, &thanksTown); err != nil {
 			return nil, fmt.Errorf("supporter: subscriptions of a person: %w", err)
 		}
 		out = append(out, account.Record{Kind: "subscription", ID: strconv.FormatInt(id, 10), At: at.UTC(),
 			Fields: []account.Field{{Name: "name", Value: name}, {Name: "email", Value: mail},
 				{Name: "amount_minor", Value: strconv.FormatInt(amount, 10)}, {Name: "currency", Value: cur},
-				{Name: "method", Value: method}, {Name: "status", Value: status}}})
+				{Name: "method", Value: method}, {Name: "status", Value: status},
+				{Name: "thanked_in_the_column", Value: yesNo(thanks == 1)}, {Name: "thanks_name", Value: thanksName},
+				{Name: "thanks_town", Value: thanksTown}}})
 	}
 	return out, rows.Err()
 }
 
-// ErasePersonal blanks the email and name of the person's subscriptions,
+// ErasePersonal blanks the email, name and thanks of the person's subscriptions,
 // which BlockErasure has found ended. Amounts, dates and the provider's
 // ids stay: the ledger entries the invoices became point at them.
 func (Subscriptions) ErasePersonal(ctx context.Context, tx *sql.Tx, email, _ string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE subscriptions SET email = '', name = $2, fix_url = '' WHERE lower(email) = $1`,
+	if _, err := tx.ExecContext(ctx, `UPDATE subscriptions SET email = '', name = $2, fix_url = '',
+		thanks = 0, thanks_name = '', thanks_town = '' WHERE lower(email) = $1`,
 		strings.ToLower(email), account.ErasedName); err != nil {
 		return fmt.Errorf("supporter: erase subscriptions: %w", err)
 	}

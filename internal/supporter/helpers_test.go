@@ -43,6 +43,8 @@ type pathOptions struct {
 	provider Provider
 	// workers is River's concurrency (50 by default).
 	workers int
+	// columnThanks offers supporters thanks in the fund column.
+	columnThanks bool
 }
 
 // lateOutbox lets the Service be built before the River client that the
@@ -75,7 +77,8 @@ func newMoneyPath(t testing.TB, d *db.DB, o pathOptions) *moneyPath {
 		opts = append(opts, WithMail(late))
 	}
 	dn := donation.New(d, m.fund, nil, "The Daily Co-op", "http://paper.test")
-	m.svc = New(d, m.fund, o.provider, "The Daily Co-op", "http://paper.test", append(opts, WithRefunds(dn))...)
+	m.svc = New(d, m.fund, o.provider, "The Daily Co-op", "http://paper.test",
+		append(opts, WithRefunds(dn), WithColumnThanks(o.columnThanks))...)
 	river.AddWorker(w, payment.NewWorker(d, payment.Handlers{donation.Purpose: dn, Purpose: m.svc}, log,
 		payment.WorkerOptions{Backoff: func(int) time.Duration { return 20 * time.Millisecond }}))
 	c, err := jobs.NewClient(d, log, w, jobs.Options{MaxWorkers: max(o.workers, 50), PollInterval: 20 * time.Millisecond})

@@ -32,6 +32,9 @@ type JoinInput struct {
 	Email  string
 	// AccountID is the signed-in reader's account, 0 for none.
 	AccountID int64
+	// Thanks is how they would like to be thanked in the fund column;
+	// ignored when the paper does not offer it.
+	Thanks ThanksInput
 }
 
 // Join checks in, creates the provider's checkout in subscription mode
@@ -41,7 +44,11 @@ type JoinInput struct {
 // "email"), joined, and nothing is stored or sent to the provider.
 func (s *Service) Join(ctx context.Context, in JoinInput) (string, error) {
 	plan, amount, name, email, err := s.checkJoin(ctx, in)
-	if err != nil {
+	thanks, terr := ParseThanks(in.Thanks)
+	if !s.columnThanks {
+		thanks, terr = Thanks{}, nil
+	}
+	if err := errors.Join(err, terr); err != nil {
 		return "", err
 	}
 	if s.provider == nil {
@@ -70,9 +77,11 @@ func (s *Service) Join(ctx context.Context, in JoinInput) (string, error) {
 			account = in.AccountID
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (join_ref, checkout_session, plan_id, amount_minor,
-			currency, status, email, name, account_id, next_amount_minor, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4, $10, $10)`,
-			ref, session, plan.ID, amount.Minor, amount.Currency, string(Pending), email, name, account, now)
+			currency, status, email, name, account_id, next_amount_minor, created_at, updated_at,
+			thanks, thanks_name, thanks_town)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4, $10, $10, $11, $12, $13)`,
+			ref, session, plan.ID, amount.Minor, amount.Currency, string(Pending), email, name, account, now,
+			boolInt(thanks.On), thanks.Name, thanks.Town)
 		return err
 	})
 	if err != nil {

@@ -63,6 +63,9 @@ type StandingOrder struct {
 	Status       OrderStatus
 	// StartedOn is the day of the first payment, in the publication's zone.
 	StartedOn time.Time
+	// Thanks is how the supporter asked to be thanked in the fund column,
+	// which the treasurer records for them.
+	Thanks    Thanks
 	CreatedAt time.Time
 	CreatedBy string
 	UpdatedAt time.Time
@@ -75,6 +78,8 @@ type OrderInput struct {
 	Name, Email, PostalAddress string
 	Amount, Frequency          string
 	Reference, StartedOn       string
+	// Thanks is the supporter's wish to be thanked in the fund column.
+	Thanks ThanksInput
 }
 
 // The bounds of a reference: UK banks carry 18 characters, and fewer than
@@ -150,6 +155,9 @@ func ParseOrder(in OrderInput, cur string, loc *time.Location, now time.Time) (S
 		errs = append(errs, err)
 	}
 	o.StartedOn = started
+	if o.Thanks, err = ParseThanks(in.Thanks); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return StandingOrder{}, errors.Join(errs...)
 	}

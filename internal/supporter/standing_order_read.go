@@ -14,15 +14,19 @@ import (
 
 // orderColumns is read by scanOrder, in this order.
 const orderColumns = `id, name, email, postal_address, amount_minor, currency, frequency, reference,
-	reference_key, status, started_on, created_at, created_by, updated_at FROM standing_orders`
+	reference_key, status, started_on, thanks, thanks_name, thanks_town, created_at, created_by, updated_at
+	FROM standing_orders`
 
 type orderScanner interface{ Scan(dest ...any) error }
 
 func scanOrder(r orderScanner, loc *time.Location) (StandingOrder, error) {
 	var o StandingOrder
 	var freq, status, started string
+	var thanks int
 	err := r.Scan(&o.ID, &o.Name, &o.Email, &o.PostalAddress, &o.Amount.Minor, &o.Amount.Currency, &freq,
-		&o.Reference, &o.ReferenceKey, &status, &started, &o.CreatedAt, &o.CreatedBy, &o.UpdatedAt)
+		&o.Reference, &o.ReferenceKey, &status, &started, &thanks, &o.Thanks.Name, &o.Thanks.Town,
+		&o.CreatedAt, &o.CreatedBy, &o.UpdatedAt)
+	o.Thanks.On = thanks == 1
 	if errors.Is(err, sql.ErrNoRows) {
 		return StandingOrder{}, db.ErrNotFound
 	}

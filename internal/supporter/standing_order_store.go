@@ -23,6 +23,8 @@ type StandingOrders struct {
 	fund *fund.Service
 	loc  *time.Location
 	now  func() time.Time
+	// columnThanks: supporters may be thanked in the fund column.
+	columnThanks bool
 }
 
 // NewStandingOrders makes the service on d, recording payments through f,
@@ -69,10 +71,12 @@ func (s *StandingOrders) AddStandingOrder(ctx context.Context, in OrderInput, by
 			return err
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO standing_orders (name, email, postal_address, amount_minor,
-			currency, frequency, reference, reference_key, status, started_on, created_at, created_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			currency, frequency, reference, reference_key, status, started_on, created_at, created_by, updated_at,
+			thanks, thanks_name, thanks_town)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 			o.Name, o.Email, o.PostalAddress, o.Amount.Minor, o.Amount.Currency, string(o.Frequency), o.Reference,
-			o.ReferenceKey, string(o.Status), o.StartedOn.Format(dayLayout), o.CreatedAt, o.CreatedBy, o.UpdatedAt).Scan(&o.ID)
+			o.ReferenceKey, string(o.Status), o.StartedOn.Format(dayLayout), o.CreatedAt, o.CreatedBy, o.UpdatedAt,
+			boolInt(o.Thanks.On), o.Thanks.Name, o.Thanks.Town).Scan(&o.ID)
 		if db.IsUniqueViolation(err) {
 			return takenReference()
 		}
@@ -163,9 +167,10 @@ func (s *StandingOrders) change(ctx context.Context, id int64, action, by string
 		after.UpdatedAt = db.UTC(s.now())
 		_, err = tx.ExecContext(ctx, `UPDATE standing_orders SET name = $1, email = $2, postal_address = $3,
 			amount_minor = $4, currency = $5, frequency = $6, reference = $7, reference_key = $8, status = $9,
-			started_on = $10, updated_at = $11 WHERE id = $12`,
+			started_on = $10, updated_at = $11, thanks = $12, thanks_name = $13, thanks_town = $14 WHERE id = $15`,
 			after.Name, after.Email, after.PostalAddress, after.Amount.Minor, after.Amount.Currency, string(after.Frequency),
-			after.Reference, after.ReferenceKey, string(after.Status), after.StartedOn.Format(dayLayout), after.UpdatedAt, id)
+			after.Reference, after.ReferenceKey, string(after.Status), after.StartedOn.Format(dayLayout), after.UpdatedAt,
+			boolInt(after.Thanks.On), after.Thanks.Name, after.Thanks.Town, id)
 		if db.IsUniqueViolation(err) {
 			return takenReference()
 		}
@@ -235,7 +240,8 @@ func takenReference() error {
 func orderJSON(o StandingOrder) string {
 	b, _ := json.Marshal(map[string]any{"name": o.Name, "email": o.Email, "postal_address": o.PostalAddress,
 		"amount_minor": o.Amount.Minor, "currency": o.Amount.Currency, "frequency": o.Frequency,
-		"reference": o.Reference, "status": o.Status, "started_on": o.StartedOn.Format(dayLayout)})
+		"reference": o.Reference, "status": o.Status, "started_on": o.StartedOn.Format(dayLayout),
+		"thanks": o.Thanks.On, "thanks_name": o.Thanks.Name, "thanks_town": o.Thanks.Town})
 	return string(b)
 }
 

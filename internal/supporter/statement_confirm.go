@@ -121,8 +121,10 @@ func (s *StandingOrders) Confirm(ctx context.Context, st Statement, by string, h
 
 // gift is the ledger entry for a statement line paid by order.
 func (s *StandingOrders) gift(l StatementLine, o StandingOrder, by string) fund.Entry {
-	return fund.Entry{Amount: l.Amount, Method: fund.StandingOrder, DonorName: o.Name,
+	e := fund.Entry{Amount: l.Amount, Method: fund.StandingOrder, DonorName: o.Name,
 		ProviderRef: LedgerRef(l.Fingerprint), ReceivedAt: l.Day, RecordedBy: by}
+	o.Thanks.thank(&e, s.columnThanks)
+	return e
 }
 
 // storeLine writes one statement line; an order and entry of 0 leave it

@@ -38,7 +38,9 @@ type Subscription struct {
 	NextPaymentAt time.Time
 	NextAmount    money.Money
 	// FixURL is where a failing supporter can put things right.
-	FixURL    string
+	FixURL string
+	// Thanks is how the supporter asked to be thanked in the fund column.
+	Thanks    Thanks
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -46,16 +48,19 @@ type Subscription struct {
 const subscriptionColumns = `s.id, s.join_ref, s.checkout_session, COALESCE(s.provider_subscription, ''),
 	s.provider_customer, s.plan_id, p.name, p.billing_interval, s.amount_minor, s.currency, s.method, s.status,
 	s.status_at, s.email, s.name, COALESCE(s.account_id, 0), s.next_payment_at, s.next_amount_minor, s.fix_url,
-	s.created_at, s.updated_at`
+	s.thanks, s.thanks_name, s.thanks_town, s.created_at, s.updated_at`
 
 const subscriptionFrom = ` FROM subscriptions s JOIN supporter_plans p ON p.id = s.plan_id `
 
 func scanSubscription(r interface{ Scan(...any) error }) (Subscription, error) {
 	var s Subscription
 	var statusAt, next sql.NullTime
+	var thanks int
 	err := r.Scan(&s.ID, &s.JoinRef, &s.CheckoutSession, &s.ProviderSubscription, &s.ProviderCustomer, &s.PlanID,
 		&s.PlanName, &s.PlanInterval, &s.Amount.Minor, &s.Amount.Currency, &s.Method, &s.Status, &statusAt,
-		&s.Email, &s.Name, &s.AccountID, &next, &s.NextAmount.Minor, &s.FixURL, &s.CreatedAt, &s.UpdatedAt)
+		&s.Email, &s.Name, &s.AccountID, &next, &s.NextAmount.Minor, &s.FixURL, &thanks, &s.Thanks.Name, &s.Thanks.Town,
+		&s.CreatedAt, &s.UpdatedAt)
+	s.Thanks.On = thanks == 1
 	s.NextAmount.Currency = s.Amount.Currency
 	if statusAt.Valid {
 		s.StatusAt = statusAt.Time

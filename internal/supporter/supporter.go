@@ -122,6 +122,8 @@ type Service struct {
 	baseURL  string
 	limits   Limits
 	now      func() time.Time
+	// columnThanks: supporters may be thanked in the fund column.
+	columnThanks bool
 }
 
 // Option changes a Service's settings at construction.

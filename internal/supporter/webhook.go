@@ -283,6 +283,7 @@ func (s *Service) credit(ctx context.Context, sub Subscription, ev payment.Event
 		Amount: money.New(ev.AmountMinor, cmp.Or(ev.Currency, sub.Amount.Currency)), Method: m.ledgerMethod(),
 		DonorName: sub.Name, DonorEmail: sub.Email, ProviderRef: ref, ReceivedAt: ev.Created, RecordedBy: recorder,
 	}
+	sub.Thanks.thank(&e, s.columnThanks)
 	if _, err := s.fund.Record(ctx, e); err != nil && !errors.Is(err, fund.ErrDuplicate) {
 		return fmt.Errorf("supporter: credit %s of subscription %d: %w", ref, sub.ID, err)
 	}

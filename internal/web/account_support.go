@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
@@ -23,6 +24,8 @@ type supportView struct {
 	// Plans are what the reader may move to (every active plan), for the
 	// change form; empty once the support has ended.
 	Plans []supporter.Plan
+	// AskThanks offers the form to be thanked in the fund column.
+	AskThanks bool
 }
 
 // supportNotices confirm an action after its redirect.
@@ -31,6 +34,7 @@ var supportNotices = map[string]string{
 	"paused":    "Your support is paused: nothing more is taken until you resume it.",
 	"resumed":   "Your support is running again.",
 	"cancelled": "Your support is cancelled: nothing more will be taken. Thank you for all you gave.",
+	"thanks":    "Saved: your next payment is thanked in the fund column as you chose.",
 }
 
 // supportOf lists the signed-in reader's subscriptions.
@@ -49,6 +53,10 @@ func (s *Server) supportOf(r *http.Request) ([]supportView, error) {
 	out := make([]supportView, len(subs))
 	for i, sub := range subs {
 		v := supportView{Subscription: sub}
+		switch sub.Status {
+		case supporter.Active, supporter.Failing, supporter.Paused:
+			v.AskThanks = s.supporters.ColumnThanks()
+		}
 		switch sub.Status {
 		case supporter.Active, supporter.Failing:
 			v.CanPause, v.Stop, v.Plans = true, true, plans
@@ -162,6 +170,43 @@ func (s *Server) accountSupportChange(w http.ResponseWriter, r *http.Request) er
 	}
 	// Every refusal stands at the top of the support section: the form's
 	// fields repeat for each subscription.
+	for _, e := range errs {
+		p.Errors.Add("support", e.Message)
+	}
+	return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
+}
+
+// accountSupportThanks records whether and how the reader is thanked in
+// the fund column for one subscription, from its next payment, audited.
+func (s *Server) accountSupportThanks(w http.ResponseWriter, r *http.Request) error {
+	if s.supporters == nil || !s.supporters.ColumnThanks() {
+		return errNotFound
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := currentAccount(r)
+	var errs fieldErrors
+	t, err := supporter.ParseThanks(thanksForm(r, &errs))
+	if len(errs) == 0 && !errs.addValidation(err, "support") {
+		audit := s.supportAudit(a, "thanks", func(sub supporter.Subscription) map[string]string {
+			return map[string]string{"thanks": strconv.FormatBool(sub.Thanks.On), "name": sub.Thanks.Name, "town": sub.Thanks.Town}
+		})
+		_, err = s.supporters.SetThanks(r.Context(), ownerOf(a), id, t, audit)
+		switch {
+		case errors.Is(err, supporter.ErrNotYours):
+			return &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+		case err != nil:
+			return err
+		}
+		http.Redirect(w, r, "/account?support=thanks#support-heading", http.StatusSeeOther)
+		return nil
+	}
+	p, err := s.newAccountPage(r)
+	if err != nil {
+		return err
+	}
 	for _, e := range errs {
 		p.Errors.Add("support", e.Message)
 	}

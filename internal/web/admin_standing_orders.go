@@ -76,10 +76,13 @@ type standingOrderPage struct {
 	History     []supporter.OrderChange
 	// Action is where the form posts.
 	Action string
+	// AskThanks shows the fields for thanks in the fund column.
+	AskThanks bool
 }
 
 func (s *Server) newStandingOrderPage(r *http.Request, o supporter.StandingOrder) *standingOrderPage {
 	p := &standingOrderPage{adminFrame: s.newAdminFrame(r, "Add a standing-order supporter"), Order: o,
+		AskThanks: s.standing != nil && s.standing.ColumnThanks(),
 		Frequencies: supporter.Frequencies(), Action: standingOrdersPath}
 	if o.ID != 0 {
 		p.Title, p.Action = "Standing order: "+o.Name, fmt.Sprintf("%s/%d", standingOrdersPath, o.ID)
@@ -134,7 +137,16 @@ func (s *Server) loadStandingOrderPage(r *http.Request) (*standingOrderPage, err
 // orderInputOf fills the form from a stored order.
 func orderInputOf(o supporter.StandingOrder) supporter.OrderInput {
 	return supporter.OrderInput{Name: o.Name, Email: o.Email, PostalAddress: o.PostalAddress, Amount: o.Amount.Format(),
-		Frequency: string(o.Frequency), Reference: o.Reference, StartedOn: o.StartedOn.Format("2006-01-02")}
+		Frequency: string(o.Frequency), Reference: o.Reference, StartedOn: o.StartedOn.Format("2006-01-02"),
+		Thanks: supporter.ThanksInput{On: yesIf(o.Thanks.On), Name: o.Thanks.Name, Town: o.Thanks.Town}}
+}
+
+// yesIf is "yes" for a ticked box as a form sends it, "" for an empty one.
+func yesIf(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
 }
 
 // standingOrderInput reads the form; its field names are the ones
@@ -142,7 +154,8 @@ func orderInputOf(o supporter.StandingOrder) supporter.OrderInput {
 func standingOrderInput(r *http.Request) supporter.OrderInput {
 	v := r.PostFormValue
 	return supporter.OrderInput{Name: v("name"), Email: v("email"), PostalAddress: v("postal_address"), Amount: v("amount"),
-		Frequency: v("frequency"), Reference: v("reference"), StartedOn: v("started_on")}
+		Frequency: v("frequency"), Reference: v("reference"), StartedOn: v("started_on"),
+		Thanks: supporter.ThanksInput{On: v(supporter.FieldThanks), Name: v(supporter.FieldThanksName), Town: v(supporter.FieldThanksTown)}}
 }
 
 // standingOrderAudit is what the audit log keeps of an order.

@@ -94,6 +94,7 @@ func (s *Server) routes() http.Handler {
 	reader("POST /account/support/{id}/resume", s.accountSupportAction("resume"))
 	reader("POST /account/support/{id}/cancel", s.accountSupportAction("cancel"))
 	reader("POST /account/support/{id}/change", s.accountSupportChange)
+	reader("POST /account/support/{id}/thanks", s.accountSupportThanks)
 	reader("GET /account/payments/{id}", s.accountReceipt)
 	// A reader's own data: the downloads, email preferences and erasing
 	// the account (account_data.go).

@@ -21,6 +21,10 @@ type Supporters interface {
 	Report(ctx context.Context, loc *time.Location) (supporter.Report, error)
 	Subscriptions(ctx context.Context, statuses ...supporter.Status) ([]supporter.Subscription, error)
 	DirectDebitOffered() bool
+	// ColumnThanks says whether supporters may ask to be thanked by name
+	// in the fund column; SetThanks records a reader's answer.
+	ColumnThanks() bool
+	SetThanks(ctx context.Context, o supporter.Owner, id int64, t supporter.Thanks, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
 	// The reader's own support, on their account page (account_support.go).
 	OwnedBy(ctx context.Context, o supporter.Owner) ([]supporter.Subscription, error)
 	Pause(ctx context.Context, o supporter.Owner, id int64, hooks ...supporter.SubscriptionHook) (supporter.Subscription, error)
@@ -39,14 +43,17 @@ type joinOption struct {
 // joinForm is what the reader typed, kept to fill the form again.
 type joinForm struct {
 	Plan, Amount, Name, Email string
+	Thanks                    supporter.ThanksInput
 }
 
 // supportersJoinPage is the join form, or the notice that it is not set
 // up. The field errors are the domain's, each beside its field.
 type supportersJoinPage struct {
 	layout
-	Enabled     bool
-	Plans       []joinOption
+	Enabled bool
+	// ColumnThanks: the form asks whether to thank them in the column.
+	ColumnThanks bool
+	Plans        []joinOption
 	AnyAmount   bool
 	DirectDebit bool
 	Form        joinForm
@@ -66,12 +73,13 @@ func (s *Server) supportersJoinSubmit(w http.ResponseWriter, r *http.Request) er
 	}
 	var e fieldErrors
 	f := joinForm{Plan: formValue(r, &e, "plan", "The plan", 20), Amount: formValue(r, &e, "amount", "The amount", 20),
-		Name: strings.TrimSpace(formValue(r, &e, "name", "Your name", 200)), Email: strings.TrimSpace(formValue(r, &e, "email", "Your email address", 200))}
+		Name: strings.TrimSpace(formValue(r, &e, "name", "Your name", 200)), Email: strings.TrimSpace(formValue(r, &e, "email", "Your email address", 200)),
+		Thanks: thanksForm(r, &e)}
 	if len(e) > 0 {
 		return s.renderJoin(w, r, f, e, http.StatusUnprocessableEntity)
 	}
 	url, err := s.supporters.Join(r.Context(), supporter.JoinInput{Plan: f.Plan, Amount: f.Amount, Name: f.Name,
-		Email: f.Email, AccountID: currentAccount(r).ID})
+		Email: f.Email, AccountID: currentAccount(r).ID, Thanks: f.Thanks})
 	if e.addValidation(err, "") {
 		return s.renderJoin(w, r, f, e, http.StatusUnprocessableEntity)
 	}
@@ -106,6 +114,7 @@ func (s *Server) renderJoin(w http.ResponseWriter, r *http.Request, f joinForm, 
 			d.AnyAmount = d.AnyAmount || p.AnyAmount()
 		}
 		d.Enabled, d.DirectDebit = len(d.Plans) > 0 && status != http.StatusServiceUnavailable, s.supporters.DirectDebitOffered()
+		d.ColumnThanks = s.supporters.ColumnThanks()
 	}
 	return s.writeFormPage(w, r, "supporters_join", &d, status)
 }
@@ -116,4 +125,12 @@ func (s *Server) supportersThanks(w http.ResponseWriter, r *http.Request) error 
 	d := supportersJoinPage{layout: s.newLayout(r, "Thank you | "+s.site.Name)}
 	d.Canonical, d.NoIndex = s.site.BaseURL+"/supporters/thanks", true
 	return s.writeFormPage(w, r, "supporters_thanks", &d, http.StatusOK)
+}
+
+// thanksForm reads the thanks fields a supporter's form carries (the
+// join form, the account page, the treasurer's standing-order form).
+func thanksForm(r *http.Request, e *fieldErrors) supporter.ThanksInput {
+	return supporter.ThanksInput{On: formValue(r, e, supporter.FieldThanks, "Thanks in the column", 10),
+		Name: formValue(r, e, supporter.FieldThanksName, "The name to print", 400),
+		Town: formValue(r, e, supporter.FieldThanksTown, "The town", 400)}
 }
