@@ -27,7 +27,7 @@ func supportersSite(t *testing.T, d *db.DB) (*harness, *supporter.Service, suppo
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := supporter.New(d, fund.New(d, time.UTC, time.Now), st, "The Daily Co-op", "http://paper.test")
+	svc := supporter.New(d, fund.New(d, time.UTC, time.Now), st, "The Daily Co-op", "http://paper.test", supporter.WithColumnThanks(true))
 	ctx := context.Background()
 	five, err := svc.CreatePlan(ctx, supporter.PlanInput{Name: "Monthly", Amount: "5", Interval: "month"})
 	if err != nil {
