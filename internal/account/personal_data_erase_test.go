@@ -129,7 +129,7 @@ func (site eraseSite) subscription(t *testing.T, p person, status string) {
 		t.Fatal(err)
 	}
 	if _, err := site.db.ExecContext(ctx, `INSERT INTO subscriptions (join_ref, plan_id, amount_minor, currency, method, status, email, name,
-		fix_url, created_at, updated_at) VALUES ($1, $2, 500, 'GBP', 'card', $3, $4, $5, $6, $7, $7)`,
+		fix_url, created_at, updated_at, thanks, thanks_name) VALUES ($1, $2, 500, 'GBP', 'card', $3, $4, $5, $6, $7, $7, 1, $5)`,
 		fmt.Sprintf("join-%d", time.Now().UnixNano()), plan, status, p.email, p.name, "https://pay.example/fix/"+p.email, now); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,8 @@ func (site eraseSite) standingOrder(t *testing.T, p person) supporter.StandingOr
 	t.Helper()
 	o, err := site.orders.AddStandingOrder(context.Background(), supporter.OrderInput{Name: p.name, Email: p.email,
 		PostalAddress: "1 High Street, " + p.town, Amount: "5", Frequency: "monthly",
-		Reference: fmt.Sprintf("FUND %d", time.Now().UnixNano()%1e6), StartedOn: "2024-11-01"}, "treasurer@example.org")
+		Reference: fmt.Sprintf("FUND %d", time.Now().UnixNano()%1e6), StartedOn: "2024-11-01",
+		Thanks: supporter.ThanksInput{On: "yes", Name: p.name, Town: p.town}}, "treasurer@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
