@@ -55,6 +55,17 @@ func (s *Server) lookupPage(key string) (*renderedPage, pageVersion) {
 	c.mu.RLock()
 	p, gen := c.entries[key], c.gen
 	c.mu.RUnlock()
+	return p, pageVersion{gen: gen, content: s.content.Load()}
+}
+
+// lookupPageBytes is lookupPage for a key built in a caller's buffer: a
+// map index of string(key) does not copy it, so a cached hit allocates no
+// key. The order of reads is lookupPage's, for the same reason.
+func (s *Server) lookupPageBytes(key []byte) (*renderedPage, pageVersion) {
+	c := s.pages
+	c.mu.RLock()
+	p, gen := c.entries[string(key)], c.gen
+	c.mu.RUnlock()
 	// The generation is read before the content version: a refresh moves
 	// the version first and clears second, so a page can never be stored
 	// under a generation newer than its content version.

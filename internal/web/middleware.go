@@ -65,10 +65,18 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if r.TLS != nil {
 			h["Strict-Transport-Security"] = hstsValue
 		}
-		if n := bodyLimit(r); n > 0 {
+		// A request without a body (net/http gives it NoBody) has
+		// nothing to limit, and the reader would be an allocation on
+		// every page view.
+		if n := bodyLimit(r); n > 0 && r.Body != http.NoBody {
 			r.Body = http.MaxBytesReader(w, r.Body, n)
 		}
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := recorders.Get().(*statusRecorder)
+		*rec = statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			*rec = statusRecorder{} // drop the writer and any buffer
+			recorders.Put(rec)
+		}()
 		if enc := acceptedEncoding(r.Header.Get("Accept-Encoding")); enc != "" && r.Method != http.MethodHead {
 			rec.enc = enc
 			rec.unsuffixed = unsuffixConditional(r, enc)
@@ -88,6 +96,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 	})
 }
+
+// recorders keeps statusRecorders between requests: one a request was
+// an allocation on every page view. A handler never keeps its
+// ResponseWriter past its return (net/http forbids using it then), so
+// the middleware may reuse it once the handler and finish are done.
+var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
 
 // statusRecorder remembers the status and size a handler wrote, for logs
 // and metrics, and compresses what the handler did not (compressing.go).

@@ -23,16 +23,20 @@ type articlePageData struct {
 	Picture *media.Image
 }
 
+// articleKeyPrefix starts an article page's key in the page cache.
+const articleKeyPrefix = "article:"
+
 func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) error {
 	slug := r.PathValue("slug")
 	if !article.ValidSlug(slug) {
 		return errNotFound
 	}
-	key := "article:" + slug
-	p, ver := s.lookupPage(key) // before reading the article: see renderPage
+	var buf [128]byte
+	p, ver := s.lookupPageBytes(append(append(buf[:0], articleKeyPrefix...), slug...)) // before reading the article: see renderPage
 	if p != nil {
 		return s.writePage(w, r, p, "public, max-age=60, stale-while-revalidate=600")
 	}
+	key := articleKeyPrefix + slug
 	ctx := r.Context()
 	a, err := s.articles.Published(ctx, slug)
 	if errors.Is(err, db.ErrNotFound) {
