@@ -45,10 +45,16 @@ func ForAddress(ctx context.Context, q db.Queryer, addr string) ([]Entry, error)
 const ErasedAddress = "erased"
 
 // EraseAddress blanks, in tx, every outbox copy of the mail to addr: its
-// recipient, subject and bodies. A mail still queued is marked failed so
+// recipient, subject and bodies, and deletes its attachments. A mail still queued is marked failed so
 // that its job gives up instead of sending an empty message; the rows
 // stay, so the operator's counts of what was sent remain true.
 func EraseAddress(ctx context.Context, tx *sql.Tx, addr string) error {
+	// The attachments go first, while the rows still carry the address:
+	// a certificate names the person as much as the body does.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_attachments WHERE outbox_id IN
+		(SELECT id FROM mail_outbox WHERE lower(to_addr) LIKE $1 ESCAPE '\')`, db.LikeContains(addr)); err != nil {
+		return fmt.Errorf("mail: erase an address's attachments: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET to_addr = $2, subject = $2, text_body = '', html_body = '',
 		last_error = CASE WHEN status = $3 THEN 'recipient erased' ELSE '' END,
 		status = CASE WHEN status = $3 THEN $4 ELSE status END

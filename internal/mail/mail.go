@@ -44,6 +44,9 @@ type Message struct {
 	// Ref is an optional idempotency key, such as "receipt:ledger:42": a
 	// second message with the same Ref is never queued.
 	Ref string
+	// Attachments are files sent with the mail (a share certificate);
+	// they are stored with it in the outbox, in the same transaction.
+	Attachments []Attachment
 }
 
 // Status is where a mail is in its life.
@@ -81,7 +84,10 @@ func (m Message) Validate() error {
 	if m.Kind == "" || len(m.Kind) > MaxKindLen || strings.TrimFunc(m.Kind, isKindRune) != "" {
 		return invalid("kind", fmt.Sprintf("must be 1 to %d of a-z, 0-9 and _", MaxKindLen))
 	}
-	return checkLine("ref", m.Ref, MaxRefLen, false)
+	if err := checkLine("ref", m.Ref, MaxRefLen, false); err != nil {
+		return err
+	}
+	return checkAttachments(m.Attachments)
 }
 
 func isKindRune(r rune) bool { return r == '_' || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') }

@@ -80,6 +80,9 @@ func (o *Outbox) EnqueueTx(ctx context.Context, tx *sql.Tx, m Message) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("mail: queue %s: %w", m.Kind, err)
 	}
+	if err := insertAttachments(ctx, tx, id, m.Attachments); err != nil {
+		return 0, err
+	}
 	if _, err := o.jobs.InsertTx(ctx, tx, SendArgs{ID: id}, nil); err != nil {
 		return 0, fmt.Errorf("mail: enqueue send %d: %w", id, err)
 	}
@@ -118,13 +121,19 @@ func (o *Outbox) Retry(ctx context.Context, id int64) error {
 	})
 }
 
-// Get returns one outbox entry, or db.ErrNotFound.
+// Get returns one outbox entry with its attachments, or db.ErrNotFound.
 func (o *Outbox) Get(ctx context.Context, id int64) (Entry, error) {
-	return getEntry(ctx, o.db, id)
+	e, err := getEntry(ctx, o.db, id)
+	if err != nil {
+		return e, err
+	}
+	e.Attachments, err = attachmentsOf(ctx, o.db, id)
+	return e, err
 }
 
-// getEntry reads a row through q, which the worker points at the writer so
-// it sees the status its own last attempt wrote.
+// getEntry reads a row, without its attachments, through q, which the
+// worker points at the writer so it sees the status its own last attempt
+// wrote.
 func getEntry(ctx context.Context, q db.Queryer, id int64) (Entry, error) {
 	var (
 		e      Entry

@@ -35,6 +35,9 @@ func (c SMTPConfig) send(ctx context.Context, e Entry) error {
 	if e.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, e.HTML)
 	}
+	if err := attach(m, e.Attachments); err != nil {
+		return err
+	}
 
 	client, err := gomail.NewClient(c.Host, c.clientOptions()...)
 	if err != nil {

@@ -97,6 +97,9 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if e.Status == Sent {
 		return nil
 	}
+	if e.Attachments, err = attachmentsOf(ctx, w.db.Writer(), e.ID); err != nil {
+		return err
+	}
 	if err := e.Message.Validate(); err != nil {
 		// A row that fails validation was written around EnqueueTx;
 		// retrying cannot fix it.
