@@ -82,7 +82,7 @@ type standingOrderPage struct {
 
 func (s *Server) newStandingOrderPage(r *http.Request, o supporter.StandingOrder) *standingOrderPage {
 	p := &standingOrderPage{adminFrame: s.newAdminFrame(r, "Add a standing-order supporter"), Order: o,
-		AskThanks: s.standing != nil && s.standing.ColumnThanks(),
+		AskThanks:   s.standing != nil && s.standing.ColumnThanks(),
 		Frequencies: supporter.Frequencies(), Action: standingOrdersPath}
 	if o.ID != 0 {
 		p.Title, p.Action = "Standing order: "+o.Name, fmt.Sprintf("%s/%d", standingOrdersPath, o.ID)

@@ -54,10 +54,10 @@ type supportersJoinPage struct {
 	// ColumnThanks: the form asks whether to thank them in the column.
 	ColumnThanks bool
 	Plans        []joinOption
-	AnyAmount   bool
-	DirectDebit bool
-	Form        joinForm
-	Errors      fieldErrors
+	AnyAmount    bool
+	DirectDebit  bool
+	Form         joinForm
+	Errors       fieldErrors
 }
 
 func (s *Server) supportersJoin(w http.ResponseWriter, r *http.Request) error {
