@@ -23,48 +23,14 @@ import (
 //     not count), among members who have not ceased. A former member may
 //     be admitted again, under a new number; the register keeps both.
 func (s *Service) Admit(ctx context.Context, a Admission, by account.Actor) (Member, error) {
-	m := Member{Number: a.Number, Class: a.Class, AccountID: a.AccountID, AdmittedOn: a.On, Contact: a.Contact}
-	amount := a.Shares * s.rules.Nominal
-	if lim := s.rules.limit(a.Class); lim > 0 && amount > lim {
-		return m, s.overCap(a.Class, 0, amount)
-	}
-	key := personKey(a.Contact.Name, a.Contact.Address)
+	var m Member
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lock(ctx, tx); err != nil {
 			return err
 		}
-		if err := s.notAMember(ctx, tx, key, a.AccountID); err != nil {
-			return err
-		}
-		if m.Number == 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM members`).Scan(&m.Number); err != nil {
-				return fmt.Errorf("society: next number: %w", err)
-			}
-		}
-		var acct sql.NullInt64
-		if a.AccountID != 0 {
-			acct = sql.NullInt64{Int64: a.AccountID, Valid: true}
-		}
-		now := db.UTC(s.now())
-		err := tx.QueryRowContext(ctx, `INSERT INTO members (number, class, account_id, admitted_on, recorded_at, recorded_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Number, string(m.Class), acct, m.AdmittedOn, now, by.Name).Scan(&m.ID)
-		if db.IsUniqueViolation(err) {
-			return valid.Error{Field: FieldNumber, Cause: ErrNumberTaken,
-				Message: "Membership number " + strconv.FormatInt(m.Number, 10) + " is already in the register."}
-		}
-		if err != nil {
-			return fmt.Errorf("society: admit: %w", err)
-		}
-		if err := s.insertContact(ctx, tx, m.ID, a.Contact, key, by); err != nil {
-			return err
-		}
-		e := Entry{MemberNumber: m.Number, Kind: Allotment, On: a.On, Shares: a.Shares, Amount: amount,
-			Reason: "admission", RecordedBy: by.Name}
-		if _, err := s.insertEntry(ctx, tx, m.ID, 0, e); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "society.admit", ObjectType: "member",
-			ObjectID: strconv.FormatInt(m.Number, 10), After: m})
+		var err error
+		m, err = s.admitTx(ctx, tx, a, by)
+		return err
 	})
 	if err != nil {
 		return Member{}, err
@@ -72,29 +38,79 @@ func (s *Service) Admit(ctx context.Context, a Admission, by account.Actor) (Mem
 	return m, nil
 }
 
+// admitTx is Admit inside the caller's transaction, which holds the lock;
+// approving an application admits its applicant in the same transaction
+// as it records the approval.
+func (s *Service) admitTx(ctx context.Context, tx *sql.Tx, a Admission, by account.Actor) (Member, error) {
+	m := Member{Number: a.Number, Class: a.Class, AccountID: a.AccountID, AdmittedOn: a.On, Contact: a.Contact}
+	amount := a.Shares * s.rules.Nominal
+	if lim := s.rules.limit(a.Class); lim > 0 && amount > lim {
+		return m, s.overCap(a.Class, 0, amount)
+	}
+	key := personKey(a.Contact.Name, a.Contact.Address)
+	if err := s.notAMember(ctx, tx, key, a.AccountID); err != nil {
+		return m, err
+	}
+	if m.Number == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM members`).Scan(&m.Number); err != nil {
+			return m, fmt.Errorf("society: next number: %w", err)
+		}
+	}
+	var acct sql.NullInt64
+	if a.AccountID != 0 {
+		acct = sql.NullInt64{Int64: a.AccountID, Valid: true}
+	}
+	now := db.UTC(s.now())
+	err := tx.QueryRowContext(ctx, `INSERT INTO members (number, class, account_id, admitted_on, recorded_at, recorded_by)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Number, string(m.Class), acct, m.AdmittedOn, now, by.Name).Scan(&m.ID)
+	if db.IsUniqueViolation(err) {
+		return m, valid.Error{Field: FieldNumber, Cause: ErrNumberTaken,
+			Message: "Membership number " + strconv.FormatInt(m.Number, 10) + " is already in the register."}
+	}
+	if err != nil {
+		return m, fmt.Errorf("society: admit: %w", err)
+	}
+	if err := s.insertContact(ctx, tx, m.ID, a.Contact, key, by); err != nil {
+		return m, err
+	}
+	e := Entry{MemberNumber: m.Number, Kind: Allotment, On: a.On, Shares: a.Shares, Amount: amount,
+		Reason: "admission", RecordedBy: by.Name}
+	if _, err := s.insertEntry(ctx, tx, m.ID, 0, e); err != nil {
+		return m, err
+	}
+	return m, s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "society.admit", ObjectType: "member",
+		ObjectID: strconv.FormatInt(m.Number, 10), After: m})
+}
+
 // notAMember refuses a second admission of a member who has not ceased.
 func (s *Service) notAMember(ctx context.Context, tx *sql.Tx, key string, accountID int64) error {
+	n, err := currentMember(ctx, tx, key, accountID)
+	if err != nil || n == 0 {
+		return err
+	}
+	return valid.Error{Field: FieldName, Cause: ErrAlreadyMember,
+		Message: "This person is already member " + strconv.FormatInt(n, 10) + "; allot them more shares instead."}
+}
+
+// currentMember is the number of the member who has not ceased and is
+// the same person (by account, or by folded name and address), or 0.
+func currentMember(ctx context.Context, tx *sql.Tx, key string, accountID int64) (int64, error) {
 	// Current members linked to the account, or whose latest details
 	// carry the key; the first test finds the few candidates by index.
-	rows, err := tx.QueryContext(ctx, `SELECT m.number FROM members m
+	var n int64
+	err := tx.QueryRowContext(ctx, `SELECT m.number FROM members m
 		WHERE (m.account_id = $2 OR m.id IN (SELECT c0.member_id FROM member_contacts c0 WHERE c0.person_key = $1))
 		AND (m.account_id = $2 OR $1 = (SELECT c.person_key FROM member_contacts c WHERE c.member_id = m.id
 			ORDER BY c.effective_on DESC, c.id DESC LIMIT 1))
 		AND (SELECT COALESCE(SUM(e.shares), 0) FROM share_entries e WHERE e.member_id = m.id) > 0
-		ORDER BY m.number LIMIT 1`, key, accountID)
+		ORDER BY m.number LIMIT 1`, key, accountID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
 	if err != nil {
-		return fmt.Errorf("society: find member: %w", err)
+		return 0, fmt.Errorf("society: find member: %w", err)
 	}
-	defer rows.Close()
-	if rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return err
-		}
-		return valid.Error{Field: FieldName, Cause: ErrAlreadyMember,
-			Message: "This person is already member " + strconv.FormatInt(n, 10) + "; allot them more shares instead."}
-	}
-	return rows.Err()
+	return n, nil
 }
 
 // insertContact appends a member's details.

@@ -104,17 +104,24 @@ type Service struct {
 	rules Rules
 	now   func() time.Time
 	audit *account.Audit
+	// apps are what applications need beyond the database (options.go).
+	apps appDeps
 }
 
-// New returns the society on d under rules, which must be valid.
-func New(d *db.DB, rules Rules, now func() time.Time) (*Service, error) {
+// New returns the society on d under rules, which must be valid; opts
+// give applications their payment provider and mail.
+func New(d *db.DB, rules Rules, now func() time.Time, opts ...Option) (*Service, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, err
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: d, rules: rules, now: now, audit: account.NewAudit(d, now)}, nil
+	s := &Service{db: d, rules: rules, now: now, audit: account.NewAudit(d, now)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Rules are the rules the service keeps.
