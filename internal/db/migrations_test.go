@@ -61,6 +61,8 @@ var engineOnly = map[db.Dialect][]string{
 		"trigger statement_line_resolutions_no_truncate",
 		"trigger subscription_history_no_truncate",
 		"trigger members_no_truncate", "trigger member_contacts_no_truncate", "trigger share_entries_no_truncate",
+		"trigger share_applications_no_truncate", "trigger share_application_events_no_truncate",
+		"trigger share_payment_holds_no_truncate",
 		// NOTIFY tells the other nodes that content or the fund changed;
 		// on SQLite there is one node, which watches data_version.
 		"trigger content_state_notify", "trigger fund_state_notify",
