@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/donation"
@@ -12,6 +13,7 @@ import (
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/payment"
+	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/riverqueue/river"
@@ -26,6 +28,10 @@ type payments struct {
 	// supporters keeps plans and subscriptions; it always exists (its
 	// pages say when Stripe is not configured).
 	supporters *supporter.Service
+	// society keeps members, shares and applications, and applies the
+	// card payments for shares (purpose society.PaymentPurpose); nil
+	// when the share rules are not valid.
+	society *society.Service
 }
 
 // setupPayments builds the donation and supporter services and registers
@@ -37,12 +43,14 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *s
 	p := payments{limits: donation.Limits{Min: cfg.donationMin, Max: cfg.donationMax}}
 	var checkout donation.Checkout
 	var provider supporter.Provider
+	var socOpts []society.Option
 	if cfg.StripeSecretKey != "" {
 		s, err := payment.NewStripe(payment.StripeConfig{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL, MaxNetworkRetries: 2})
 		if err != nil {
 			return p, err
 		}
 		checkout, p.payouts, provider = s, s, s
+		socOpts = append(socOpts, society.WithPayments(s, s))
 	}
 	dn := donation.New(d, f, checkout, cfg.SiteName, cfg.BaseURL, donation.WithLimits(p.limits))
 	if checkout != nil {
@@ -55,7 +63,19 @@ func setupPayments(cfg *Config, d *db.DB, f *fund.Service, jr *jobRunner, log *s
 		supOpts = append(supOpts, supporter.WithMail(outbox))
 	}
 	p.supporters = supporter.New(d, f, provider, cfg.SiteName, cfg.BaseURL, supOpts...)
-	w := payment.NewWorker(d, payment.Handlers{donation.Purpose: dn, supporter.Purpose: p.supporters}, log, payment.WorkerOptions{})
+	handlers := payment.Handlers{donation.Purpose: dn, supporter.Purpose: p.supporters}
+	// Share money is capital: its payments go to the society, which
+	// never writes to the fund.
+	socOpts = append(socOpts, society.WithSite(cfg.SocietyName, cfg.SiteName, cfg.BaseURL))
+	if outbox != nil {
+		socOpts = append(socOpts, society.WithMail(outbox))
+	}
+	if soc, err := society.New(d, cfg.SocietyRules, time.Now, socOpts...); err != nil {
+		log.Error("share applications and the register left out", "err", err)
+	} else {
+		p.society, handlers[society.PaymentPurpose] = soc, soc
+	}
+	w := payment.NewWorker(d, handlers, log, payment.WorkerOptions{})
 	if err := river.AddWorkerSafely(jr.Workers(), w); err != nil {
 		return p, fmt.Errorf("register payment worker: %w", err)
 	}

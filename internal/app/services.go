@@ -13,7 +13,6 @@ import (
 	"github.com/coopress/coopress/internal/fund"
 	"github.com/coopress/coopress/internal/mail"
 	"github.com/coopress/coopress/internal/media"
-	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/supporter"
 	"github.com/coopress/coopress/internal/web"
 	"github.com/riverqueue/river"
@@ -147,11 +146,10 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil
 		deps.Mail = s.outbox
 	}
-	// The society's register, under the share rules of the settings.
-	if soc, err := society.New(d, cfg.SocietyRules, time.Now); err != nil {
-		log.Error("register pages left out", "err", err)
-	} else {
-		deps.Society = soc
+	// The society's register and share applications, under the share
+	// rules of the settings (setupPayments builds it).
+	if s.pay.society != nil {
+		deps.Society = s.pay.society
 	}
 	// Standing-order supporters' payments are recorded through the fund.
 	deps.StandingOrders = supporter.NewStandingOrders(d, s.fund, cfg.Location, time.Now).ThankInColumn(cfg.SupporterColumnThanks)
