@@ -55,6 +55,13 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/register":               {account.Secretary},
 	"GET /admin/register.csv":           {account.Secretary},
 	"GET /admin/register/annual-return": {account.Secretary},
+	// Applications for shares: secretaries only (admin_applications.go).
+	"GET /admin/register/applications":               {account.Secretary},
+	"GET /admin/register/applications/{id}":          {account.Secretary},
+	"POST /admin/register/applications/{id}/payment": {account.Secretary},
+	"POST /admin/register/applications/{id}/approve": {account.Secretary},
+	"POST /admin/register/applications/{id}/reject":  {account.Secretary},
+	"POST /admin/register/applications/{id}/refund":  {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -150,6 +157,8 @@ type matrixObjects struct {
 	// standingOrder and waitingLine are a standing-order supporter and a
 	// statement line left for the treasurer.
 	standingOrder, waitingLine int64
+	// application is an application for shares, submitted and unpaid.
+	application int64
 	// draft makes a fresh draft by the matrix's writer and returns its id
 	// and its first revision's: the workflow buttons change an article, so
 	// each request gets its own.
@@ -183,6 +192,8 @@ func requestFor(pattern string, o matrixObjects) (method, path string) {
 		id = o.standingOrder
 	case strings.HasPrefix(path, "/admin/supporters/statements/lines/"):
 		id = o.waitingLine
+	case strings.HasPrefix(path, "/admin/register/applications/"):
+		id = o.application
 	case strings.HasPrefix(path, "/admin/articles/{id}") && o.draft != nil:
 		a, rev := o.draft()
 		id = a
@@ -234,6 +245,12 @@ var allowedStatus = map[string]int{
 	"POST /admin/supporters/statements/lines/{id}/assign":  http.StatusUnprocessableEntity,
 	"POST /admin/supporters/statements/lines/{id}/dismiss": http.StatusUnprocessableEntity,
 	"POST /admin/supporters/plans":                         http.StatusUnprocessableEntity,
+	// An unpaid application: an empty payment form, approval before
+	// payment, no reason to reject, no card payment to refund.
+	"POST /admin/register/applications/{id}/payment": http.StatusUnprocessableEntity,
+	"POST /admin/register/applications/{id}/approve": http.StatusUnprocessableEntity,
+	"POST /admin/register/applications/{id}/reject":  http.StatusUnprocessableEntity,
+	"POST /admin/register/applications/{id}/refund":  http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET
@@ -256,9 +273,11 @@ func wantAllowed(pattern string) int {
 // may not change another writer's draft.
 func TestAuthorisationMatrix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var soc *society.Service
 		h := newHarness(t, d, withStaff(), withFund(), withMedia(), withJobs(), withDeps(func(deps *web.Deps) {
 			deps.Supporters = supporter.New(d, fund.New(d, time.UTC, time.Now), nil, "The Daily Co-op", "http://paper.test")
-			soc, err := society.New(d, society.DefaultRules(), time.Now)
+			var err error
+			soc, err = society.New(d, society.DefaultRules(), time.Now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -299,6 +318,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 		}
 		o := h.matrixObjects(t, accounts[string(account.Writer)])
+		o.application = submitApplication(t, soc, "Matrix Applicant", "10", society.PayCheque).ID
 		for _, r := range routes {
 			for _, p := range personas() {
 				a := accounts[p.name]

@@ -21,7 +21,6 @@ func (s *Server) routes() http.Handler {
 	page("GET /tag/{slug}", s.tagPage)
 	page("GET /author/{slug}", s.authorPage)
 	page("GET /search", s.searchPage)
-	page("GET /shares", s.infoPage("shares", "Own your paper", "How to buy shares and become a member of the co-operative that owns the paper."))
 	page("GET /supporters", s.infoPage("supporters", "Become a supporter", "How to give to the paper every month."))
 	page("GET /media/{file}", s.mediaFile)
 
@@ -40,6 +39,11 @@ func (s *Server) routes() http.Handler {
 	page("POST /supporters/join", s.supportersJoinSubmit)
 	page("GET /supporters/thanks", s.supportersThanks)
 	mux.HandleFunc("POST /webhooks/stripe", s.stripeWebhook)
+	// The share offer and applications to buy shares (shares.go); card
+	// payers go to Stripe Checkout, and the webhook marks them paid.
+	page("GET /shares", s.sharesOffer)
+	page("POST /shares", s.sharesApply)
+	page("GET /shares/thanks", s.sharesThanks)
 
 	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
 	page("GET /feed.rss", s.feed(rssFormat))
@@ -212,6 +216,14 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "GET /admin/register", sec, s.adminRegister).menu("Register")
 	s.adminRoute(mux, "GET /admin/register.csv", sec, s.adminRegisterCSV)
 	s.adminRoute(mux, "GET /admin/register/annual-return", sec, s.adminAnnualReturn)
+	// Applications for shares (admin_applications.go): record a cheque or
+	// transfer, approve (allot and admit), reject (refund or repay).
+	s.adminRoute(mux, "GET /admin/register/applications", sec, s.adminApplications).menu("Share applications")
+	s.adminRoute(mux, "GET /admin/register/applications/{id}", sec, s.adminApplication)
+	s.adminRoute(mux, "POST /admin/register/applications/{id}/payment", sec, s.adminApplicationPayment)
+	s.adminRoute(mux, "POST /admin/register/applications/{id}/approve", sec, s.adminApplicationApprove)
+	s.adminRoute(mux, "POST /admin/register/applications/{id}/reject", sec, s.adminApplicationReject)
+	s.adminRoute(mux, "POST /admin/register/applications/{id}/refund", sec, s.adminApplicationRefund)
 
 	// Supporters by Stripe subscription: plans, the report and the
 	// export (admin_supporters.go). Treasurers only, like the fund.
