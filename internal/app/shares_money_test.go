@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,9 +74,11 @@ func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 		if err := jobs.Migrate(ctx, d); err != nil {
 			t.Fatal(err)
 		}
-		mock := testservers.StartStripeMock(t)
+		mock, mp := testservers.StartStripeMock(t), testservers.StartMailpit(t)
 		cfg := &Config{SiteName: "The Daily Co-op", BaseURL: "http://paper.test", StripeWebhookSecret: testWebhookSecret,
-			StripeSecretKey: "sk_test_123", StripeAPIURL: mock.URL(), SocietyRules: society.DefaultRules()}
+			StripeSecretKey: "sk_test_123", StripeAPIURL: mock.URL(), SocietyRules: society.DefaultRules(),
+			SocietyName: "The Daily Co-op Readers' Society",
+			SMTP:        SMTPSettings{Host: mp.SMTPHost(), Port: strconv.Itoa(mp.SMTPPort()), From: "secretary@paper.test", TLS: "none"}}
 		if err := cfg.validateDonations(); err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +87,11 @@ func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 			t.Fatal(err)
 		}
 		jr := newJobRunner()
-		p, err := setupPayments(cfg, d, f, jr, log, nil)
+		outbox, err := setupReceipts(cfg, d, jr, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := setupPayments(cfg, d, f, jr, log, outbox)
 		if err != nil || p.society == nil {
 			t.Fatalf("payments: %v, society %v", err, p.society)
 		}
@@ -100,7 +107,7 @@ func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 		}
 		hs := httptest.NewServer(srv)
 		t.Cleanup(hs.Close)
-		mp := hs.URL
+		site := hs.URL
 		before := readFund(t, d, f)
 
 		soc := p.society
@@ -127,7 +134,7 @@ func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 		}
 		short, good := paid("evt_short", "pi_short", 100), paid("evt_good", "pi_good", 250_00)
 		for _, body := range [][]byte{short, good, good} {
-			if code, err := deliverTo(mp, body, signed(body, time.Now())); err != nil || code != http.StatusOK {
+			if code, err := deliverTo(site, body, signed(body, time.Now())); err != nil || code != http.StatusOK {
 				t.Fatalf("webhook: %d %v", code, err)
 			}
 		}
@@ -147,10 +154,21 @@ func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 		if after := readFund(t, d, f); !reflect.DeepEqual(after, before) {
 			t.Fatalf("approving shares moved the fund:\nbefore %+v\nafter  %+v", before, after)
 		}
+		// The new member's confirmation leaves through the outbox and
+		// SMTP with their certificate attached.
+		msg := mp.WaitFor(t, "ann@example.org", 20*time.Second)
+		as := mp.Attachments(t, msg.ID)
+		if !strings.Contains(msg.Text, "member number 1") || len(as) != 1 || as[0].ContentType != "application/pdf" {
+			t.Fatalf("confirmation %q with %+v", msg.Subject, as)
+		}
+		if pdf := string(mp.AttachmentData(t, msg.ID, as[0])); !strings.Contains(pdf, "(Ann Jones)") ||
+			!strings.Contains(pdf, "member number 1, holds 250 withdrawable shares") {
+			t.Fatalf("the certificate does not state the holding: %.200q", pdf)
+		}
 
 		gift := paidSession("evt_gift", "pi_gift", 10_00, map[string]string{"name": "Bo"})
 		started(t, d, gift)
-		if code, err := deliverTo(mp, gift, signed(gift, time.Now())); err != nil || code != http.StatusOK {
+		if code, err := deliverTo(site, gift, signed(gift, time.Now())); err != nil || code != http.StatusOK {
 			t.Fatalf("gift webhook: %d %v", code, err)
 		}
 		settled(t, d, 3, 20*time.Second)

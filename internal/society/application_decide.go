@@ -85,7 +85,8 @@ func (s *Service) RecordPayment(ctx context.Context, id int64, in PaymentInput, 
 // applicant is admitted with the next membership number (or, already a
 // member, allotted the shares), linked to their reader account when they
 // have one (the one they applied from, else the one with their email),
-// the approval recorded and audited, and the confirmation queued. The
+// the approval recorded and audited, and the confirmation queued with the
+// share certificate for the holding the approval leaves attached. The
 // rules hold as for any admission or allotment, also when two approvals
 // race: each takes the society's lock first.
 func (s *Service) Approve(ctx context.Context, id int64, by account.Actor) (Application, error) {

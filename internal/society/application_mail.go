@@ -1,6 +1,7 @@
 package society
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -23,16 +24,27 @@ func (s *Service) mailApproved(ctx context.Context, tx *sql.Tx, a Application, n
 		"and you are member number %d.\n\n", plural(a.Shares, "share"), s.societyName(), a.Amount.Format(), number)
 	b.WriteString("As a member you have one vote at general meetings, whatever the number of shares you hold. " +
 		"Your shares can be withdrawn at their nominal value under the society's rules; they cannot be sold or transferred.\n\n")
-	if s.apps.baseURL != "" {
-		fmt.Fprintf(&b, "Your share certificate can be downloaded from your account: %s/account/membership\n"+
-			"(sign in with this email address).\n\n", s.apps.baseURL)
-	} else {
-		b.WriteString("Your share certificate can be downloaded from your account on the paper's website.\n\n")
+	// The certificate states the holding as this transaction leaves it,
+	// the shares just allotted included.
+	cert, err := s.certificateIn(ctx, tx, number, "")
+	if err != nil {
+		return fmt.Errorf("society: certificate for application %d: %w", a.ID, err)
 	}
-	b.WriteString("Thank you for owning a part of your paper.\n")
-	_, err := s.apps.mail.EnqueueTx(ctx, tx, mail.Message{To: a.Contact.Email,
+	cert.Society = s.societyName()
+	var pdf bytes.Buffer
+	if err := WriteCertificate(&pdf, cert); err != nil {
+		return fmt.Errorf("society: certificate for application %d: %w", a.ID, err)
+	}
+	fmt.Fprintf(&b, "Your share certificate (%s) is attached as a PDF", cert.Reference)
+	if s.apps.baseURL != "" {
+		fmt.Fprintf(&b, "; you can also download it from your account, %s/account/membership, signing in with this email address", s.apps.baseURL)
+	}
+	b.WriteString(".\n\nThank you for owning a part of your paper.\n")
+	_, err = s.apps.mail.EnqueueTx(ctx, tx, mail.Message{To: a.Contact.Email,
 		Subject: "Welcome to " + s.societyName() + ": member number " + strconv.FormatInt(number, 10),
-		Text:    b.String(), Kind: "share_confirmation", Ref: "share-application:" + strconv.FormatInt(a.ID, 10) + ":approved"})
+		Text:    b.String(), Kind: "share_confirmation", Ref: "share-application:" + strconv.FormatInt(a.ID, 10) + ":approved",
+		Attachments: []mail.Attachment{{Filename: "share-certificate-" + strconv.FormatInt(number, 10) + ".pdf",
+			ContentType: "application/pdf", Data: pdf.Bytes()}}})
 	if err != nil {
 		return fmt.Errorf("society: confirmation of application %d: %w", a.ID, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/valid"
 	"github.com/go-pdf/fpdf"
@@ -44,13 +45,19 @@ type Certificate struct {
 // caller sets Society. A member not yet admitted that day, or holding no
 // shares then (a former member), has none: a valid.Error says which.
 func (s *Service) Certificate(ctx context.Context, number int64, on string) (Certificate, error) {
+	return s.certificateIn(ctx, s.db, number, on)
+}
+
+// certificateIn is Certificate read through q: an approval's transaction
+// states the holding it has just allotted, before it commits.
+func (s *Service) certificateIn(ctx context.Context, q db.Queryer, number int64, on string) (Certificate, error) {
 	if on == "" {
 		on = s.rules.today(s.now())
 	}
 	c := Certificate{Number: number, On: on, Nominal: s.rules.Nominal, Currency: s.rules.Currency}
 	var admitted string
 	var last int64
-	err := s.db.QueryRowContext(ctx, `SELECT m.class, m.admitted_on, COALESCE(SUM(e.shares), 0),
+	err := q.QueryRowContext(ctx, `SELECT m.class, m.admitted_on, COALESCE(SUM(e.shares), 0),
 		COALESCE(SUM(e.amount_minor), 0), COALESCE(MAX(e.id), 0)
 		FROM members m LEFT JOIN share_entries e ON e.member_id = m.id AND e.entry_on <= $2
 		WHERE m.number = $1 GROUP BY m.id, m.class, m.admitted_on`, number, on).
@@ -66,7 +73,7 @@ func (s *Service) Certificate(ctx context.Context, number int64, on string) (Cer
 		return Certificate{}, valid.Error{Field: FieldMember, Cause: ErrCeased,
 			Message: "Member " + strconv.FormatInt(number, 10) + " held no shares on " + on + "."}
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT c.name, c.postal_address FROM member_contacts c
+	err = q.QueryRowContext(ctx, `SELECT c.name, c.postal_address FROM member_contacts c
 		JOIN members m ON m.id = c.member_id
 		WHERE m.number = $1 AND c.effective_on <= $2 ORDER BY c.effective_on DESC, c.id DESC LIMIT 1`, number, on).
 		Scan(&c.Name, &c.Address)

@@ -181,8 +181,22 @@ func TestSecretaryApplications(t *testing.T) {
 		defer h.mail.mu.Unlock()
 		got := h.mail.sent[sent:]
 		if len(got) != 2 || got[0].To != "ann@example.org" || !strings.Contains(got[0].Text, "member number 1") ||
-			!strings.Contains(got[0].Text, "/account/membership") || got[1].To != "bob@example.org" || !strings.Contains(got[1].Text, "refunded") {
+			!strings.Contains(got[0].Text, "attached as a PDF") || got[1].To != "bob@example.org" || !strings.Contains(got[1].Text, "refunded") {
 			t.Fatalf("mail: %+v", got)
+		}
+		// The confirmation carries the certificate for the holding the
+		// approval made.
+		if as := got[0].Attachments; len(as) != 1 || as[0].Filename != "share-certificate-1.pdf" || as[0].ContentType != "application/pdf" {
+			t.Fatalf("attachments %+v", as)
+		}
+		pdf := string(got[0].Attachments[0].Data)
+		for _, w := range []string{"%PDF-1.", "(Ann Jones)", "member number 1, holds 250 withdrawable shares", "(the Readers' Society)"} {
+			if !strings.Contains(pdf, w) {
+				t.Errorf("the certificate lacks %q", w)
+			}
+		}
+		if len(got[1].Attachments) != 0 {
+			t.Error("a refusal carries an attachment")
 		}
 	})
 }
