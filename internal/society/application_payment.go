@@ -72,8 +72,9 @@ func (s *Service) cardPaid(ctx context.Context, ev payment.Event) error {
 			return s.hold(ctx, tx, ev, id, "the payment names no PaymentIntent")
 		case got != a.Amount:
 			return s.hold(ctx, tx, ev, id, fmt.Sprintf("application %d is for %s but %s was paid", id, a.Amount.Format(), got.Format()))
-		case md(ev, "application") != strconv.FormatInt(id, 10):
-			return s.hold(ctx, tx, ev, id, fmt.Sprintf("the payment's metadata names application %q, its checkout %d", md(ev, "application"), id))
+		case ev.Metadata["application"] != strconv.FormatInt(id, 10):
+			return s.hold(ctx, tx, ev, id, fmt.Sprintf("the payment's metadata names application %q, its checkout %d",
+				ev.Metadata["application"], id))
 		case paid:
 			return s.hold(ctx, tx, ev, id, fmt.Sprintf("application %d was paid already (%s, %s)", id, p.Method, p.Reference))
 		case a.Status() != Submitted:
@@ -87,8 +88,6 @@ func (s *Service) cardPaid(ctx context.Context, ev payment.Event) error {
 		return s.auditApp(ctx, tx, provider, "society.application.paid", id, nil, e)
 	})
 }
-
-func md(ev payment.Event, key string) string { return ev.Metadata[key] }
 
 // cardRefunded records a whole refund of a rejected application's card
 // payment, made by the secretary here or at the provider. A part refund,
