@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,7 +16,8 @@ import (
 func init() {
 	commands["register"] = &command{summary: "the register of members (s.30) as of a date; check", run: registerShow,
 		about: "Replays the share ledger to the close of --as-of: every member admitted by then, former members\n" +
-			"with the day they ceased. The register holds personal data: --out writes a file only its owner can read.",
+			"with the day they ceased. The register holds personal data: --out writes a file only its owner can read,\n" +
+			"under a temporary name until it is whole, so an interrupted run leaves no half-written file.",
 		subs: map[string]*command{
 			"check": {summary: "prove the register equals the ledger's replay and every rule holds", run: registerCheck},
 		}}
@@ -27,7 +27,7 @@ func init() {
 func registerShow(ctx context.Context, inv *invocation, args []string) error {
 	c := newSocietyCLI(inv)
 	asOf := c.fs.String("as-of", "", "the day, YYYY-MM-DD (default today)")
-	format := c.fs.String("format", "text", "text or csv")
+	format := c.fs.String("format", "text", "text, csv or pdf (pdf needs --out)")
 	out := c.fs.String("out", "", "write to this file rather than the terminal")
 	if err := c.parse(args); err != nil {
 		return err
@@ -40,39 +40,63 @@ func registerShow(ctx context.Context, inv *invocation, args []string) error {
 		}
 		day = t.Format(time.DateOnly)
 	}
-	if *format != "text" && *format != "csv" {
-		return fmt.Errorf("--format: %q is not one; choose text or csv", *format)
+	switch {
+	case *format != "text" && *format != "csv" && *format != "pdf":
+		return fmt.Errorf("--format: %q is not one; choose text, csv or pdf", *format)
+	case *format == "pdf" && *out == "":
+		return errors.New("--format pdf needs --out FILE: a PDF is not for the terminal")
 	}
 	s, d, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	w, done := inv.stdout, func() error { return nil }
+	w := inv.stdout
+	var f *outFile
 	if *out != "" {
-		// Personal data: readable by its owner only.
-		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return fmt.Errorf("--out: %w", err)
+		if f, err = createOut(*out); err != nil {
+			return err
 		}
-		defer f.Close()
-		w, done = f, f.Close
+		defer f.abort()
+		w = f
 	}
-	if *format == "csv" {
+	switch *format {
+	case "csv":
 		err = s.WriteCSV(ctx, w, day)
-	} else {
+	case "pdf":
+		err = s.WriteRegisterPDF(ctx, w, day, society.RegisterPDF{Society: c.cfg.SocietyName, Progress: tenths(inv, "rows drawn")})
+	default:
 		err = writeRegisterText(ctx, s, w, day)
+	}
+	if err == nil {
+		// Interrupted after the last row: the file is still not kept.
+		err = ctx.Err()
 	}
 	if err != nil {
 		return err
 	}
-	if err := done(); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	if *out != "" {
+	if f != nil {
+		if err := f.commit(); err != nil {
+			return err
+		}
 		fmt.Fprintf(inv.stdout, "wrote the register as of %s to %s\n", day, *out)
 	}
 	return nil
+}
+
+// tenths reports progress on stderr at each tenth of the total and at
+// the end: "12000 of 100000 rows drawn (12%)".
+func tenths(inv *invocation, what string) func(done, total int) {
+	shown := -1
+	return func(done, total int) {
+		if total <= 0 {
+			return
+		}
+		if step := done * 10 / total; step > shown || done == total {
+			shown = step
+			fmt.Fprintf(inv.stderr, "%d of %d %s (%d%%)\n", done, total, what, done*100/total)
+		}
+	}
 }
 
 // writeRegisterText writes the register as a table for a terminal.

@@ -188,12 +188,16 @@ func (c *Config) envInt(name string, def int) int {
 // AddStoreFlags registers --data, --database and --timezone, which every
 // command that opens the database takes, and reads the settings that every
 // command may need without a flag of its own: the site's address and name
-// (for links and receipts a command prints or queues) and the mail relay.
+// (for links and receipts a command prints or queues), the society's name
+// and the mail relay.
 func (c *Config) AddStoreFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", env("DATA", "./data"), "data directory (env COOPRESS_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database", env("DATABASE_URL", ""), "postgres:// URL; empty for SQLite in the data directory (env COOPRESS_DATABASE_URL)")
 	fs.StringVar(&c.TimeZone, "timezone", env("TIMEZONE", "Europe/London"), "the publication's time zone (env COOPRESS_TIMEZONE)")
 	c.Addr, c.BaseURL, c.SiteName = env("ADDR", "127.0.0.1:8080"), env("BASE_URL", ""), env("SITE_NAME", "The Daily Co-op")
+	// The society's name heads the register and certificates that
+	// commands write.
+	c.SocietyName = env("SOCIETY_NAME", "the Daily Co-op Readers' Society")
 	c.addShareFlags(fs)
 	fs.StringVar(&c.MediaURL, "media-url", env("MEDIA_URL", ""), "where uploaded images are kept: empty for DATA/media, a directory, or s3://bucket/prefix (env COOPRESS_MEDIA_URL; S3 settings from COOPRESS_S3_*)")
 	c.S3 = media.S3Config{Endpoint: env("S3_ENDPOINT", "https://s3.amazonaws.com"), Region: env("S3_REGION", "us-east-1"),
