@@ -54,6 +54,7 @@ var staffRule = map[string][]account.Role{
 	// The register of members: secretaries only (admin_register.go).
 	"GET /admin/register":               {account.Secretary},
 	"GET /admin/register.csv":           {account.Secretary},
+	"GET /admin/register.pdf":           {account.Secretary},
 	"GET /admin/register/annual-return": {account.Secretary},
 	// Applications for shares: secretaries only (admin_applications.go).
 	"GET /admin/register/applications":               {account.Secretary},

@@ -17,7 +17,7 @@ import (
 // TestSecretaryRegisterPages: the register as of a day, replayed from the
 // ledger (a member admitted later is not on an earlier day's register; a
 // member who withdrew everything shows as ceased), the whole register as
-// CSV with typed text defused, the annual return's figures, and bad days
+// CSV with typed text defused, and as PDF, the annual return's figures, and bad days
 // and years refused beside the field.
 func TestSecretaryRegisterPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -55,6 +55,14 @@ func TestSecretaryRegisterPages(t *testing.T) {
 			{name: "CSV", path: "/admin/register.csv?as_of=2024-11-06", token: secretary, status: 200,
 				wantHeader: map[string]string{"Content-Disposition": `attachment; filename="register-of-members-2024-11-06.csv"`},
 				want:       []string{"number,class,name,postal_address", "Ann Early", "'=HYPERLINK Bob", ",100.00,"}},
+			{name: "PDF", path: "/admin/register.pdf?as_of=2024-11-06", token: secretary, status: 200,
+				wantHeader: map[string]string{"Content-Type": "application/pdf",
+					"Content-Disposition": `attachment; filename="register-of-members-2024-11-06.pdf"`},
+				want: []string{"%PDF-1.", "/Lang (en-GB)", "%%EOF"}},
+			{name: "PDF of a day that does not exist", path: "/admin/register.pdf?as_of=2024-13-01", token: secretary,
+				status: http.StatusBadRequest, want: []string{"YYYY-MM-DD"}, notWant: []string{"%PDF"}},
+			{name: "PDF refused to a treasurer", path: "/admin/register.pdf", as: account.Treasurer, status: http.StatusForbidden,
+				notWant: []string{"%PDF"}},
 			{name: "annual return", path: "/admin/register/annual-return?year=2024", token: secretary, status: 200,
 				want: []string{"Financial year 2024-01-01 to 2024-12-31", "Members admitted in the year</th><td>2", "£150.00"}},
 			{name: "a year to come", path: "/admin/register/annual-return?year=2031", token: secretary, status: http.StatusUnprocessableEntity,

@@ -211,10 +211,11 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/account/security/passkey/finish", staff, s.adminPasskeyFinish)
 
 	// The register of members and the annual return's figures
-	// (admin_register.go): secretaries only.
+	// (admin_register*.go): secretaries only.
 	sec := secretaries()
 	s.adminRoute(mux, "GET /admin/register", sec, s.adminRegister).menu("Register")
 	s.adminRoute(mux, "GET /admin/register.csv", sec, s.adminRegisterCSV)
+	s.adminRoute(mux, "GET /admin/register.pdf", sec, s.adminRegisterPDF) // admin_register_pdf.go
 	s.adminRoute(mux, "GET /admin/register/annual-return", sec, s.adminAnnualReturn)
 	// Applications for shares (admin_applications.go): record a cheque or
 	// transfer, approve (allot and admit), reject (refund or repay).
