@@ -20,6 +20,10 @@ func init() {
 			"under a temporary name until it is whole, so an interrupted run leaves no half-written file.",
 		subs: map[string]*command{
 			"check": {summary: "prove the register equals the ledger's replay and every rule holds", run: registerCheck},
+			"import": {summary: "check, then with --confirm record, members from an existing register (CSV)", args: "FILE.csv",
+				run: registerImport, about: "Every member keeps their number and admission day; their holding becomes one allotment that day.\n" +
+					"Nothing is recorded while any line has a problem; a member already in the register is skipped,\n" +
+					"so importing the same file twice records nothing twice. The columns: docs/society.md."},
 		}}
 	commands["annual-return"] = &command{summary: "the annual return's figures for a financial year", run: annualReturn}
 }

@@ -162,7 +162,7 @@ func TestSocietyBadInput(t *testing.T) {
 			{"no reason", allot, share("--reason", ""), "--reason: Enter the reason."},
 			{"fractional allotment", allot, share("--shares", "2.5"), "--shares: Shares are whole"},
 			{"impossible as-of", []string{"register"}, []string{"--as-of", "2024-13-01"}, "there is no month 13"},
-			{"unknown format", []string{"register"}, []string{"--format", "pdf"}, `--format: "pdf" is not one; choose text or csv`},
+			{"unknown format", []string{"register"}, []string{"--format", "xml"}, `--format: "xml" is not one; choose text, csv or pdf`},
 			{"no year", []string{"annual-return"}, nil, "--year is required"},
 			{"bad year", []string{"annual-return"}, []string{"--year", "20x5"}, `--year: "20x5" is not a year`},
 			{"stray argument", []string{"register"}, []string{"show"}, `unexpected argument "show"`},

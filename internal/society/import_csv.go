@@ -132,14 +132,17 @@ func ParseImport(r io.Reader, now time.Time, rules Rules) ([]ImportRow, error) {
 		row.In = AdmitInput{Number: col("number"), Name: cell("name"), Address: cell("postal_address"), Email: cell("email"),
 			EmailUse: col("email_use"), Class: col("class"), Shares: col("shares"), PaidOn: col("admitted_on")}
 		checkImportRow(&row, rec, index, now, rules)
-		if row.OK() {
-			a := row.Admission
+		// Against the other lines, by whatever of the line could be
+		// read, so a clash shows beside the line's other problems.
+		if a := row.Admission; a.Number > 0 {
 			if first, seen := byNumber[a.Number]; seen {
 				row.problem("number", fmt.Sprintf("Membership number %d is also on line %d; each member has their own.", a.Number, first))
 			} else {
 				byNumber[a.Number] = line
 			}
-			key := personKey(a.Contact.Name, a.Contact.Address)
+		}
+		if c := row.Admission.Contact; c.Name != "" && c.Address != "" {
+			key := personKey(c.Name, c.Address)
 			if first, seen := byPerson[key]; seen {
 				row.problem("name", fmt.Sprintf("The same person, at the same address, is on line %d; a member is admitted once.", first))
 			} else {
@@ -271,4 +274,14 @@ func csvProblem(err error, columns int) string {
 			pe.StartLine)
 	}
 	return fmt.Sprintf("Line %d could not be read as CSV.", pe.StartLine)
+}
+
+// FileProblem is err's message when it is a refusal of the file as a
+// whole (FieldFile), for a caller that shows it beside the upload.
+func FileProblem(err error) (string, bool) {
+	v, ok := valid.As(err)
+	if !ok || v.Field != FieldFile {
+		return "", false
+	}
+	return v.Message, true
 }
