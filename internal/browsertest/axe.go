@@ -65,11 +65,18 @@ func FormatViolations(vs []Violation) string {
 // test if axe-core is not installed (run scripts/test-deps.sh).
 func (b *Browser) Axe(url string) []Violation {
 	b.t.Helper()
+	b.Navigate(url)
+	return b.AxeHere()
+}
+
+// AxeHere is Axe on the page the browser shows now, for a page reached
+// by a form's POST, which a URL cannot reload.
+func (b *Browser) AxeHere() []Violation {
+	b.t.Helper()
 	src, err := axeSource()
 	if err != nil {
 		b.t.Fatalf("browsertest: %v", err)
 	}
-	b.Navigate(url)
 	if b.jsOff {
 		// axe waits on timers, which never fire while scripts are off. The
 		// page was parsed without its scripts and turning them back on does

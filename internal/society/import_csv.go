@@ -181,7 +181,9 @@ func checkImportRow(row *ImportRow, rec []string, index map[string]int, now time
 	if err != nil && len(valid.All(err)) == 0 {
 		row.problem(FieldFile, "The line could not be read.")
 	}
-	if row.OK() {
+	// The holding's checks need only the shares and the class, so they
+	// show beside the line's other problems.
+	if a.Shares > 0 && a.Class != "" {
 		if lim := rules.limit(a.Class); lim > 0 && a.Shares*rules.Nominal > lim {
 			row.problem("shares", fmt.Sprintf("%d shares are %s; the rules let %s hold at most %s.", a.Shares,
 				money.New(a.Shares*rules.Nominal, rules.Currency).Format(),

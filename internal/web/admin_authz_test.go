@@ -56,6 +56,8 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/register.csv":           {account.Secretary},
 	"GET /admin/register.pdf":           {account.Secretary},
 	"GET /admin/register/annual-return": {account.Secretary},
+	"GET /admin/register/import":        {account.Secretary},
+	"POST /admin/register/import":       {account.Secretary},
 	// Applications for shares: secretaries only (admin_applications.go).
 	"GET /admin/register/applications":               {account.Secretary},
 	"GET /admin/register/applications/{id}":          {account.Secretary},

@@ -2,18 +2,24 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/dbtest"
 	"github.com/coopress/coopress/internal/society"
+	"github.com/coopress/coopress/internal/testwait"
 	"github.com/coopress/coopress/internal/web"
 )
 
 // TestRegisterPagesAccessible: axe-core finds nothing on the secretary's
-// register, its refusal of a bad day, and the annual return's figures.
+// register, its refusal of a bad day, the annual return's figures, and
+// the register import's form and previews.
 func TestRegisterPagesAccessible(t *testing.T) {
 	d := dbtest.SQLite(t)
 	var soc *society.Service
@@ -33,9 +39,31 @@ func TestRegisterPagesAccessible(t *testing.T) {
 	b.Navigate(h.http.URL + "/signin")
 	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+h.as(t, account.Secretary)+`; path=/"; true`)
 	for _, path := range []string{"/admin/register", "/admin/register?as_of=2024-02-30", "/admin/register/annual-return?year=2024",
-		"/admin/register/annual-return?year=nonsense"} {
+		"/admin/register/annual-return?year=nonsense", "/admin/register/import"} {
 		if vs := b.Axe(h.http.URL + path); len(vs) > 0 {
 			t.Errorf("axe-core on %s: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
+		}
+	}
+	// The import's preview, with problems beside their lines and without.
+	for name, file := range map[string]string{
+		"problems": "number,name,postal_address,shares,admitted_on\n9,=Bad,1 A St,0,2024-02-30\n10,Ann Early,\"1 Mill Lane, Leeds\",1,2024-01-01\n",
+		"ready":    "number,name,postal_address,shares,admitted_on\n9,Cath Lee,1 A St,5,2024-02-03\n",
+	} {
+		csv := filepath.Join(t.TempDir(), name+".csv")
+		if err := os.WriteFile(csv, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		b.Navigate(h.http.URL + "/admin/register/import")
+		if _, err := chromedp.Run(b.Context(), chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{csv})); err != nil {
+			t.Fatalf("choose the file: %v", err)
+		}
+		browsertest.Eval[bool](b, `document.querySelector("form[enctype] button").click(); true`)
+		testwait.Until(t, 15*time.Second, "the "+name+" preview", func() bool {
+			ok, err := browsertest.TryEval[bool](b, `document.querySelector("table caption") !== null`)
+			return err == nil && ok
+		})
+		if vs := b.AxeHere(); len(vs) > 0 {
+			t.Errorf("axe-core on the %s preview: %d violations:\n%s", name, len(vs), browsertest.FormatViolations(vs))
 		}
 	}
 }

@@ -29,8 +29,8 @@ const maxBody = 1 << 20
 // bodyLimit is the most r's body may hold, 0 for no limit here. Image
 // uploads set their own from the media settings (admin_media_upload.go);
 // the gift import takes its own from the fund's file limit, since a
-// second, smaller cap here would refuse files the import accepts; so does
-// the bank statement import.
+// second, smaller cap here would refuse files the import accepts; so do
+// the bank statement import and the register import.
 func bodyLimit(r *http.Request) int64 {
 	switch {
 	case isUpload(r):
@@ -39,6 +39,8 @@ func bodyLimit(r *http.Request) int64 {
 		return importBodyLimit
 	case isStatementImport(r):
 		return statementBodyLimit
+	case isRegisterImport(r):
+		return registerImportBodyLimit
 	}
 	return maxBody
 }

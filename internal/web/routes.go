@@ -217,6 +217,8 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "GET /admin/register.csv", sec, s.adminRegisterCSV)
 	s.adminRoute(mux, "GET /admin/register.pdf", sec, s.adminRegisterPDF) // admin_register_pdf.go
 	s.adminRoute(mux, "GET /admin/register/annual-return", sec, s.adminAnnualReturn)
+	s.adminRoute(mux, "GET /admin/register/import", sec, s.adminRegisterImportForm) // admin_register_import.go
+	s.adminRoute(mux, "POST /admin/register/import", sec, s.adminRegisterImport)
 	// Applications for shares (admin_applications.go): record a cheque or
 	// transfer, approve (allot and admit), reject (refund or repay).
 	s.adminRoute(mux, "GET /admin/register/applications", sec, s.adminApplications).menu("Share applications")
