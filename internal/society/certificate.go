@@ -86,6 +86,22 @@ func (s *Service) certificateIn(ctx context.Context, q db.Queryer, number int64,
 	return c, nil
 }
 
+// Filename is the name to offer the certificate under, as a download or
+// a mail's attachment: "share-certificate-SC-42-7.pdf". The reference is
+// digits, letters and hyphens, so the name needs no quoting.
+func (c Certificate) Filename() string {
+	ref := strings.Map(func(r rune) rune {
+		if r == '-' || ('0' <= r && r <= '9') || ('A' <= r && r <= 'Z') || ('a' <= r && r <= 'z') {
+			return r
+		}
+		return -1
+	}, c.Reference)
+	if ref == "" {
+		ref = strconv.FormatInt(c.Number, 10)
+	}
+	return "share-certificate-" + ref + ".pdf"
+}
+
 // check refuses a certificate that would state nothing true.
 func (c Certificate) check() error {
 	var missing []string

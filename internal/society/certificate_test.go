@@ -70,6 +70,9 @@ func TestCertificateStatesTheHolding(t *testing.T) {
 						t.Errorf("PDF lacks %q", w)
 					}
 				}
+				if want := "share-certificate-" + c.Reference + ".pdf"; c.Filename() != want {
+					t.Errorf("file name %q, want %q", c.Filename(), want)
+				}
 				if again := pdfOf(t, c); again != out {
 					t.Error("the same certificate gave different bytes")
 				}
@@ -112,5 +115,10 @@ func TestWriteCertificateRefusesAnEmptyOne(t *testing.T) {
 		if err := society.WriteCertificate(&b, c); err == nil || b.Len() != 0 {
 			t.Errorf("%s: err %v, %d bytes written", name, err, b.Len())
 		}
+	}
+	odd := good
+	odd.Reference = "../\"x\"\r\n"
+	if got := odd.Filename(); got != "share-certificate-x.pdf" {
+		t.Errorf("a reference with a path and a quote gives the file name %q", got)
 	}
 }
