@@ -76,11 +76,15 @@ func (s *Service) checkImport(ctx context.Context, q db.Queryer, rows []ImportRo
 		a := row.Admission
 		key := personKey(a.Contact.Name, a.Contact.Address)
 		if r, ok := byNumber[a.Number]; ok {
-			if r.key == key && r.admittedOn == a.On {
+			switch {
+			case r.key == key && r.admittedOn == a.On:
 				row.Recorded = true
-				continue
+			case r.key == key:
+				row.problem("admitted_on", fmt.Sprintf("Member %d is in the register already, admitted on %s, not %s; correct the day or leave the line out.",
+					a.Number, r.admittedOn, a.On))
+			default:
+				row.problem("number", fmt.Sprintf("Membership number %d is already in the register for someone else, admitted on %s.", a.Number, r.admittedOn))
 			}
-			row.problem("number", fmt.Sprintf("Membership number %d is already in the register for someone else, admitted on %s.", a.Number, r.admittedOn))
 			continue
 		}
 		if n, ok := currentKey[key]; ok {

@@ -113,6 +113,7 @@ func TestImportBadLines(t *testing.T) {
 		{"a number twice in the file", "5,Ann,1 A St,1,2020-01-01,,\n5,Ben,2 B St,1,2020-01-01,,\n", 4, "number", "also on line 3"},
 		{"a number the register gives someone else", "100,Ann,1 A St,1,2020-01-01,,\n", 3, "number", "already in the register for someone else"},
 		{"the same person twice", "5,Ann,1 A St,1,2020-01-01,,\n6,ann,\"1 A St.\",1,2021-01-01,,\n", 4, "name", "same person"},
+		{"in the register with another day", "100,Reg Member,9 Reg Rd,1,2019-01-02,,\n", 3, "admitted_on", "admitted on 2019-01-01, not 2019-01-02"},
 		{"already a member under another number", "7,Reg Member,9 Reg Rd,1,2020-01-01,,\n", 3, "name", "already member 100"},
 		{"no number", ",Ann,1 A St,1,2020-01-01,,\n", 3, "number", "keeps every number"},
 		{"a number that is not one", "x7,Ann,1 A St,1,2020-01-01,,\n", 3, "number", "whole number"},
