@@ -252,9 +252,15 @@ func (t *registerTable) lines(width float64, text string, each func(i int, line 
 				emit(line)
 			}
 			for len(word) > 1 && t.p.GetStringWidth(word) > room {
-				cut := len(word) - 1
-				for cut > 1 && t.p.GetStringWidth(word[:cut]) > room {
-					cut--
+				// The most bytes (one a letter, in this code page) that fit.
+				cut, w := 0, 0.0
+				for cut < len(word)-1 {
+					cw := t.p.GetStringWidth(word[cut : cut+1])
+					if cut > 0 && w+cw > room {
+						break
+					}
+					w += cw
+					cut++
 				}
 				emit(word[:cut])
 				word = word[cut:]

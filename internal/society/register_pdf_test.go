@@ -55,6 +55,11 @@ func TestRegisterPDF(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := admit(t, s, "Zoë Late", "1 New St, York", "5", "2025-06-01")
+		long := "a" + strings.Repeat("b", 150) + "@example.org"
+		if err := s.ChangeContact(ctx, last.Number, society.Contact{Name: "Zoë Late", Address: "1 New St, York", Email: long,
+			EmailUse: society.EmailNotices, EffectiveOn: "2025-07-01"}, secretary); err != nil {
+			t.Fatal(err)
+		}
 		var progress [][2]int
 		var buf bytes.Buffer
 		err := s.WriteRegisterPDF(ctx, &buf, "2025-12-31", society.RegisterPDF{Society: "The Daily Co-op Readers' Society",
@@ -82,6 +87,15 @@ func TestRegisterPDF(t *testing.T) {
 			if !strings.Contains(all, fmt.Sprintf("(Reader Number%03d)", i)) {
 				t.Errorf("member %d missing", i)
 			}
+		}
+		// An address too long for its column is cut across lines, none
+		// lost: the pieces put together give it back.
+		var drawn strings.Builder
+		for _, m := range regexp.MustCompile(`\(([^()]*)\) Tj`).FindAllStringSubmatch(all, -1) {
+			drawn.WriteString(m[1])
+		}
+		if !strings.Contains(drawn.String(), long) || strings.Contains(all, "("+long+")") {
+			t.Errorf("the long email is not drawn whole across lines")
 		}
 		for _, w := range []string{"(Zo\xeb Late)", "(Leeds LS70)", "(2025-03-01)", "(\xa310.00)",
 			fmt.Sprintf("%d members and 1 former members as of 31 December 2025; share capital \xa3695.00.", n)} {
