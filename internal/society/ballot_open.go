@@ -1,0 +1,207 @@
+package society
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/db"
+	"github.com/coopress/coopress/internal/valid"
+)
+
+// VotingCode is one elector's code, as issued when the ballot opens, with
+// what the secretary needs to send it by post or email.
+type VotingCode struct {
+	Member  int64
+	Name    string
+	Address string
+	Email   string
+	Code    string
+}
+
+// OpenBallot fixes the electorate from the register at the record date
+// (every member admitted by its close who had not ceased, one vote each
+// whatever the holding), issues each a voting code and opens the ballot,
+// which can no longer be edited. The codes are returned once and only
+// their hashes kept, so the caller must hand them to the secretary now.
+func (s *Service) OpenBallot(ctx context.Context, id int64, by account.Actor) ([]VotingCode, error) {
+	var codes []VotingCode
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		codes = codes[:0]
+		b, err := loadBallot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if b.Status != Draft {
+			return notDraft(b)
+		}
+		now := s.now()
+		today := now.In(s.location()).Format(time.DateOnly)
+		if b.RecordDate > today {
+			return valid.New(FieldRecord, "The record date "+b.RecordDate+" has not passed yet; the register must be known before the ballot opens.")
+		}
+		if !now.Before(b.ClosesAt) {
+			return valid.New(FieldCloses, "This ballot's closing time has passed; change it before opening.")
+		}
+		rows, err := tx.QueryContext(ctx, registerQuery, b.RecordDate)
+		if err != nil {
+			return fmt.Errorf("society: electorate: %w", err)
+		}
+		for rows.Next() {
+			var r Row
+			var last string
+			if err := rows.Scan(&r.Number, &r.Class, &r.AdmittedOn, &r.Name, &r.Address, &r.Email, &r.EmailUse,
+				&r.Shares, &r.Paid, &last); err != nil {
+				rows.Close()
+				return err
+			}
+			if r.Shares > 0 {
+				email := r.Email
+				if r.EmailUse == EmailNone {
+					email = ""
+				}
+				codes = append(codes, VotingCode{Member: r.Number, Name: r.Name, Address: r.Address, Email: email,
+					Code: newSecret(codeBytes)})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_electors (ballot_id, member_number, code_hash)
+				VALUES ($1, $2, $3)`, id, c.Member, secretHash(hashCode, c.Code)); err != nil {
+				return fmt.Errorf("society: issue code: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ballots SET status = 'open' WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("society: open ballot: %w", err)
+		}
+		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "ballot.open", ObjectType: "ballot",
+			ObjectID: strconv.FormatInt(id, 10), After: map[string]int{"electors": len(codes)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// CloseBallot closes a ballot whose closing time has passed, after which
+// its results may be read. On PostgreSQL it also rewrites the ballot's
+// papers in one transaction, in the order of their random keys: a heap
+// keeps rows in the order they were written, and each row's xmin names
+// the transaction that wrote it, which is also its voter's. Once closed,
+// neither follows the voters. (SQLite's papers have no rowid and sit in
+// key order already.)
+func (s *Service) CloseBallot(ctx context.Context, id int64, by account.Actor) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		b, err := loadBallot(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if b.Status != Open {
+			return valid.Error{Field: FieldBallot, Cause: ErrNotOpen, Message: "Only an open ballot can be closed; this one is " + string(b.Status) + "."}
+		}
+		if s.now().Before(b.ClosesAt) {
+			return valid.Error{Field: FieldBallot, Cause: ErrNotOpen,
+				Message: "Voting runs until " + s.when(b.ClosesAt) + "; the ballot closes then."}
+		}
+		if s.db.Dialect() == db.Postgres {
+			if err := resealPapers(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ballots SET status = 'closed' WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("society: close ballot: %w", err)
+		}
+		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "ballot.close", ObjectType: "ballot",
+			ObjectID: strconv.FormatInt(id, 10)})
+	})
+}
+
+// paper is one stored ballot paper.
+type paper struct {
+	id, receipt []byte
+	choices     string
+}
+
+// resealPapers deletes and rewrites a ballot's papers in key order.
+func resealPapers(ctx context.Context, tx *sql.Tx, id int64) error {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM ballot_papers WHERE ballot_id = $1 RETURNING id, receipt_hash, choices`, id)
+	if err != nil {
+		return fmt.Errorf("society: reseal: %w", err)
+	}
+	var ps []paper
+	for rows.Next() {
+		var p paper
+		if err := rows.Scan(&p.id, &p.receipt, &p.choices); err != nil {
+			rows.Close()
+			return err
+		}
+		ps = append(ps, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	slices.SortFunc(ps, func(a, b paper) int { return bytes.Compare(a.id, b.id) })
+	for _, p := range ps {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_papers (id, ballot_id, receipt_hash, choices) VALUES ($1, $2, $3, $4)`,
+			p.id, id, p.receipt, p.choices); err != nil {
+			return fmt.Errorf("society: reseal: %w", err)
+		}
+	}
+	return nil
+}
+
+// location is the society's zone.
+func (s *Service) location() *time.Location {
+	if s.rules.Location != nil {
+		return s.rules.Location
+	}
+	return time.UTC
+}
+
+// Turnout is who has voted in a ballot and by which channel, never how.
+type Turnout struct {
+	Electors  int64
+	ByChannel map[Channel]int64
+	Voters    []Voter
+}
+
+// Voter is one member who voted.
+type Voter struct {
+	Member  int64
+	Channel Channel
+	At      time.Time
+}
+
+// Turnout lists a ballot's voters in membership-number order.
+func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
+	b, err := s.Ballot(ctx, id)
+	if err != nil {
+		return Turnout{}, err
+	}
+	t := Turnout{Electors: b.Electors, ByChannel: map[Channel]int64{}}
+	rows, err := s.db.QueryContext(ctx, `SELECT member_number, channel, voted_at FROM ballot_voters
+		WHERE ballot_id = $1 ORDER BY member_number`, id)
+	if err != nil {
+		return t, fmt.Errorf("society: turnout: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v Voter
+		if err := rows.Scan(&v.Member, &v.Channel, &v.At); err != nil {
+			return t, err
+		}
+		v.At = v.At.UTC()
+		t.ByChannel[v.Channel]++
+		t.Voters = append(t.Voters, v)
+	}
+	return t, rows.Err()
+}
