@@ -40,7 +40,9 @@ type ElectionResult struct {
 	// Elected in order of votes (block); Tied are candidates level for
 	// the last seats, which the society's rules decide (often by lot).
 	Elected, Tied []Candidate
-	// Preferences are the STV papers' orderings, for the count.
+	// Preferences are each paper's marks in this election, as candidate
+	// ids: the order of preference for STV, the choices for a block vote;
+	// papers in the order of their random keys.
 	Preferences [][]int64
 }
 
@@ -105,9 +107,9 @@ func (s *Service) Tally(ctx context.Context, id int64) (Results, error) {
 				continue
 			}
 			e.Papers++
+			e.Preferences = append(e.Preferences, ks)
 			if e.Method == STV {
 				e.Votes[ks[0]]++
-				e.Preferences = append(e.Preferences, ks)
 				continue
 			}
 			for _, k := range ks {

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/coopress/coopress/internal/csvcell"
+	"github.com/coopress/coopress/internal/society"
+)
+
+func init() {
+	commands["ballot"] = &command{summary: "the members' ballots: list, tally, blt", subs: map[string]*command{
+		"list": {summary: "every ballot with its times, status, electorate and turnout", run: ballotList},
+		"tally": {summary: "a closed ballot's results: motions and elections", run: ballotTally,
+			about: "Counts only once the ballot has closed; before, it refuses, so no running count exists.\n" +
+				"Motions pass by their rule (ordinary: more for than against; special: at least the fraction set);\n" +
+				"block votes elect the most votes, and candidates level for the last seats are shown as tied."},
+		"blt": {summary: "an election's papers in the BLT format, for any STV counting program", run: ballotBLT,
+			about: "Writes the papers of a closed ballot's election, identical papers grouped, in a sorted order\n" +
+				"that says nothing of when they were cast; `coopress stv count FILE.blt` counts it."},
+	}}
+}
+
+func ballotList(ctx context.Context, inv *invocation, args []string) error {
+	c := newSocietyCLI(inv)
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	bs, err := s.Ballots(ctx)
+	if err != nil {
+		return err
+	}
+	if len(bs) == 0 {
+		fmt.Fprintln(inv.stdout, "no ballots")
+		return nil
+	}
+	w := tabwriter.NewWriter(inv.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "id\ttitle\topens\tcloses\trecord date\tstatus\telectors\tvoted")
+	for _, b := range bs {
+		t, err := s.Turnout(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", b.ID, b.Title,
+			b.OpensAt.In(c.cfg.Location).Format("2006-01-02 15:04"), b.ClosesAt.In(c.cfg.Location).Format("2006-01-02 15:04"),
+			b.RecordDate, b.Status, b.Electors, len(t.Voters))
+	}
+	return w.Flush()
+}
+
+// ballotResults parses --id and counts the ballot; more adds flags.
+func ballotResults(ctx context.Context, inv *invocation, args []string, more func(*societyCLI)) (society.Results, error) {
+	c := newSocietyCLI(inv)
+	id := c.fs.Int64("id", 0, "the ballot's id, from `coopress ballot list` (required)")
+	if more != nil {
+		more(c)
+	}
+	if err := c.parse(args); err != nil {
+		return society.Results{}, err
+	}
+	if *id <= 0 {
+		return society.Results{}, fmt.Errorf("--id: give the ballot's id, from `coopress ballot list`")
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return society.Results{}, err
+	}
+	defer d.Close()
+	r, err := s.Tally(ctx, *id)
+	if err != nil {
+		return r, inSocietyFlags(err, "--id")
+	}
+	return r, nil
+}
+
+func ballotTally(ctx context.Context, inv *invocation, args []string) error {
+	var format *string
+	r, err := ballotResults(ctx, inv, args, func(c *societyCLI) {
+		format = c.fs.String("format", "text", "text or csv")
+	})
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "text":
+		return writeTallyText(inv.stdout, r)
+	case "csv":
+		return writeTallyCSV(inv.stdout, r)
+	}
+	return fmt.Errorf("--format: %q is not one; choose text or csv", *format)
+}
+
+func ballotBLT(ctx context.Context, inv *invocation, args []string) error {
+	var election *int
+	r, err := ballotResults(ctx, inv, args, func(c *societyCLI) {
+		election = c.fs.Int("election", 1, "which election of the ballot, counting from 1")
+	})
+	if err != nil {
+		return err
+	}
+	if *election < 1 || *election > len(r.Elections) {
+		return fmt.Errorf("--election: ballot %d has %s", r.Ballot.ID, plural(len(r.Elections), "election"))
+	}
+	return r.Elections[*election-1].WriteBLT(inv.stdout)
+}
+
+// tallyRows are the results as lines: kind, what, option, votes, outcome.
+func tallyRows(r society.Results) [][]string {
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
+	var rows [][]string
+	for _, m := range r.Motions {
+		rule := "simple majority"
+		if m.Kind == society.Special {
+			rule = fmt.Sprintf("special, %d/%d", m.NeedNum, m.NeedDen)
+		}
+		outcome := "not passed"
+		if m.Passed {
+			outcome = "passed"
+		}
+		what := m.Title + " (" + rule + ")"
+		rows = append(rows, []string{"motion", what, "for", n(m.For), outcome},
+			[]string{"motion", what, "against", n(m.Against), ""}, []string{"motion", what, "abstain", n(m.Abstain), ""})
+	}
+	for _, e := range r.Elections {
+		what := fmt.Sprintf("%s (%s, %s, %s)", e.Title, e.Method, plural(e.Seats, "seat"), plural(int(e.Papers), "paper"))
+		status := map[int64]string{}
+		for _, c := range e.Elected {
+			status[c.ID] = "elected"
+		}
+		for _, c := range e.Tied {
+			status[c.ID] = "tied for the last seat: the rules decide"
+		}
+		label := "votes"
+		if e.Method == society.STV {
+			label = "first preferences"
+		}
+		for _, c := range e.Candidates {
+			out := status[c.ID]
+			if e.Method == society.STV {
+				out = "count with `coopress ballot blt`"
+			}
+			rows = append(rows, []string{"election", what, c.Name + " (" + label + ")", n(e.Votes[c.ID]), out})
+		}
+	}
+	return rows
+}
+
+func writeTallyText(out io.Writer, r society.Results) error {
+	fmt.Fprintf(out, "%s — %s\n%d papers; by channel: online %d, postal %d, meeting %d; electorate %d\n\n",
+		r.Ballot.Title, r.Ballot.Meeting, r.Papers, r.Turnout[society.Online], r.Turnout[society.Postal],
+		r.Turnout[society.Meeting], r.Ballot.Electors)
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	last := ""
+	for _, row := range tallyRows(r) {
+		if head := row[0] + ": " + row[1]; head != last {
+			fmt.Fprintln(w, head)
+			last = head
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", row[2], row[3], row[4])
+	}
+	return w.Flush()
+}
+
+func writeTallyCSV(out io.Writer, r society.Results) error {
+	cw := csv.NewWriter(out)
+	_ = cw.Write([]string{"kind", "item", "option", "votes", "outcome"})
+	for _, row := range tallyRows(r) {
+		// Titles and names were typed by people.
+		row[1], row[2] = csvcell.Safe(row[1]), csvcell.Safe(row[2])
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
