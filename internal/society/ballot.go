@@ -138,7 +138,7 @@ func (b Ballot) OpenAt(t time.Time) bool {
 
 // CreateBallot stores a checked draft and returns its id.
 func (s *Service) CreateBallot(ctx context.Context, b Ballot, by account.Actor) (int64, error) {
-	if err := s.checkDraft(b); err != nil {
+	if err := checkDraft(b); err != nil {
 		return 0, err
 	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -161,7 +161,7 @@ func (s *Service) CreateBallot(ctx context.Context, b Ballot, by account.Actor) 
 // UpdateBallot replaces a draft's details, motions and elections; an
 // open or closed ballot cannot be edited.
 func (s *Service) UpdateBallot(ctx context.Context, b Ballot, by account.Actor) error {
-	if err := s.checkDraft(b); err != nil {
+	if err := checkDraft(b); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {

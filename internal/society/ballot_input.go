@@ -15,7 +15,7 @@ const maxText = 5000
 
 // checkDraft refuses a ballot that could not be run: every refusal is
 // joined, each naming its field, so a form shows all of them at once.
-func (s *Service) checkDraft(b Ballot) error {
+func checkDraft(b Ballot) error {
 	var errs []error
 	bad := func(field, msg string) { errs = append(errs, valid.New(field, msg)) }
 	if strings.TrimSpace(b.Title) == "" || len(b.Title) > maxText {
@@ -36,9 +36,6 @@ func (s *Service) checkDraft(b Ballot) error {
 		bad(FieldRecord, "Give the record date as YYYY-MM-DD: members on the register at its close may vote.")
 	case !b.OpensAt.IsZero() && rd.After(b.OpensAt):
 		bad(FieldRecord, "The record date must be on or before the day voting opens.")
-	}
-	if len(b.Motions) == 0 && len(b.Elections) == 0 {
-		bad(FieldMotions, "Put at least one motion or election to the members.")
 	}
 	for i, m := range b.Motions {
 		f := FieldMotions
@@ -86,6 +83,50 @@ func (s *Service) checkDraft(b Ballot) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// BallotInput is a ballot's details as typed in a form.
+type BallotInput struct {
+	Title, Meeting string
+	// Opens and Closes are local times in the society's zone,
+	// YYYY-MM-DDTHH:MM (a datetime-local field) or with a space.
+	Opens, Closes string
+	RecordDate    string
+	AllowChange   bool
+}
+
+// ParseBallot reads typed details into a draft with no motions or
+// elections yet; each field at fault gives its own refusal.
+func ParseBallot(in BallotInput, loc *time.Location) (Ballot, error) {
+	b := Ballot{Title: strings.TrimSpace(in.Title), Meeting: strings.TrimSpace(in.Meeting),
+		RecordDate: strings.TrimSpace(in.RecordDate), AllowChange: in.AllowChange}
+	var errs []error
+	at := func(field, v, what string) time.Time {
+		v = strings.Replace(strings.TrimSpace(v), " ", "T", 1)
+		t, err := time.ParseInLocation("2006-01-02T15:04", v, loc)
+		if err != nil {
+			errs = append(errs, valid.New(field, "Give the day and time "+what+", such as 2026-12-01 09:00."))
+		}
+		return t.UTC()
+	}
+	b.OpensAt = at(FieldOpens, in.Opens, "voting opens")
+	b.ClosesAt = at(FieldCloses, in.Closes, "voting closes")
+	// A form keeps the first message for each field, so a time that
+	// could not be read is not also called missing.
+	return b, errors.Join(append(errs, checkDraft(b))...)
+}
+
+// ParseCandidates reads an election's candidates typed one a line, each
+// "Name" or "Name: statement".
+func ParseCandidates(text string) []Candidate {
+	var out []Candidate
+	for line := range strings.Lines(text) {
+		name, statement, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, Candidate{Name: name, Statement: strings.TrimSpace(statement)})
+		}
+	}
+	return out
 }
 
 // ParseFraction reads a special resolution's majority typed as "3/4",

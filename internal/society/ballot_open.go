@@ -45,6 +45,9 @@ func (s *Service) OpenBallot(ctx context.Context, id int64, by account.Actor) ([
 		if b.RecordDate > today {
 			return valid.New(FieldRecord, "The record date "+b.RecordDate+" has not passed yet; the register must be known before the ballot opens.")
 		}
+		if len(b.Motions) == 0 && len(b.Elections) == 0 {
+			return valid.New(FieldMotions, "Put at least one motion or election to the members before opening the ballot.")
+		}
 		if !now.Before(b.ClosesAt) {
 			return valid.New(FieldCloses, "This ballot's closing time has passed; change it before opening.")
 		}

@@ -150,10 +150,19 @@ func TestBallotLifecycle(t *testing.T) {
 		for _, v := range valid.All(err) {
 			fields[v.Field] = true
 		}
-		for _, f := range []string{society.FieldCloses, society.FieldRecord, society.FieldMotions} {
+		for _, f := range []string{society.FieldCloses, society.FieldRecord} {
 			if !fields[f] {
 				t.Errorf("an impossible draft was not refused at %s: %v", f, err)
 			}
+		}
+		empty := agm(false)
+		empty.Motions, empty.Elections = nil, nil
+		id, err := s.CreateBallot(ctx, empty, secretary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.OpenBallot(ctx, id, secretary); err == nil {
+			t.Fatal("a ballot with nothing to vote on opened")
 		}
 		admit(t, s, "Late Joiner", "8 Quay St", "3", "2026-11-20")
 		b, ms, codes := openAGM(t, s, c, 5, true)

@@ -81,16 +81,16 @@ func (s *Service) VoteWithCode(ctx context.Context, code string, c Choices) (bal
 }
 
 // BallotForCode is the ballot a voting code is for, to show its form
-// before the vote; a code that is unknown or used is refused.
-func (s *Service) BallotForCode(ctx context.Context, code string) (Ballot, error) {
+// before the vote, and whether the code has been used (when the ballot
+// lets votes change, a used code and the receipt change the vote); an
+// unknown code is refused.
+func (s *Service) BallotForCode(ctx context.Context, code string) (Ballot, bool, error) {
 	id, _, used, err := codeHolder(ctx, s.db.Reader(), code)
 	if err != nil {
-		return Ballot{}, err
+		return Ballot{}, false, err
 	}
-	if used {
-		return Ballot{}, codeUsed()
-	}
-	return s.Ballot(ctx, id)
+	b, err := s.Ballot(ctx, id)
+	return b, used, err
 }
 
 // codeHolder finds whose code it is.

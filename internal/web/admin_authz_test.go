@@ -65,6 +65,18 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/register/applications/{id}/approve": {account.Secretary},
 	"POST /admin/register/applications/{id}/reject":  {account.Secretary},
 	"POST /admin/register/applications/{id}/refund":  {account.Secretary},
+	// Ballots of the members: secretaries only (admin_ballots.go).
+	"GET /admin/ballots":                 {account.Secretary},
+	"POST /admin/ballots":                {account.Secretary},
+	"GET /admin/ballots/{id}":            {account.Secretary},
+	"POST /admin/ballots/{id}":           {account.Secretary},
+	"POST /admin/ballots/{id}/motions":   {account.Secretary},
+	"POST /admin/ballots/{id}/elections": {account.Secretary},
+	"POST /admin/ballots/{id}/remove":    {account.Secretary},
+	"POST /admin/ballots/{id}/open":      {account.Secretary},
+	"POST /admin/ballots/{id}/close":     {account.Secretary},
+	"GET /admin/ballots/{id}/turnout":    {account.Secretary},
+	"GET /admin/ballots/{id}/results":    {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -162,6 +174,8 @@ type matrixObjects struct {
 	standingOrder, waitingLine int64
 	// application is an application for shares, submitted and unpaid.
 	application int64
+	// ballot is an empty draft ballot.
+	ballot int64
 	// draft makes a fresh draft by the matrix's writer and returns its id
 	// and its first revision's: the workflow buttons change an article, so
 	// each request gets its own.
@@ -197,6 +211,8 @@ func requestFor(pattern string, o matrixObjects) (method, path string) {
 		id = o.waitingLine
 	case strings.HasPrefix(path, "/admin/register/applications/"):
 		id = o.application
+	case strings.HasPrefix(path, "/admin/ballots/"):
+		id = o.ballot
 	case strings.HasPrefix(path, "/admin/articles/{id}") && o.draft != nil:
 		a, rev := o.draft()
 		id = a
@@ -254,6 +270,14 @@ var allowedStatus = map[string]int{
 	"POST /admin/register/applications/{id}/approve": http.StatusUnprocessableEntity,
 	"POST /admin/register/applications/{id}/reject":  http.StatusUnprocessableEntity,
 	"POST /admin/register/applications/{id}/refund":  http.StatusUnprocessableEntity,
+	// An empty form; an empty draft cannot open, and a draft cannot close.
+	"POST /admin/ballots":                http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}":           http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/motions":   http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/elections": http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/remove":    http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/open":      http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/close":     http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET
@@ -322,6 +346,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 		o := h.matrixObjects(t, accounts[string(account.Writer)])
 		o.application = submitApplication(t, soc, "Matrix Applicant", "10", society.PayCheque).ID
+		var err error
+		o.ballot, err = soc.CreateBallot(context.Background(), society.Ballot{Title: "AGM", Meeting: "AGM",
+			OpensAt: time.Now().Add(time.Hour), ClosesAt: time.Now().Add(2 * time.Hour), RecordDate: "2026-01-01"},
+			account.Actor{Name: "matrix"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, r := range routes {
 			for _, p := range personas() {
 				a := accounts[p.name]

@@ -100,6 +100,11 @@ func (s *Server) routes() http.Handler {
 	reader("POST /account/support/{id}/change", s.accountSupportChange)
 	reader("POST /account/support/{id}/thanks", s.accountSupportThanks)
 	reader("GET /account/payments/{id}", s.accountReceipt)
+	// A member's ballots (ballot_vote.go): their open ballots, the paper
+	// and the receipt, shown once.
+	reader("GET /account/ballots", s.accountBallots)
+	reader("GET /account/ballots/{id}", s.accountBallot)
+	reader("POST /account/ballots/{id}", s.accountBallotVote)
 	// A reader's own data: the downloads, email preferences and erasing
 	// the account (account_data.go).
 	mine := func(pattern string, h handlerFunc) { reader(pattern, s.needPersonal(h)) }
@@ -109,6 +114,14 @@ func (s *Server) routes() http.Handler {
 	mine("POST /account/preferences", s.accountPreferences)
 	mine("GET /account/delete", s.accountDeleteForm)
 	mine("POST /account/delete", s.accountDelete)
+
+	// Voting with the code from a ballot's letter or email, for members
+	// with no account or email, and checking a receipt (ballot_vote.go).
+	// Nothing may keep these answers.
+	page("GET /vote", noStore(s.voteCodeForm))
+	page("POST /vote", noStore(s.voteWithCode))
+	page("GET /ballots/{id}/check", noStore(s.ballotCheckForm))
+	page("POST /ballots/{id}/check", noStore(s.ballotCheckForm))
 
 	s.staffRoutes(mux)
 
@@ -227,6 +240,21 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/approve", sec, s.adminApplicationApprove)
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/reject", sec, s.adminApplicationReject)
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/refund", sec, s.adminApplicationRefund)
+
+	// Ballots of the members (admin_ballots.go, admin_ballot_results.go):
+	// secretaries only. Turnout shows who voted, never how; results wait
+	// for the close.
+	s.adminRoute(mux, "GET /admin/ballots", sec, s.adminBallots).menu("Ballots")
+	s.adminRoute(mux, "POST /admin/ballots", sec, s.adminBallotCreate)
+	s.adminRoute(mux, "GET /admin/ballots/{id}", sec, s.adminBallot)
+	s.adminRoute(mux, "POST /admin/ballots/{id}", sec, s.adminBallotSave)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/motions", sec, s.adminBallotMotion)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/elections", sec, s.adminBallotElection)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/remove", sec, s.adminBallotRemove)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/open", sec, s.adminBallotOpen)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/close", sec, s.adminBallotClose)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/turnout", sec, s.adminBallotTurnout)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/results", sec, s.adminBallotResults)
 
 	// Supporters by Stripe subscription: plans, the report and the
 	// export (admin_supporters.go). Treasurers only, like the fund.
