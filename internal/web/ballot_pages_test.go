@@ -59,7 +59,7 @@ func TestBallotPages(t *testing.T) {
 
 		runScenarios(t, h, []scenario{
 			{name: "a draft with no title and an unreadable time", method: "POST", path: "/admin/ballots", token: sec,
-				form: url.Values{"title": {""}, "meeting": {"AGM"}, "opens": {"tomorrow"}, "closes": {local(2 * time.Hour)}, "record_date": {"2024-11-01"}},
+				form:   url.Values{"title": {""}, "meeting": {"AGM"}, "opens": {"tomorrow"}, "closes": {local(2 * time.Hour)}, "record_date": {"2024-11-01"}},
 				status: http.StatusUnprocessableEntity, want: []string{`id="title-error"`, `id="opens-error"`, `aria-invalid="true"`}},
 		})
 		res := h.do(t, req{method: "POST", path: "/admin/ballots", token: sec, form: details})
