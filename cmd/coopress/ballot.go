@@ -18,7 +18,9 @@ func init() {
 		"tally": {summary: "a closed ballot's results: motions and elections", run: ballotTally,
 			about: "Counts only once the ballot has closed; before, it refuses, so no running count exists.\n" +
 				"Motions pass by their rule (ordinary: more for than against; special: at least the fraction set);\n" +
-				"block votes elect the most votes, and candidates level for the last seats are shown as tied."},
+				"block votes elect the most votes, and candidates level for the last seats are shown as tied;\n" +
+				"STV elections are counted by the Scottish STV rules with the count sheet, every stage. Lots are drawn\n" +
+				"from the SHA-256 of the election's BLT file, so `ballot blt` then `coopress stv count` repeats the count."},
 		"blt": {summary: "an election's papers in the BLT format, for any STV counting program", run: ballotBLT,
 			about: "Writes the papers of a closed ballot's election, identical papers grouped, in a sorted order\n" +
 				"that says nothing of when they were cast; `coopress stv count FILE.blt` counts it."},
@@ -143,11 +145,13 @@ func tallyRows(r society.Results) [][]string {
 		if e.Method == society.STV {
 			label = "first preferences"
 		}
+		for i, c := range e.Elected {
+			if e.Method == society.STV {
+				status[c.ID] = "elected " + ordinal(i+1)
+			}
+		}
 		for _, c := range e.Candidates {
 			out := status[c.ID]
-			if e.Method == society.STV {
-				out = "count with `coopress ballot blt`"
-			}
 			rows = append(rows, []string{"election", what, c.Name + " (" + label + ")", n(e.Votes[c.ID]), out})
 		}
 	}
@@ -167,7 +171,35 @@ func writeTallyText(out io.Writer, r society.Results) error {
 		}
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", row[2], row[3], row[4])
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	// The STV count sheets, every stage, after the summary.
+	for _, e := range r.Elections {
+		if e.Count != nil {
+			fmt.Fprintln(out)
+			if err := e.Count.WriteText(out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ordinal writes 1st, 2nd, 3rd, 4th….
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }
 
 func writeTallyCSV(out io.Writer, r society.Results) error {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,6 +95,15 @@ func TestBallotCommands(t *testing.T) {
 	fundStores(t, func(t *testing.T, store []string) {
 		closed, open := closedBallot(t, store)
 		id := func(n int64) string { return strconv.FormatInt(n, 10) }
+		// The election's BLT, counted apart by `coopress stv count`, gives
+		// the tally's count and seed.
+		_, raw, _ := inStore(t, store, []string{"ballot", "blt"}, "--id", id(closed), "--election", "2")
+		blt := filepath.Join(t.TempDir(), "panel.blt")
+		if err := os.WriteFile(blt, []byte(raw), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, sheet, _ := inStore(t, store, []string{"ballot", "tally"}, "--id", id(closed))
+		seed := regexp.MustCompile(`Seed for lots: (\d+)`).FindStringSubmatch(sheet)[1]
 		steps := []struct {
 			words, args []string
 			code        int
@@ -104,12 +116,15 @@ func TestBallotCommands(t *testing.T) {
 				"3 papers; by channel: online 1, postal 1, meeting 1; electorate 3",
 				"motion: =SUM(A1) the accounts (special, 2/3)", "for 2 passed", "against 1", "abstain 0",
 				"election: Board (block, 1 seat, 3 papers)", "Dai Price (votes) 2 elected", "Eira Hughes (votes) 1",
-				"Gwyn Rees (first preferences) 3"}},
+				"Gwyn Rees (first preferences) 3 elected 1st", "Election: Panel", "Quota: 3 ÷ (1 + 1) = 1, fraction ignored, + 1 = 2",
+				"Elected, in order of election: Gwyn Rees"}},
 			{[]string{"ballot", "tally"}, []string{"--id", id(closed), "--format", "csv"}, 0, []string{
 				"kind,item,option,votes,outcome\n", "motion,\"'=SUM(A1) the accounts (special, 2/3)\",for,2,passed\n",
 				"election,\"Board (block, 1 seat, 3 papers)\",Dai Price (votes),2,elected\n"}},
 			{[]string{"ballot", "blt"}, []string{"--id", id(closed), "--election", "2"}, 0, []string{
 				"2 1\n3 2 1 0\n0\n\"Ffion Bell\"\n\"Gwyn Rees\"\n\"Panel\"\n"}},
+			{[]string{"stv", "count"}, []string{blt}, 0, []string{"Quota: 3 ÷ (1 + 1) = 1, fraction ignored, + 1 = 2", "Seed for lots: " + seed,
+				"Elected, in order of election: Gwyn Rees"}},
 			{[]string{"ballot", "tally"}, []string{"--id", id(open)}, 1, []string{"Results are counted when the ballot closes, not before."}},
 			{[]string{"ballot", "tally"}, nil, 1, []string{"--id: give the ballot's id"}},
 			{[]string{"ballot", "tally"}, []string{"--id", "999"}, 1, []string{"not found"}},
@@ -119,6 +134,9 @@ func TestBallotCommands(t *testing.T) {
 		for _, st := range steps {
 			t.Run(strings.Join(append(st.words, st.args...), " "), func(t *testing.T) {
 				code, out, errOut := inStore(t, store, st.words, st.args...)
+				if st.words[0] == "stv" {
+					code, out, errOut = cli(append(st.words, st.args...)...)
+				}
 				if code != st.code {
 					t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, st.code, out, errOut)
 				}

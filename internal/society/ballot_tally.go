@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/coopress/coopress/internal/stv"
 	"github.com/coopress/coopress/internal/valid"
 )
 
@@ -37,9 +38,12 @@ type ElectionResult struct {
 	// Votes are each candidate's votes (block) or first preferences
 	// (STV), by candidate id.
 	Votes map[int64]int64
-	// Elected in order of votes (block); Tied are candidates level for
+	// Elected in order of votes (block) or of election (STV); Tied are candidates level for
 	// the last seats, which the society's rules decide (often by lot).
 	Elected, Tied []Candidate
+	// Count is the STV count, every stage, by internal/stv; nil for a
+	// block vote or an STV election no one voted in.
+	Count *stv.Result
 	// Preferences are each paper's marks in this election, as candidate
 	// ids: the order of preference for STV, the choices for a block vote;
 	// papers in the order of their random keys.
@@ -126,6 +130,8 @@ func (s *Service) Tally(ctx context.Context, id int64) (Results, error) {
 	for i := range r.Elections {
 		if r.Elections[i].Method == Block {
 			r.Elections[i].countBlock()
+		} else if err := r.Elections[i].countSTV(); err != nil {
+			return r, err
 		}
 	}
 	t, err := s.Turnout(ctx, id)

@@ -255,5 +255,12 @@ func TestBallotLifecycle(t *testing.T) {
 		if len(r.Elections[1].Preferences) != 5 {
 			t.Errorf("%d STV papers; want 5", len(r.Elections[1].Preferences))
 		}
+		// Every paper ranks Dai Price then Eira Hughes: Dai is elected at
+		// the first stage with 5 votes against a quota of 2, and the
+		// surplus elects Eira.
+		if s := r.Elections[1]; s.Count == nil || len(s.Elected) != 2 || s.Elected[0].Name != "Dai Price" ||
+			s.Elected[1].Name != "Eira Hughes" || s.Count.Quota.Whole() != "2" {
+			t.Errorf("STV: elected %v, count %+v", s.Elected, s.Count)
+		}
 	})
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coopress/coopress/internal/society"
@@ -51,8 +53,11 @@ func (p *resultsPage) When(t time.Time) string { return t.In(p.loc).Format("2 Ja
 // whether elected or tied.
 func (p *resultsPage) Candidates(e society.ElectionResult) []candidateResult {
 	mark := map[int64]string{}
-	for _, c := range e.Elected {
+	for i, c := range e.Elected {
 		mark[c.ID] = "elected"
+		if e.Method == society.STV {
+			mark[c.ID] = "elected " + strconv.Itoa(i+1) + " of " + strconv.Itoa(len(e.Elected))
+		}
 	}
 	for _, c := range e.Tied {
 		mark[c.ID] = "tied for the last seat: the rules decide"
@@ -62,6 +67,18 @@ func (p *resultsPage) Candidates(e society.ElectionResult) []candidateResult {
 		out = append(out, candidateResult{Name: c.Name, Votes: e.Votes[c.ID], Outcome: mark[c.ID]})
 	}
 	return out
+}
+
+// Sheet is an STV election's count sheet, every stage, as text.
+func (p *resultsPage) Sheet(e society.ElectionResult) string {
+	if e.Count == nil {
+		return ""
+	}
+	var b strings.Builder
+	if err := e.Count.WriteText(&b); err != nil {
+		return ""
+	}
+	return b.String()
 }
 
 type candidateResult struct {

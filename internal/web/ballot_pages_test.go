@@ -176,7 +176,8 @@ func TestBallotPages(t *testing.T) {
 				want: []string{"not open for voting"}},
 			{name: "results", path: path + "/results", token: sec, status: http.StatusOK, want: []string{
 				"2 papers from 2 electors", "To amend rule 12: not passed", "<td>1</td><td>1</td><td>0</td>",
-				"<td>Ann Jones</td><td>2</td><td>elected</td>", "<td>Eira Hughes</td><td>2</td>"}},
+				"<td>Ann Jones</td><td>2</td><td>elected</td>", "<td>Eira Hughes</td><td>2</td><td>elected 1 of 1</td>",
+				"The count sheet, every stage", "Elected, in order of election: Eira Hughes"}},
 		})
 	})
 }
