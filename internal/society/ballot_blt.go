@@ -16,13 +16,13 @@ import (
 // in ballot order), a line 0, the candidates' names and the title, quoted.
 // Groups are written in a sorted order, so the file says nothing of the
 // order papers were cast in, and anyone can count it again.
-func (r ElectionResult) WriteBLT(w io.Writer) error {
+func (e ElectionResult) WriteBLT(w io.Writer) error {
 	num := map[int64]int{}
-	for i, c := range r.Candidates {
+	for i, c := range e.Candidates {
 		num[c.ID] = i + 1
 	}
 	groups := map[string]int{}
-	for _, prefs := range r.Preferences {
+	for _, prefs := range e.Preferences {
 		var b strings.Builder
 		for _, k := range prefs {
 			b.WriteString(strconv.Itoa(num[k]))
@@ -31,15 +31,15 @@ func (r ElectionResult) WriteBLT(w io.Writer) error {
 		groups[b.String()]++
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%d %d\n", len(r.Candidates), r.Seats)
+	fmt.Fprintf(bw, "%d %d\n", len(e.Candidates), e.Seats)
 	for _, g := range slices.Sorted(maps.Keys(groups)) {
 		fmt.Fprintf(bw, "%d %s0\n", groups[g], g)
 	}
 	fmt.Fprintln(bw, "0")
-	for _, c := range r.Candidates {
+	for _, c := range e.Candidates {
 		fmt.Fprintln(bw, bltQuote(c.Name))
 	}
-	fmt.Fprintln(bw, bltQuote(r.Title))
+	fmt.Fprintln(bw, bltQuote(e.Title))
 	return bw.Flush()
 }
 

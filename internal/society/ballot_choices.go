@@ -39,9 +39,11 @@ type Choices struct {
 	Elections map[int64][]int64
 }
 
-// MotionField and ElectionField name a motion's and an election's input
-// in refusals, so a form shows each beside its own question.
-func MotionField(id int64) string   { return "motion-" + strconv.FormatInt(id, 10) }
+// MotionField names a motion's input in refusals, so a form shows each
+// beside its own question.
+func MotionField(id int64) string { return "motion-" + strconv.FormatInt(id, 10) }
+
+// ElectionField names an election's input in refusals.
 func ElectionField(id int64) string { return "election-" + strconv.FormatInt(id, 10) }
 
 // check refuses marks that b does not allow: unknown motions, stances,

@@ -302,10 +302,15 @@ func (s *Server) ballotCheckForm(w http.ResponseWriter, r *http.Request) error {
 	return s.writeReaderPage(w, "ballot_check", p, formStatus(p.Errors))
 }
 
-// MotionName, ElectionName and ID write the form's names and values.
-func (p *votePage) MotionName(id int64) string   { return society.MotionField(id) }
+// MotionName is a motion's radio group.
+func (p *votePage) MotionName(id int64) string { return society.MotionField(id) }
+
+// ElectionName is a block election's checkboxes, and the id its refusal
+// stands beside.
 func (p *votePage) ElectionName(id int64) string { return society.ElectionField(id) }
-func (p *votePage) ID(id int64) string           { return strconv.FormatInt(id, 10) }
+
+// ID writes an id as a form value.
+func (p *votePage) ID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Stances are a motion's choices, in the paper's order.
 func (p *votePage) Stances() []string { return []string{"for", "against", "abstain"} }
