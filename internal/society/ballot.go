@@ -165,7 +165,7 @@ func (s *Service) UpdateBallot(ctx context.Context, b Ballot, by account.Actor) 
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		before, err := loadBallot(ctx, tx, b.ID)
+		before, err := s.lockedBallot(ctx, tx, b.ID, forChange)
 		if err != nil {
 			return err
 		}
@@ -192,6 +192,32 @@ func (s *Service) UpdateBallot(ctx context.Context, b Ballot, by account.Actor) 
 		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "ballot.update", ObjectType: "ballot",
 			ObjectID: strconv.FormatInt(b.ID, 10), Before: before, After: b})
 	})
+}
+
+// Row locks a transaction takes on a ballot before reading it.
+const (
+	forChange = "FOR UPDATE"
+	forVote   = "FOR SHARE"
+)
+
+// lockedBallot reads a ballot in tx after locking its row on PostgreSQL:
+// editing, opening and closing lock it for update, each vote for share.
+// So under READ COMMITTED a ballot cannot be edited while it opens, and
+// closing waits for the votes in flight, which commit before the papers
+// are rewritten, while any vote after it finds the ballot closed. SQLite
+// has one writer, and its transactions begin IMMEDIATE, so it needs none.
+func (s *Service) lockedBallot(ctx context.Context, tx *sql.Tx, id int64, mode string) (Ballot, error) {
+	if s.db.Dialect() == db.Postgres {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM ballots WHERE id = $1 `+mode, id).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Ballot{}, fmt.Errorf("society: ballot %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return Ballot{}, fmt.Errorf("society: lock ballot %d: %w", id, err)
+		}
+	}
+	return loadBallot(ctx, tx, id)
 }
 
 // notDraft is the refusal to change a ballot that has opened.

@@ -33,7 +33,7 @@ func (s *Service) OpenBallot(ctx context.Context, id int64, by account.Actor) ([
 	var codes []VotingCode
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		codes = codes[:0]
-		b, err := loadBallot(ctx, tx, id)
+		b, err := s.lockedBallot(ctx, tx, id, forChange)
 		if err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Service) OpenBallot(ctx context.Context, id int64, by account.Actor) ([
 // key order already.)
 func (s *Service) CloseBallot(ctx context.Context, id int64, by account.Actor) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		b, err := loadBallot(ctx, tx, id)
+		b, err := s.lockedBallot(ctx, tx, id, forChange)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,9 @@ package society_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
@@ -52,6 +54,58 @@ func TestVoteRaces(t *testing.T) {
 		n := stored(t, d)
 		if want := rounds * len(pairs); n[0] != want || n[1] != want {
 			t.Fatalf("%d voters and %d papers; want %d of each", n[0], n[1], want)
+		}
+	})
+}
+
+// TestCloseRacesVotes: a vote cast in the last second races the
+// secretary closing the ballot, round after round, on both engines. The
+// vote either counts or is refused as closed, never lost and never
+// counted without being in the close's rewrite of the papers: on
+// PostgreSQL every paper then carries the close's transaction.
+func TestCloseRacesVotes(t *testing.T) {
+	const rounds = 8
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		voting, vc := ballotSociety(t, d)
+		closing, cc := ballotSociety(t, d)
+		_, ms, _ := openAGM(t, voting, vc, 1, false)
+		for range rounds {
+			id, err := voting.CreateBallot(ctx, agm(false), secretary)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vc.set(today)
+			if _, err := voting.OpenBallot(ctx, id, secretary); err != nil {
+				t.Fatal(err)
+			}
+			b, err := voting.Ballot(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vc.set(ballotCloses.Add(-time.Second))
+			cc.set(ballotCloses.Add(time.Second))
+			errs := race(
+				func() error { _, err := voting.Vote(ctx, id, ms[0].Number, society.Online, marks(b, 0)); return err },
+				func() error { return closing.CloseBallot(ctx, id, secretary) })
+			if errs[1] != nil {
+				t.Fatalf("close: %v", errs[1])
+			}
+			if errs[0] != nil && !errors.Is(errs[0], society.ErrNotOpen) {
+				t.Fatalf("vote: %v", errs[0])
+			}
+			r, err := closing.Tally(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counted := r.Papers == 1; counted != (errs[0] == nil) {
+				t.Fatalf("vote error %v, papers counted %d", errs[0], r.Papers)
+			}
+		}
+		if d.Dialect() == db.Postgres {
+			if n := count(t, d, `SELECT COUNT(*) FROM ballot_papers p JOIN ballot_voters v ON v.xmin::text = p.xmin::text`); n != 0 {
+				t.Fatalf("%d papers kept their voter's transaction through the close", n)
+			}
 		}
 	})
 }

@@ -113,7 +113,7 @@ func codeUsed() error {
 
 // votable loads a ballot that takes votes now and checks c against it.
 func (s *Service) votable(ctx context.Context, tx *sql.Tx, id int64, c Choices) (Ballot, error) {
-	b, err := loadBallot(ctx, tx, id)
+	b, err := s.lockedBallot(ctx, tx, id, forVote)
 	if err != nil {
 		return b, err
 	}
