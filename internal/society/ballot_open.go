@@ -208,3 +208,42 @@ func (s *Service) Turnout(ctx context.Context, id int64) (Turnout, error) {
 	}
 	return t, rows.Err()
 }
+
+// ReissueCode gives an elector a new voting code while the ballot is
+// open, for a letter lost in the post or a CSV lost before mailing; the
+// old code stops working. A member who has voted, or whose code has been
+// used, gets none: they need none.
+func (s *Service) ReissueCode(ctx context.Context, ballotID, member int64, by account.Actor) (VotingCode, error) {
+	vc := VotingCode{Member: member, Code: newSecret(codeBytes)}
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		b, err := s.lockedBallot(ctx, tx, ballotID, forVote)
+		if err != nil {
+			return err
+		}
+		if b.Status != Open || !s.now().Before(b.ClosesAt) {
+			return valid.Error{Field: FieldBallot, Cause: ErrNotOpen, Message: "Codes can be issued again only while the ballot is open."}
+		}
+		used, err := s.elector(ctx, tx, b, member)
+		if err != nil {
+			return err
+		}
+		var voted int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM ballot_voters WHERE ballot_id = $1 AND member_number = $2`,
+			ballotID, member).Scan(&voted); err != nil {
+			return fmt.Errorf("society: reissue code: %w", err)
+		}
+		if used || voted > 0 {
+			return alreadyVoted(member, "")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE ballot_electors SET code_hash = $3 WHERE ballot_id = $1 AND member_number = $2`,
+			ballotID, member, secretHash(hashCode, vc.Code)); err != nil {
+			return fmt.Errorf("society: reissue code: %w", err)
+		}
+		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "ballot.reissue_code", ObjectType: "ballot",
+			ObjectID: strconv.FormatInt(ballotID, 10), After: map[string]int64{"member": member}})
+	})
+	if err != nil {
+		return VotingCode{}, err
+	}
+	return vc, nil
+}

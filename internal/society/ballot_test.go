@@ -264,3 +264,33 @@ func TestBallotLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestReissueCode: a new code works and the old one stops; a member who
+// has voted, a non-elector and a closed ballot get none.
+func TestReissueCode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := ballotSociety(t, d)
+		b, ms, codes := openAGM(t, s, c, 2, false)
+		fresh, err := s.ReissueCode(ctx, b.ID, ms[0].Number, secretary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.VoteWithCode(ctx, codes[ms[0].Number], marks(b, 0)); !errors.Is(err, society.ErrBadCode) {
+			t.Fatalf("the old code: %v", err)
+		}
+		if _, _, err := s.VoteWithCode(ctx, fresh.Code, marks(b, 0)); err != nil {
+			t.Fatalf("the new code: %v", err)
+		}
+		if _, err := s.ReissueCode(ctx, b.ID, ms[0].Number, secretary); !errors.Is(err, society.ErrAlreadyVoted) {
+			t.Fatalf("a code for a member who voted: %v", err)
+		}
+		if _, err := s.ReissueCode(ctx, b.ID, 9999, secretary); !errors.Is(err, society.ErrNotElector) {
+			t.Fatalf("a code for a non-elector: %v", err)
+		}
+		c.set(afterClose)
+		if _, err := s.ReissueCode(ctx, b.ID, ms[1].Number, secretary); !errors.Is(err, society.ErrNotOpen) {
+			t.Fatalf("a code after the close: %v", err)
+		}
+	})
+}

@@ -75,6 +75,7 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/ballots/{id}/remove":    {account.Secretary},
 	"POST /admin/ballots/{id}/open":      {account.Secretary},
 	"POST /admin/ballots/{id}/close":     {account.Secretary},
+	"POST /admin/ballots/{id}/codes":     {account.Secretary},
 	"GET /admin/ballots/{id}/turnout":    {account.Secretary},
 	"GET /admin/ballots/{id}/results":    {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
@@ -278,6 +279,7 @@ var allowedStatus = map[string]int{
 	"POST /admin/ballots/{id}/remove":    http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/open":      http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/close":     http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/codes":     http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET

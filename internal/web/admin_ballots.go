@@ -36,7 +36,9 @@ type ballotPage struct {
 	Motion   motionForm
 	Election electionForm
 	Voted    int
-	loc      *time.Location
+	// Member is the membership number typed for a new code.
+	Member string
+	loc    *time.Location
 }
 
 // When is a time in the publication's zone.
@@ -284,4 +286,29 @@ func (s *Server) adminBallotClose(w http.ResponseWriter, r *http.Request) error 
 	}
 	http.Redirect(w, r, "/admin/ballots/"+strconv.FormatInt(b.ID, 10)+"/results", http.StatusSeeOther)
 	return nil
+}
+
+// adminBallotReissue gives one elector a new voting code, shown once on
+// the page, for a lost letter; the old code stops working.
+func (s *Server) adminBallotReissue(w http.ResponseWriter, r *http.Request) error {
+	soc, b, err := s.loadAdminBallot(r)
+	if err != nil {
+		return err
+	}
+	var errs fieldErrors
+	typed := strings.TrimSpace(r.PostFormValue("member"))
+	member, perr := strconv.ParseInt(typed, 10, 64)
+	if perr != nil || member <= 0 {
+		errs.Add("member", "Give the membership number.")
+		return s.renderBallot(w, r, errs, func(p *ballotPage) { p.Member = typed })
+	}
+	vc, err := soc.ReissueCode(r.Context(), b.ID, member, actorOf(r))
+	if errs.addValidation(err, "member") {
+		return s.renderBallot(w, r, errs, func(p *ballotPage) { p.Member = typed })
+	} else if err != nil {
+		return err
+	}
+	return s.renderBallot(w, r, nil, func(p *ballotPage) {
+		p.Notice = "New voting code for member " + typed + ": " + vc.Code + ". Give it to them now: it is not shown again, and their old code no longer works."
+	})
 }

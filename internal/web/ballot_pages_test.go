@@ -118,6 +118,10 @@ func TestBallotPages(t *testing.T) {
 		member := h.readerSession(t, reader.Email)
 		ballotPath := "/account/ballots/" + strconv.FormatInt(id, 10)
 		runScenarios(t, h, []scenario{
+			{name: "a new code without a number", method: "POST", path: path + "/codes", token: sec, form: url.Values{"member": {"x"}},
+				status: http.StatusUnprocessableEntity, want: []string{`id="member-error"`}},
+			{name: "a new code for a non-elector", method: "POST", path: path + "/codes", token: sec, form: url.Values{"member": {"999"}},
+				status: http.StatusUnprocessableEntity, want: []string{"was not on the register of members on 2024-11-01"}},
 			{name: "editing an open ballot", method: "POST", path: path, token: sec, form: details,
 				status: http.StatusUnprocessableEntity, want: []string{"only a draft can be changed"}},
 			{name: "the member's ballots", path: "/account/ballots", token: member, status: http.StatusOK, want: []string{"AGM 2024", "You have not voted yet."}},
@@ -151,6 +155,15 @@ func TestBallotPages(t *testing.T) {
 			{name: "the code's paper", method: "POST", path: "/vote", form: url.Values{"code": {code}}, status: http.StatusOK,
 				want: []string{`name="code" value="` + code + `"`, "Preference for Eira Hughes"}},
 		})
+		res = h.do(t, req{method: "POST", path: path + "/codes", token: sec, form: url.Values{"member": {strconv.FormatInt(byCode.Number, 10)}}})
+		fresh := regexp.MustCompile(`New voting code for member \d+: ([0-9A-Z-]+)\.`).FindStringSubmatch(res.body)
+		if res.status != http.StatusOK || fresh == nil {
+			t.Fatalf("a new code: %d %s", res.status, errorSummaryOr(res.body))
+		}
+		if res := h.do(t, req{method: "POST", path: "/vote", form: url.Values{"code": {code}}}); res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("the replaced code: %d", res.status)
+		}
+		code = fresh[1]
 		codePaper := url.Values{"code": {code}}
 		for k, v := range paper {
 			codePaper[k] = v

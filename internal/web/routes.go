@@ -253,6 +253,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/ballots/{id}/remove", sec, s.adminBallotRemove)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/open", sec, s.adminBallotOpen)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/close", sec, s.adminBallotClose)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/codes", sec, s.adminBallotReissue)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/turnout", sec, s.adminBallotTurnout)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/results", sec, s.adminBallotResults)
 
