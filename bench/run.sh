@@ -8,6 +8,7 @@
 #   bench/run.sh scale      1,000 vs 100,000 articles (see bench/scale.sh)
 #   bench/run.sh compress   with and without compression, vs nginx and a bare
 #                           net/http handler (see bench/compress.sh)
+#   bench/run.sh live       thousands of live fund-box streams (bench/live.sh)
 #
 # Environment: DURATION (10s), WARMUP (2s), THREADS (2), CONNECTIONS (50),
 # ARTICLE_PATH (default: the first /article/ link on the front page),
@@ -21,7 +22,10 @@ fi
 if [[ ${1:-} == compress ]]; then
 	exec "$(dirname "$0")/compress.sh" "${@:2}"
 fi
-[[ $# -eq 0 ]] || { echo "usage: bench/run.sh [scale|compress]" >&2; exit 2; }
+if [[ ${1:-} == live ]]; then
+	exec "$(dirname "$0")/live.sh" "${@:2}"
+fi
+[[ $# -eq 0 ]] || { echo "usage: bench/run.sh [scale|compress|live]" >&2; exit 2; }
 
 WORK=$(mktemp -d -t coopress-bench.XXXXXX)
 # shellcheck source=bench/lib.sh
