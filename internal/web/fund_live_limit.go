@@ -9,9 +9,9 @@ import (
 // Defaults for LiveLimits.
 const (
 	// DefaultLivePerNode bounds open /fund/live streams on one node. Each
-	// holds a connection, a goroutine and a subscription (some tens of KB
-	// in all), so this is about 100 MB at most, far below what an
-	// ordinary day needs and far above what a modest server should hold.
+	// holds a connection, a small struct and a parked goroutine (a few KB
+	// of memory, fund_live_hub.go), so this is some tens of MB at most, and
+	// a node meant for more says so with --live-max.
 	DefaultLivePerNode = 5000
 	// DefaultLivePerClient bounds streams from one client address: a
 	// reader with several tabs, or an office or a mobile network behind
@@ -41,10 +41,12 @@ func (l LiveLimits) WithDefaults() LiveLimits {
 	return l
 }
 
-// liveStreams counts open streams, in all and by client address.
+// liveStreams counts open streams, in all and by client address, and
+// holds the hub that writes to them.
 type liveStreams struct {
 	limits LiveLimits
 	open   prometheus.Gauge
+	hub    *liveHub
 
 	mu       sync.Mutex
 	total    int
@@ -52,7 +54,7 @@ type liveStreams struct {
 }
 
 func newLiveStreams(l LiveLimits, reg *prometheus.Registry) *liveStreams {
-	ls := &liveStreams{limits: l.WithDefaults(), byClient: map[string]int{},
+	ls := &liveStreams{limits: l.WithDefaults(), byClient: map[string]int{}, hub: newLiveHub(),
 		open: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "coopress_fund_live_streams", Help: "Open /fund/live event streams on this node.",
 		})}
