@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -41,12 +42,13 @@ func main() {
 	gifts := flag.Int("gifts", 3, "gifts to record, one after another")
 	dialers := flag.Int("dialers", 32, "streams being opened at once")
 	wait := flag.Duration("wait", 30*time.Second, "longest wait for a gift to reach every stream")
+	metrics := flag.String("metrics", "", "the server's metrics URL, to read its own fan-out time (coopress_fund_live_fanout_seconds)")
 	label := flag.String("label", "", "first column of each row (e.g. the build measured)")
 	header := flag.Bool("header", false, "print the table's head and exit")
 	flag.Parse()
 	if *header {
-		fmt.Println("| build | streams | open, s | RSS before, MiB | RSS with streams, MiB | per stream, KB | gift | command, ms | first, ms | p50, ms | p99, ms | max, ms | spread, ms | lost |")
-		fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+		fmt.Println("| build | streams | open, s | RSS before, MiB | RSS with streams, MiB | added per stream, KB | all RSS per stream, KB | gift | command, ms | first, ms | p50, ms | p99, ms | max, ms | spread, ms | server fan-out, ms | lost |")
+		fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 		return
 	}
 	u, err := url.Parse(*base)
@@ -69,14 +71,26 @@ func main() {
 	log.Printf("livebench: %d streams open in %s; RSS %d → %d kB, %.1f kB a stream", *n, opened.Round(time.Millisecond), before, after, perStream)
 
 	for g := 1; g <= *gifts; g++ {
+		sum0, count0 := fanout(*metrics)
 		r, err := b.gift(g, *bin, *data, *database, *wait)
 		if err != nil {
 			log.Fatalf("livebench: gift %d: %v", g, err)
 		}
-		fmt.Printf("| %s | %d | %.1f | %.0f | %.0f | %.1f | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |\n",
-			*label, *n, opened.Seconds(), float64(before)/1024, float64(after)/1024, perStream, g,
+		server := "n/a"
+		if *metrics != "" {
+			// The server observes its fan-out just after the last write,
+			// which may be a moment after the last stream read it.
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if sum, count := fanout(*metrics); count > count0 {
+					server = fmt.Sprintf("%.0f", (sum-sum0)*1000/(count-count0))
+					break
+				}
+			}
+		}
+		fmt.Printf("| %s | %d | %.1f | %.0f | %.0f | %.1f | %.1f | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %d |\n",
+			*label, *n, opened.Seconds(), float64(before)/1024, float64(after)/1024, perStream, float64(after)/float64(*n), g,
 			ms(r.command), ms(r.lat[0]), ms(pct(r.lat, 50)), ms(pct(r.lat, 99)), ms(r.lat[len(r.lat)-1]),
-			ms(r.lat[len(r.lat)-1]-r.lat[0]), r.lost)
+			ms(r.lat[len(r.lat)-1]-r.lat[0]), server, r.lost)
 	}
 	b.close()
 }
@@ -240,6 +254,33 @@ func (b *bench) close() {
 	for _, s := range b.streams {
 		s.conn.Close()
 	}
+}
+
+// fanout reads the sum and count of coopress_fund_live_fanout_seconds from
+// the server's metrics (zeros without a URL or when the server has none).
+func fanout(metrics string) (sum, count float64) {
+	if metrics == "" {
+		return 0, 0
+	}
+	resp, err := http.Get(metrics)
+	if err != nil {
+		log.Fatalf("livebench: metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		name, v, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		switch name {
+		case "coopress_fund_live_fanout_seconds_sum":
+			sum, _ = strconv.ParseFloat(v, 64)
+		case "coopress_fund_live_fanout_seconds_count":
+			count, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	return sum, count
 }
 
 // pct is the p-th percentile of sorted durations.

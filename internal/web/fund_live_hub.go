@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/coopress/coopress/internal/fund"
 )
 
@@ -57,6 +59,8 @@ type liveHub struct {
 	// by every stream.
 	last fundLiveEvent
 	msg  []byte
+	// fanouts times each change's fan-out (nil: not timed).
+	fanouts prometheus.Observer
 	// Servers whose Shutdown will close their streams, and those already
 	// shut down, which get no new stream.
 	hooked, shut map[*http.Server]bool
@@ -196,7 +200,11 @@ func (h *liveHub) run(updates <-chan fund.Box, stop func()) {
 			msg := h.eventLocked(b)
 			conns := h.snapshotLocked()
 			h.mu.Unlock()
+			start := time.Now()
 			h.fanOut(conns, msg)
+			if h.fanouts != nil {
+				h.fanouts.Observe(time.Since(start).Seconds())
+			}
 		case <-tick.C:
 			h.mu.Lock()
 			if len(h.conns) == 0 {

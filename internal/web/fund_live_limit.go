@@ -58,7 +58,15 @@ func newLiveStreams(l LiveLimits, reg *prometheus.Registry) *liveStreams {
 		open: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "coopress_fund_live_streams", Help: "Open /fund/live event streams on this node.",
 		})}
-	reg.MustRegister(ls.open)
+	// How long the box's changes take to reach every stream: issue 9's
+	// target is a second for all of a node's streams, gift to screen.
+	fanouts := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "coopress_fund_live_fanout_seconds",
+		Help:    "Time to write one change of the fund box to every /fund/live stream on this node.",
+		Buckets: []float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	})
+	ls.hub.fanouts = fanouts
+	reg.MustRegister(ls.open, fanouts)
 	return ls
 }
 
