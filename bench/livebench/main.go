@@ -43,6 +43,7 @@ func main() {
 	dialers := flag.Int("dialers", 32, "streams being opened at once")
 	wait := flag.Duration("wait", 30*time.Second, "longest wait for a gift to reach every stream")
 	metrics := flag.String("metrics", "", "the server's metrics URL, to read its own fan-out time (coopress_fund_live_fanout_seconds)")
+	hold := flag.Duration("hold", 0, "keep the streams open this long after the gifts, to profile the server")
 	label := flag.String("label", "", "first column of each row (e.g. the build measured)")
 	header := flag.Bool("header", false, "print the table's head and exit")
 	flag.Parse()
@@ -92,6 +93,7 @@ func main() {
 			ms(r.command), ms(r.lat[0]), ms(pct(r.lat, 50)), ms(pct(r.lat, 99)), ms(r.lat[len(r.lat)-1]),
 			ms(r.lat[len(r.lat)-1]-r.lat[0]), server, r.lost)
 	}
+	time.Sleep(*hold)
 	b.close()
 }
 
