@@ -85,6 +85,7 @@ fi
 rows=$WORK/rows.md
 "$ROOT/bin/livebench" -header >"$rows"
 loads=()
+demo=--demo
 for n in "${COUNTS[@]}"; do
 	data=$WORK/data-$n
 	# The limits are raised past N: this measures the streams, not the cap.
@@ -93,8 +94,10 @@ for n in "${COUNTS[@]}"; do
 	# the client reading the streams on the same cores.
 	metrics=127.0.0.1:$(free_port)
 	# shellcheck disable=SC2086
-	start_coopress "$data" "$WORK/coopress-$n.log" --demo --live-max $((n + 100)) --live-max-per-client $((n + 100)) \
+	start_coopress "$data" "$WORK/coopress-$n.log" $demo --live-max $((n + 100)) --live-max-per-client $((n + 100)) \
 		--metrics-addr "$metrics" "${db_serve[@]}" ${LIVE_SERVE_FLAGS:-}
+	# One PostgreSQL database serves every size: the demo goes in once.
+	[[ -n $DB_URL ]] && demo=""
 	loads+=("$(cut -d' ' -f1 /proc/loadavg)")
 	echo "bench: $n streams to $CP_URL (pid $CP_PID), load average ${loads[-1]}" >&2
 	"$ROOT/bin/livebench" -url "$CP_URL" -n "$n" -pid "$CP_PID" -coopress "$BIN" -data "$data" "${db_client[@]}" \
