@@ -85,9 +85,12 @@ func ballotResults(ctx context.Context, inv *invocation, args []string, more fun
 }
 
 func ballotTally(ctx context.Context, inv *invocation, args []string) error {
-	var format *string
-	r, err := ballotResults(ctx, inv, args, func(c *societyCLI) {
-		format = c.fs.String("format", "text", "text or csv")
+	var format, out *string
+	var c *societyCLI
+	r, err := ballotResults(ctx, inv, args, func(sc *societyCLI) {
+		c = sc
+		format = c.fs.String("format", "text", "text, csv or pdf (the scrutineer's report, with --out)")
+		out = c.fs.String("out", "", "the file for --format pdf")
 	})
 	if err != nil {
 		return err
@@ -97,8 +100,10 @@ func ballotTally(ctx context.Context, inv *invocation, args []string) error {
 		return writeTallyText(inv.stdout, r)
 	case "csv":
 		return writeTallyCSV(inv.stdout, r)
+	case "pdf":
+		return writeTallyPDF(ctx, c, r, *out) // ballot_papers.go
 	}
-	return fmt.Errorf("--format: %q is not one; choose text or csv", *format)
+	return fmt.Errorf("--format: %q is not one; choose text, csv or pdf", *format)
 }
 
 func ballotBLT(ctx context.Context, inv *invocation, args []string) error {

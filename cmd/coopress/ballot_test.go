@@ -128,7 +128,8 @@ func TestBallotCommands(t *testing.T) {
 			{[]string{"ballot", "tally"}, []string{"--id", id(open)}, 1, []string{"Results are counted when the ballot closes, not before."}},
 			{[]string{"ballot", "tally"}, nil, 1, []string{"--id: give the ballot's id"}},
 			{[]string{"ballot", "tally"}, []string{"--id", "999"}, 1, []string{"not found"}},
-			{[]string{"ballot", "tally"}, []string{"--id", id(closed), "--format", "pdf"}, 1, []string{`--format: "pdf" is not one`}},
+			{[]string{"ballot", "tally"}, []string{"--id", id(closed), "--format", "pdf"}, 1, []string{"--out: give the PDF file"}},
+			{[]string{"ballot", "tally"}, []string{"--id", id(closed), "--format", "odt"}, 1, []string{`--format: "odt" is not one; choose text, csv or pdf`}},
 			{[]string{"ballot", "blt"}, []string{"--id", id(closed), "--election", "3"}, 1, []string{"--election: ballot " + id(closed) + " has 2 elections"}},
 		}
 		for _, st := range steps {

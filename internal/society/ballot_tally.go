@@ -124,6 +124,9 @@ func (s *Service) Tally(ctx context.Context, id int64) (Results, error) {
 	if err := rows.Err(); err != nil {
 		return r, err
 	}
+	if err := s.addMeetingTallies(ctx, id, motion); err != nil {
+		return r, err
+	}
 	for i := range r.Motions {
 		r.Motions[i].Passed = r.Motions[i].passes()
 	}
