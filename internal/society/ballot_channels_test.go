@@ -50,7 +50,7 @@ func openChannels(t *testing.T, s *society.Service, c *clock) channelsBallot {
 	if len(codes) != 4 || cb.postal[cb.ms[0].Number] != "" || cb.postal[cb.ms[1].Number] != "" {
 		t.Fatalf("papers for %v; want members 2 to 5 only, who had not voted", codes)
 	}
-	if _, _, err := s.EnterPostal(ctx, cb.postal[cb.ms[4].Number], marks(b, 2), secretary); err != nil {
+	if _, err := s.EnterPostal(ctx, b.ID, cb.postal[cb.ms[4].Number], marks(b, 2), secretary); err != nil {
 		t.Fatal(err)
 	}
 	if cb.meeting, err = s.AddMeeting(ctx, b.ID, "Swansea, Dylan Thomas Centre", "2026-12-05", secretary); err != nil {
@@ -80,7 +80,7 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 		b, ms := cb.b, cb.ms
 		ok := marks(b, 2)
 		postal := func(code string) func() error {
-			return func() error { _, _, err := s.EnterPostal(ctx, code, ok, secretary); return err }
+			return func() error { _, err := s.EnterPostal(ctx, b.ID, code, ok, secretary); return err }
 		}
 		checkIn := func(m int64) func() error { return func() error { return s.CheckIn(ctx, cb.meeting, m, secretary) } }
 		tally := func(mc society.MeetingCount, motion int64) func() error {
@@ -104,7 +104,7 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 			{"a paper with too many choices", duringVoting, func() error {
 				bad := marks(b, 2)
 				bad.Elections[b.Elections[0].ID] = []int64{b.Elections[0].Candidates[0].ID, b.Elections[0].Candidates[1].ID, b.Elections[0].Candidates[2].ID}
-				_, _, err := s.EnterPostal(ctx, cb.postal[ms[2].Number], bad, secretary)
+				_, err := s.EnterPostal(ctx, b.ID, cb.postal[ms[2].Number], bad, secretary)
 				return err
 			}, society.ErrBadChoice, society.ElectionField(b.Elections[0].ID)},
 			{"check-in of a member who voted online", duringVoting, checkIn(ms[0].Number), society.ErrAlreadyVoted, society.FieldMember},
@@ -184,7 +184,7 @@ func TestPostalMeetingRaces(t *testing.T) {
 		for i := range rounds {
 			m := ms[3*i].Number
 			t.Run("postal, online", func(t *testing.T) {
-				oneWins(t, race(func() error { _, _, err := s.EnterPostal(ctx, code[m], paper, secretary); return err }, online(m)), society.ErrAlreadyVoted)
+				oneWins(t, race(func() error { _, err := s.EnterPostal(ctx, b.ID, code[m], paper, secretary); return err }, online(m)), society.ErrAlreadyVoted)
 			})
 			m = ms[3*i+1].Number
 			t.Run("check-in, online", func(t *testing.T) {
@@ -192,7 +192,7 @@ func TestPostalMeetingRaces(t *testing.T) {
 			})
 			m = ms[3*i+2].Number
 			t.Run("postal, check-in", func(t *testing.T) {
-				oneWins(t, race(func() error { _, _, err := s.EnterPostal(ctx, code[m], paper, secretary); return err },
+				oneWins(t, race(func() error { _, err := s.EnterPostal(ctx, b.ID, code[m], paper, secretary); return err },
 					func() error { return s.CheckIn(ctx, meeting, m, secretary) }), society.ErrAlreadyVoted)
 			})
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // PostalCodes issues fresh voting codes for the postal papers of an open
@@ -104,13 +105,19 @@ func eachRegisterRow(ctx context.Context, q queryer, asOf string, fn func(Row) e
 // voting code printed on it and its marks. The code is used once, and
 // the one-vote rule is the online vote's: a member who has voted by any
 // channel, or whose code was used to vote online, is refused and nothing
-// is stored. It returns the ballot and member the paper was for.
-func (s *Service) EnterPostal(ctx context.Context, code string, c Choices, by account.Actor) (ballotID, member int64, err error) {
+// is stored. A code of another ballot is refused as unknown here. It
+// returns the member the paper was for.
+func (s *Service) EnterPostal(ctx context.Context, ballotID int64, code string, c Choices, by account.Actor) (member int64, err error) {
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var used bool
-		ballotID, member, used, err = codeHolder(ctx, tx, code)
+		var of int64
+		of, member, used, err = codeHolder(ctx, tx, code)
 		if err != nil {
 			return err
+		}
+		if of != ballotID {
+			return valid.Error{Field: FieldCode, Cause: ErrBadCode,
+				Message: "That voting code is not one of this ballot's; check it against the paper."}
 		}
 		b, err := s.votable(ctx, tx, ballotID, c)
 		if err != nil {
@@ -143,5 +150,5 @@ func (s *Service) EnterPostal(ctx context.Context, code string, c Choices, by ac
 		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "ballot.postal_vote", ObjectType: "ballot",
 			ObjectID: strconv.FormatInt(ballotID, 10), After: map[string]int64{"member": member}})
 	})
-	return ballotID, member, err
+	return member, err
 }

@@ -78,6 +78,18 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/ballots/{id}/codes":     {account.Secretary},
 	"GET /admin/ballots/{id}/turnout":    {account.Secretary},
 	"GET /admin/ballots/{id}/results":    {account.Secretary},
+	// Postal papers, meetings, reminders (admin_ballot_channels.go, …).
+	"GET /admin/ballots/{id}/results.pdf":             {account.Secretary},
+	"GET /admin/ballots/{id}/channels":                {account.Secretary},
+	"POST /admin/ballots/{id}/papers":                 {account.Secretary},
+	"POST /admin/ballots/{id}/remind":                 {account.Secretary},
+	"GET /admin/ballots/{id}/postal":                  {account.Secretary},
+	"POST /admin/ballots/{id}/postal":                 {account.Secretary},
+	"POST /admin/ballots/{id}/meetings":               {account.Secretary},
+	"GET /admin/ballots/{id}/meetings/{mid}":          {account.Secretary},
+	"POST /admin/ballots/{id}/meetings/{mid}/checkin": {account.Secretary},
+	"POST /admin/ballots/{id}/meetings/{mid}/tally":   {account.Secretary},
+	"POST /admin/ballots/{id}/meetings/{mid}/paper":   {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -175,8 +187,8 @@ type matrixObjects struct {
 	standingOrder, waitingLine int64
 	// application is an application for shares, submitted and unpaid.
 	application int64
-	// ballot is an empty draft ballot.
-	ballot int64
+	// ballot is an empty draft ballot, and meeting a meeting of it.
+	ballot, meeting int64
 	// draft makes a fresh draft by the matrix's writer and returns its id
 	// and its first revision's: the workflow buttons change an article, so
 	// each request gets its own.
@@ -214,6 +226,7 @@ func requestFor(pattern string, o matrixObjects) (method, path string) {
 		id = o.application
 	case strings.HasPrefix(path, "/admin/ballots/"):
 		id = o.ballot
+		path = strings.ReplaceAll(path, "{mid}", strconv.FormatInt(o.meeting, 10))
 	case strings.HasPrefix(path, "/admin/articles/{id}") && o.draft != nil:
 		a, rev := o.draft()
 		id = a
@@ -280,6 +293,16 @@ var allowedStatus = map[string]int{
 	"POST /admin/ballots/{id}/open":      http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/close":     http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/codes":     http.StatusUnprocessableEntity,
+	// The matrix's ballot is a draft: no results yet (to the results
+	// page), and no papers, reminders, check-ins or counts.
+	"GET /admin/ballots/{id}/results.pdf":             http.StatusSeeOther,
+	"POST /admin/ballots/{id}/papers":                 http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/remind":                 http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/postal":                 http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/meetings":               http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/meetings/{mid}/checkin": http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/meetings/{mid}/tally":   http.StatusUnprocessableEntity,
+	"POST /admin/ballots/{id}/meetings/{mid}/paper":   http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET
@@ -353,6 +376,18 @@ func TestAuthorisationMatrix(t *testing.T) {
 			OpensAt: time.Now().Add(time.Hour), ClosesAt: time.Now().Add(2 * time.Hour), RecordDate: "2026-01-01"},
 			account.Actor{Name: "matrix"})
 		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := soc.Ballot(context.Background(), o.ballot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc := soc.Rules().Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		if o.meeting, err = soc.AddMeeting(context.Background(), o.ballot, "Swansea", b.OpensAt.In(loc).Format(time.DateOnly),
+			account.Actor{Name: "matrix"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range routes {

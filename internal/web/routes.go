@@ -256,6 +256,20 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/ballots/{id}/codes", sec, s.adminBallotReissue)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/turnout", sec, s.adminBallotTurnout)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/results", sec, s.adminBallotResults)
+	// Postal papers, regional meetings, reminders and the results as PDF
+	// (admin_ballot_channels.go, admin_ballot_postal.go,
+	// admin_ballot_meeting.go); the tellers are secretaries.
+	s.adminRoute(mux, "GET /admin/ballots/{id}/results.pdf", sec, s.adminBallotResultsPDF)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/channels", sec, s.adminBallotChannels)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/papers", sec, s.adminBallotPapers)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/remind", sec, s.adminBallotRemind)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/postal", sec, s.adminBallotPostal)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/postal", sec, s.adminBallotPostalEnter)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings", sec, s.adminBallotMeetingAdd)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/meetings/{mid}", sec, s.adminBallotMeeting)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/checkin", sec, s.adminBallotCheckIn)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/tally", sec, s.adminBallotMeetingTally)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/paper", sec, s.adminBallotMeetingPaper)
 
 	// Supporters by Stripe subscription: plans, the report and the
 	// export (admin_supporters.go). Treasurers only, like the fund.
