@@ -164,3 +164,27 @@ func TestReminders(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkWritePapers prints 5,000 postal papers of the test AGM (two
+// motions, two elections), compressed as the command writes them.
+func BenchmarkWritePapers(b *testing.B) {
+	ballot := agm(false)
+	for i := range ballot.Elections {
+		for j := range ballot.Elections[i].Candidates {
+			ballot.Elections[i].Candidates[j].ID = int64(10*i + j)
+		}
+	}
+	codes := make([]society.VotingCode, 5000)
+	for i := range codes {
+		codes[i] = society.VotingCode{Member: int64(i + 1), Name: "Member Name", Address: "12 Long Street\nSomewhere\nAB1 2CD", Code: "ABCD-EFGH-JKMN-PQRS"}
+	}
+	o := pdfOptions
+	o.Plain = false
+	for b.Loop() {
+		var out bytes.Buffer
+		if err := society.WritePapers(&out, ballot, codes, o); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(out.Len())/1e6, "MB")
+	}
+}
