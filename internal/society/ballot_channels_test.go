@@ -87,6 +87,16 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 			return func() error { return s.RecordMeetingTally(ctx, cb.meeting, motion, mc, secretary) }
 		}
 		m0, m1 := b.Motions[0].ID, b.Motions[1].ID
+		c.set(today)
+		other, err := s.CreateBallot(ctx, agm(false), secretary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherCodes, err := s.OpenBallot(ctx, other, secretary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.set(duringVoting)
 		cases := []struct {
 			name  string
 			at    time.Time
@@ -100,6 +110,7 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 			{"the same paper entered twice", duringVoting, postal(cb.postal[ms[4].Number]), society.ErrAlreadyVoted, society.FieldMember},
 			{"the opening's code, replaced by the paper's", duringVoting, postal(cb.old[ms[2].Number]), society.ErrBadCode, society.FieldCode},
 			{"a forged code", duringVoting, postal("ABCD-EFGH-JKMN-PQRS"), society.ErrBadCode, society.FieldCode},
+			{"a code of another ballot", duringVoting, postal(otherCodes[0].Code), society.ErrBadCode, society.FieldCode},
 			{"a paper after the close", ballotCloses, postal(cb.postal[ms[2].Number]), society.ErrNotOpen, society.FieldBallot},
 			{"a paper with too many choices", duringVoting, func() error {
 				bad := marks(b, 2)
