@@ -22,7 +22,7 @@ type channelsBallot struct {
 	ms           []society.Member
 	old, postal  map[int64]string
 	meeting      int64
-	late, gone   society.Member
+	late         society.Member
 	paperChoices society.Choices
 }
 

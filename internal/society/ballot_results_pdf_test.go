@@ -118,7 +118,7 @@ func TestReminders(t *testing.T) {
 			}
 			return m
 		}
-		ann := withMail("Ann Reader", "ann@example.org", "notices")
+		withMail("Ann Reader", "ann@example.org", "notices")
 		withMail("No Mail", "nomail@example.org", "none")
 		voter := withMail("Val Voter", "val@example.org", "notices-and-news")
 		b, _, _ := openAGM(t, s, c, 2, false) // two more with no address
@@ -150,7 +150,6 @@ func TestReminders(t *testing.T) {
 				!strings.Contains(body, rm.CodeURL) || !strings.Contains(body, "Ann Reader") {
 				t.Errorf("reminder to %s, %q:\n%s", to, subject, body)
 			}
-			_ = ann
 		}
 		if n != 2 {
 			t.Fatalf("%d reminders queued; want 2 (a round each)", n)
