@@ -64,6 +64,8 @@ var engineOnly = map[db.Dialect][]string{
 		"trigger share_applications_no_truncate", "trigger share_application_events_no_truncate",
 		"trigger share_payment_holds_no_truncate",
 		"trigger ballot_meeting_tallies_no_truncate",
+		"trigger member_links_no_truncate", "trigger withdrawal_requests_no_truncate",
+		"trigger withdrawal_decisions_no_truncate",
 		// NOTIFY tells the other nodes that content or the fund changed;
 		// on SQLite there is one node, which watches data_version.
 		"trigger content_state_notify", "trigger fund_state_notify",

@@ -23,7 +23,8 @@ type CheckReport struct {
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
 // appendOnly are the tables whose rows are never changed or removed.
-var appendOnly = []string{"members", "member_contacts", "share_entries"}
+var appendOnly = []string{"members", "member_contacts", "share_entries", "member_links", "withdrawal_requests",
+	"withdrawal_decisions"}
 
 // latestDay is later than any entry, so the register "as of" it is the
 // register now, whatever day a clock says it is.
@@ -115,7 +116,10 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 // replayMembers reads every member, in number order, with their latest
 // details.
 func (s *Service) replayMembers(ctx context.Context) (map[int64]*replayed, []*replayed, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, number, COALESCE(account_id, 0), class, admitted_on FROM members ORDER BY number`)
+	// The account is the link in force (member_links), as Admit and Link
+	// read it, so a link made after admission is checked too.
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.number, COALESCE(`+linkedAccount+`, 0), m.class, m.admitted_on
+		FROM members m ORDER BY m.number`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("society: check members: %w", err)
 	}
@@ -211,12 +215,11 @@ func (s *Service) triggers(ctx context.Context) ([]string, error) {
 	var rows *sql.Rows
 	var err error
 	if s.db.Dialect() == db.Postgres {
-		rows, err = s.db.QueryContext(ctx, `SELECT tgname FROM pg_trigger WHERE tgrelid IN
-			('members'::regclass, 'member_contacts'::regclass, 'share_entries'::regclass)
-			AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname`)
+		rows, err = s.db.QueryContext(ctx, `SELECT tgname FROM pg_trigger WHERE tgrelid::regclass::text = ANY($1)
+			AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname`, "{"+strings.Join(appendOnly, ",")+"}")
 	} else {
 		rows, err = s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'trigger'
-			AND tbl_name IN ('members', 'member_contacts', 'share_entries') ORDER BY name`)
+			AND tbl_name IN (SELECT value FROM json_each($1)) ORDER BY name`, `["`+strings.Join(appendOnly, `","`)+`"]`)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("society: check triggers: %w", err)

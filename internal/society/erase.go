@@ -23,7 +23,7 @@ type Members struct{}
 func (Members) BlockErasure(ctx context.Context, q db.Queryer, email string) error {
 	var number int64
 	err := q.QueryRowContext(ctx, `SELECT m.number FROM members m
-		WHERE (m.account_id IN (SELECT id FROM accounts WHERE lower(email) = $1)
+		WHERE (`+linkedAccount+` IN (SELECT id FROM accounts WHERE lower(email) = $1)
 		    OR m.id IN (SELECT member_id FROM member_contacts WHERE lower(email) = $1))
 		  AND (SELECT coalesce(sum(shares), 0) FROM share_entries s WHERE s.member_id = m.id) > 0
 		ORDER BY m.number LIMIT 1`, strings.ToLower(email)).Scan(&number)

@@ -95,12 +95,13 @@ func (s *Service) notAMember(ctx context.Context, tx *sql.Tx, key string, accoun
 // currentMember is the number of the member who has not ceased and is
 // the same person (by account, or by folded name and address), or 0.
 func currentMember(ctx context.Context, tx *sql.Tx, key string, accountID int64) (int64, error) {
-	// Current members linked to the account, or whose latest details
+	// Current members linked to the account (now: member_links may
+	// have changed it since admission), or whose latest details
 	// carry the key; the first test finds the few candidates by index.
 	var n int64
 	err := tx.QueryRowContext(ctx, `SELECT m.number FROM members m
-		WHERE (m.account_id = $2 OR m.id IN (SELECT c0.member_id FROM member_contacts c0 WHERE c0.person_key = $1))
-		AND (m.account_id = $2 OR $1 = (SELECT c.person_key FROM member_contacts c WHERE c.member_id = m.id
+		WHERE (`+linkedAccount+` = $2 OR m.id IN (SELECT c0.member_id FROM member_contacts c0 WHERE c0.person_key = $1))
+		AND (`+linkedAccount+` = $2 OR $1 = (SELECT c.person_key FROM member_contacts c WHERE c.member_id = m.id
 			ORDER BY c.effective_on DESC, c.id DESC LIMIT 1))
 		AND (SELECT COALESCE(SUM(e.shares), 0) FROM share_entries e WHERE e.member_id = m.id) > 0
 		ORDER BY m.number LIMIT 1`, key, accountID).Scan(&n)

@@ -20,57 +20,67 @@ import (
 // day was also within the rules). A withdrawal or cancellation that takes
 // the last share ends the membership on its date.
 func (s *Service) Apply(ctx context.Context, c Change, by account.Actor) (Entry, error) {
-	e := Entry{MemberNumber: c.Member, Kind: c.Kind, On: c.On, Reason: c.Reason, Resolution: c.Resolution, RecordedBy: by.Name}
 	if c.Kind == Withdrawal {
 		if err := s.mayWithdraw(c); err != nil {
-			return e, err
+			return Entry{}, err
 		}
 	}
+	var e Entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lock(ctx, tx); err != nil {
 			return err
 		}
-		st, err := s.current(ctx, tx, c.Member, c.On)
-		if err != nil {
-			return err
-		}
-		switch c.Kind {
-		case Allotment:
-			e.Shares, e.Amount = c.Shares, c.Shares*s.rules.Nominal
-			if lim := s.rules.limit(st.class); lim > 0 && st.amount+e.Amount > lim {
-				return s.overCap(st.class, st.amount, st.amount+e.Amount)
-			}
-		case Withdrawal, Cancellation:
-			if c.Shares > st.shares {
-				return valid.Error{Field: FieldShares, Cause: ErrBelowZero, Message: fmt.Sprintf(
-					"Member %d holds %s; no more than that can be %s.", c.Member, plural(st.shares, "share"), verb(c.Kind))}
-			}
-			left := st.shares - c.Shares
-			if c.Kind == Withdrawal && left > 0 && left < s.rules.MinimumShares {
-				return valid.Error{Field: FieldShares, Message: fmt.Sprintf(
-					"That would leave %s, below the rules' minimum of %d; withdraw all %d to end the membership, or fewer.",
-					plural(left, "share"), s.rules.MinimumShares, st.shares)}
-			}
-			e.Shares, e.Amount = -c.Shares, -c.Shares*s.rules.Nominal
-			if left == 0 {
-				// Whatever was paid goes, even if the nominal value
-				// has changed since some shares were allotted.
-				e.Amount = -st.amount
-			}
-		default:
-			return fmt.Errorf("society: apply: unknown kind %q", c.Kind)
-		}
-		if e.ID, err = s.insertEntry(ctx, tx, st.id, 0, e); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "society." + string(c.Kind), ObjectType: "member",
-			ObjectID: strconv.FormatInt(c.Member, 10), Before: holding{st.shares, st.amount},
-			After: holding{st.shares + e.Shares, st.amount + e.Amount}})
+		var err error
+		e, err = s.applyTx(ctx, tx, c, by)
+		return err
 	})
 	if err != nil {
 		return Entry{}, err
 	}
 	return e, nil
+}
+
+// applyTx is Apply inside the caller's transaction, which holds the
+// society's lock; a withdrawal's notice and suspension are the caller's
+// to check first (mayWithdraw).
+func (s *Service) applyTx(ctx context.Context, tx *sql.Tx, c Change, by account.Actor) (Entry, error) {
+	e := Entry{MemberNumber: c.Member, Kind: c.Kind, On: c.On, Reason: c.Reason, Resolution: c.Resolution, RecordedBy: by.Name}
+	st, err := s.current(ctx, tx, c.Member, c.On)
+	if err != nil {
+		return e, err
+	}
+	switch c.Kind {
+	case Allotment:
+		e.Shares, e.Amount = c.Shares, c.Shares*s.rules.Nominal
+		if lim := s.rules.limit(st.class); lim > 0 && st.amount+e.Amount > lim {
+			return e, s.overCap(st.class, st.amount, st.amount+e.Amount)
+		}
+	case Withdrawal, Cancellation:
+		if c.Shares > st.shares {
+			return e, valid.Error{Field: FieldShares, Cause: ErrBelowZero, Message: fmt.Sprintf(
+				"Member %d holds %s; no more than that can be %s.", c.Member, plural(st.shares, "share"), verb(c.Kind))}
+		}
+		left := st.shares - c.Shares
+		if c.Kind == Withdrawal && left > 0 && left < s.rules.MinimumShares {
+			return e, valid.Error{Field: FieldShares, Message: fmt.Sprintf(
+				"That would leave %s, below the rules' minimum of %d; withdraw all %d to end the membership, or fewer.",
+				plural(left, "share"), s.rules.MinimumShares, st.shares)}
+		}
+		e.Shares, e.Amount = -c.Shares, -c.Shares*s.rules.Nominal
+		if left == 0 {
+			// Whatever was paid goes, even if the nominal value
+			// has changed since some shares were allotted.
+			e.Amount = -st.amount
+		}
+	default:
+		return e, fmt.Errorf("society: apply: unknown kind %q", c.Kind)
+	}
+	if e.ID, err = s.insertEntry(ctx, tx, st.id, 0, e); err != nil {
+		return e, err
+	}
+	return e, s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "society." + string(c.Kind), ObjectType: "member",
+		ObjectID: strconv.FormatInt(c.Member, 10), Before: holding{st.shares, st.amount},
+		After: holding{st.shares + e.Shares, st.amount + e.Amount}})
 }
 
 // holding is what the audit log keeps of a change to one.
