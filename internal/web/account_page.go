@@ -2,10 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/society"
 )
 
 // accountRoute guards a reader page under /account. Readers and staff
@@ -67,6 +69,11 @@ type accountPageData struct {
 	// Payments are every gift given under the reader's address, newest
 	// first, each with a receipt.
 	Payments []paymentView
+	// Society is set on a site that keeps the society's members; Member
+	// is the reader's membership, nil when none is linked
+	// (account_membership.go).
+	Society bool
+	Member  *society.Member
 }
 
 // newAccountPage fills the page for the signed-in person.
@@ -88,6 +95,15 @@ func (s *Server) newAccountPage(r *http.Request) (*accountPageData, error) {
 	}
 	if p.Payments, err = s.paymentsOf(r); err != nil {
 		return nil, err
+	}
+	if p.Society = s.society != nil; p.Society {
+		m, err := s.society.MemberOf(r.Context(), a.ID)
+		switch {
+		case err == nil:
+			p.Member = &m
+		case !errors.Is(err, society.ErrNotFound):
+			return nil, err
+		}
 	}
 	return p, nil
 }

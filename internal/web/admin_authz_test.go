@@ -90,6 +90,13 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/ballots/{id}/meetings/{mid}/checkin": {account.Secretary},
 	"POST /admin/ballots/{id}/meetings/{mid}/tally":   {account.Secretary},
 	"POST /admin/ballots/{id}/meetings/{mid}/paper":   {account.Secretary},
+	// Withdrawal requests and account links (admin_withdrawals.go,
+	// admin_member_link.go): secretaries only.
+	"GET /admin/register/withdrawals":              {account.Secretary},
+	"POST /admin/register/withdrawals/{id}/pay":    {account.Secretary},
+	"POST /admin/register/withdrawals/{id}/reject": {account.Secretary},
+	"GET /admin/register/member":                   {account.Secretary},
+	"POST /admin/register/member/link":             {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -303,6 +310,10 @@ var allowedStatus = map[string]int{
 	"POST /admin/ballots/{id}/meetings/{mid}/checkin": http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/meetings/{mid}/tally":   http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/meetings/{mid}/paper":   http.StatusUnprocessableEntity,
+	// No payment confirmed, no reason given, no member or address typed.
+	"POST /admin/register/withdrawals/{id}/pay":    http.StatusUnprocessableEntity,
+	"POST /admin/register/withdrawals/{id}/reject": http.StatusUnprocessableEntity,
+	"POST /admin/register/member/link":             http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET

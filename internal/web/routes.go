@@ -105,6 +105,10 @@ func (s *Server) routes() http.Handler {
 	reader("GET /account/ballots", s.accountBallots)
 	reader("GET /account/ballots/{id}", s.accountBallot)
 	reader("POST /account/ballots/{id}", s.accountBallotVote)
+	// A member's shares, details and withdrawals (account_membership.go).
+	reader("GET /account/membership", s.accountMembership)
+	reader("POST /account/membership/contact", s.accountMembershipContact)
+	reader("POST /account/membership/withdraw", s.accountMembershipWithdraw)
 	// A reader's own data: the downloads, email preferences and erasing
 	// the account (account_data.go).
 	mine := func(pattern string, h handlerFunc) { reader(pattern, s.needPersonal(h)) }
@@ -240,6 +244,13 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/approve", sec, s.adminApplicationApprove)
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/reject", sec, s.adminApplicationReject)
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/refund", sec, s.adminApplicationRefund)
+	// Members' requests to withdraw shares (admin_withdrawals.go) and
+	// linking a member to a reader account (admin_member_link.go).
+	s.adminRoute(mux, "GET /admin/register/withdrawals", sec, s.adminWithdrawals)
+	s.adminRoute(mux, "POST /admin/register/withdrawals/{id}/pay", sec, s.adminWithdrawalPay)
+	s.adminRoute(mux, "POST /admin/register/withdrawals/{id}/reject", sec, s.adminWithdrawalReject)
+	s.adminRoute(mux, "GET /admin/register/member", sec, s.adminMemberLink)
+	s.adminRoute(mux, "POST /admin/register/member/link", sec, s.adminMemberLinkSave)
 
 	// Ballots of the members (admin_ballots.go, admin_ballot_results.go):
 	// secretaries only. Turnout shows who voted, never how; results wait
