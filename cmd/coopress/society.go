@@ -15,10 +15,14 @@ import (
 )
 
 func init() {
-	commands["member"] = &command{summary: "the co-operative's members: add", subs: map[string]*command{
+	commands["member"] = &command{summary: "the co-operative's members: add, link, unlink", subs: map[string]*command{
 		"add": {summary: "admit a member with their first shares", run: memberAdd,
 			about: "The same person (same name and postal address, whatever the case, spaces or punctuation)\n" +
 				"cannot be admitted twice while a member; a former member may be admitted again, under a new number."},
+		"link": {summary: "link a member to the reader account they sign in with", run: memberLink(false),
+			about: "Signed in with that address, the member sees their shares and details under /account/membership.\n" +
+				"An account reaches one current member: unlink another member linked to it first."},
+		"unlink": {summary: "remove a member's link to a reader account", run: memberLink(true)},
 	}}
 	commands["shares"] = &command{summary: "a member's shares: allot, withdraw, cancel, transmit", subs: map[string]*command{
 		"allot":    {summary: "allot more shares to a member", run: sharesCmd(society.Allotment)},
