@@ -13,8 +13,8 @@ import (
 
 // TestMembershipPagesAccessible: axe-core finds nothing on a member's
 // page, with a refused change of details and a refused withdrawal, on a
-// non-member's, nor on the secretary's withdrawals and link pages with a
-// request waiting and a refusal shown beside its field.
+// non-member's, nor on the secretary's withdrawals, link, admission and
+// share forms, with a request waiting and with refusals beside fields.
 func TestMembershipPagesAccessible(t *testing.T) {
 	d := dbtest.SQLite(t)
 	var soc *society.Service
@@ -69,6 +69,13 @@ func TestMembershipPagesAccessible(t *testing.T) {
 	check("the link page")
 	b.Navigate(h.http.URL + "/admin/register/member?number=x")
 	check("the link page refusing a number")
+	for _, form := range []string{"admit", "shares"} {
+		b.Navigate(h.http.URL + "/admin/register/" + form)
+		check("the " + form + " form")
+		browsertest.Eval[bool](b, `document.getElementById("date").value = "2024-02-30"; document.querySelector("form[action='/admin/register/`+form+`'] button[type=submit]").click(); true`)
+		waitInPage(t, b, `document.getElementById("date-error") !== null`)
+		check("the " + form + " form refusing a day")
+	}
 }
 
 // waitInPage waits until the JavaScript condition holds in the page, for

@@ -97,6 +97,10 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/register/withdrawals/{id}/reject": {account.Secretary},
 	"GET /admin/register/member":                   {account.Secretary},
 	"POST /admin/register/member/link":             {account.Secretary},
+	"GET /admin/register/admit":                    {account.Secretary},
+	"POST /admin/register/admit":                   {account.Secretary},
+	"GET /admin/register/shares":                   {account.Secretary},
+	"POST /admin/register/shares":                  {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -314,6 +318,8 @@ var allowedStatus = map[string]int{
 	"POST /admin/register/withdrawals/{id}/pay":    http.StatusUnprocessableEntity,
 	"POST /admin/register/withdrawals/{id}/reject": http.StatusUnprocessableEntity,
 	"POST /admin/register/member/link":             http.StatusUnprocessableEntity,
+	"POST /admin/register/admit":                   http.StatusUnprocessableEntity,
+	"POST /admin/register/shares":                  http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET

@@ -251,6 +251,13 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/register/withdrawals/{id}/reject", sec, s.adminWithdrawalReject)
 	s.adminRoute(mux, "GET /admin/register/member", sec, s.adminMemberLink)
 	s.adminRoute(mux, "POST /admin/register/member/link", sec, s.adminMemberLinkSave)
+	// Admitting members and changes to holdings by form, read as the
+	// command line reads them (admin_register_admit.go,
+	// admin_register_shares.go).
+	s.adminRoute(mux, "GET /admin/register/admit", sec, s.adminAdmitForm)
+	s.adminRoute(mux, "POST /admin/register/admit", sec, s.adminAdmit)
+	s.adminRoute(mux, "GET /admin/register/shares", sec, s.adminSharesForm)
+	s.adminRoute(mux, "POST /admin/register/shares", sec, s.adminShares)
 
 	// Ballots of the members (admin_ballots.go, admin_ballot_results.go):
 	// secretaries only. Turnout shows who voted, never how; results wait
