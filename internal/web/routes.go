@@ -105,8 +105,10 @@ func (s *Server) routes() http.Handler {
 	reader("GET /account/ballots", s.accountBallots)
 	reader("GET /account/ballots/{id}", s.accountBallot)
 	reader("POST /account/ballots/{id}", s.accountBallotVote)
-	// A member's shares, details and withdrawals (account_membership.go).
+	// A member's shares, details and withdrawals (account_membership.go),
+	// and their own share certificate (account_membership_certificate.go).
 	reader("GET /account/membership", s.accountMembership)
+	reader("GET /account/membership/certificate.pdf", s.accountCertificate)
 	reader("POST /account/membership/contact", s.accountMembershipContact)
 	reader("POST /account/membership/withdraw", s.accountMembershipWithdraw)
 	// A reader's own data: the downloads, email preferences and erasing
