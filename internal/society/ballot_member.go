@@ -13,13 +13,15 @@ type MemberBallot struct {
 }
 
 // BallotsFor lists the open ballots in which the members linked to a
-// reader account are electors, soonest closing first.
+// reader account are electors, soonest closing first. The link is the
+// one in force (member_links), so a member the secretary linked after
+// admission votes too, and one unlinked does not.
 func (s *Service) BallotsFor(ctx context.Context, accountID int64) ([]MemberBallot, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT b.id, e.member_number,
 			EXISTS (SELECT 1 FROM ballot_voters v WHERE v.ballot_id = b.id AND v.member_number = e.member_number)
 		FROM members m JOIN ballot_electors e ON e.member_number = m.number
 		JOIN ballots b ON b.id = e.ballot_id
-		WHERE m.account_id = $1 AND b.status = 'open' ORDER BY b.closes_at, b.id`, accountID)
+		WHERE `+linkedAccount+` = $1 AND b.status = 'open' ORDER BY b.closes_at, b.id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("society: member's ballots: %w", err)
 	}

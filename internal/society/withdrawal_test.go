@@ -295,3 +295,31 @@ func TestLinkMember(t *testing.T) {
 		mustCheck(t, s)
 	})
 }
+
+// TestBallotsFollowTheLink: a member linked to an account after admission
+// finds their open ballot through it, and not once unlinked.
+func TestBallotsFollowTheLink(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := ballotSociety(t, d)
+		var acct int64
+		if err := d.Writer().QueryRowContext(ctx, `INSERT INTO accounts (email, name, created_at) VALUES ('v@example.org', 'V', $1)
+			RETURNING id`, db.UTC(today)).Scan(&acct); err != nil {
+			t.Fatal(err)
+		}
+		b, ms, _ := openAGM(t, s, c, 2, false)
+		if err := s.Link(ctx, ms[1].Number, acct, secretary); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.BallotsFor(ctx, acct)
+		if err != nil || len(got) != 1 || got[0].Ballot.ID != b.ID || got[0].Member != ms[1].Number {
+			t.Fatalf("ballots of the linked account: %+v %v", got, err)
+		}
+		if err := s.Link(ctx, ms[1].Number, 0, secretary); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.BallotsFor(ctx, acct); err != nil || len(got) != 0 {
+			t.Fatalf("ballots after the unlink: %+v %v", got, err)
+		}
+	})
+}
