@@ -295,6 +295,8 @@ var allowedStatus = map[string]int{
 	"POST /admin/register/applications/{id}/approve": http.StatusUnprocessableEntity,
 	"POST /admin/register/applications/{id}/reject":  http.StatusUnprocessableEntity,
 	"POST /admin/register/applications/{id}/refund":  http.StatusUnprocessableEntity,
+	// No file chosen: the import's form comes back asking for one.
+	"POST /admin/register/import": http.StatusUnprocessableEntity,
 	// An empty form; an empty draft cannot open, and a draft cannot close.
 	"POST /admin/ballots":                http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}":           http.StatusUnprocessableEntity,
