@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,46 +115,61 @@ func castVotes(b *testing.B, s *society.Service, ballot society.Ballot, member f
 // motions, a block vote of 5 from 12 and an STV election of 5 from 12
 // (target: the block vote under 1 s; the STV count is internal/stv's).
 func BenchmarkBallotTally(b *testing.B) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b.Run(engine, func(b *testing.B) {
-			d := benchDB(b, engine)
-			s, c := ballotSociety(b, d)
-			ctx := context.Background()
-			draft := agm(false)
-			var cands []society.Candidate
-			for i := range 12 {
-				cands = append(cands, society.Candidate{Name: fmt.Sprintf("Candidate %d", i+1)})
-			}
-			draft.Elections[0].Seats, draft.Elections[0].Candidates = 5, cands
-			draft.Elections[1].Seats, draft.Elections[1].Candidates = 5, cands
-			id, err := s.CreateBallot(ctx, draft, secretary)
-			if err != nil {
-				b.Fatal(err)
-			}
-			admit(b, s, "Only Elector", "1 Main St", "1", "2024-01-01")
-			if _, err := s.OpenBallot(ctx, id, secretary); err != nil {
-				b.Fatal(err)
-			}
-			ballot, err := s.Ballot(ctx, id)
-			if err != nil {
-				b.Fatal(err)
-			}
-			seedPapers(b, d, ballot, 100_000)
-			c.set(afterClose)
-			if err := s.CloseBallot(ctx, id, secretary); err != nil {
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			for b.Loop() {
-				r, err := s.Tally(ctx, id)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if r.Papers != 100_000 || len(r.Elections[0].Elected) == 0 {
-					b.Fatalf("%d papers, elected %v", r.Papers, r.Elections[0].Elected)
-				}
-			}
-		})
+	// The targets are per kind of election: a block vote under
+	// 1 s, STV (12 candidates, 5 seats) under 5 s; "all" is a whole AGM,
+	// two motions and both elections on every paper.
+	for _, kind := range []string{"block", "stv", "all"} {
+		for _, engine := range []string{"sqlite", "postgres"} {
+			b.Run(kind+"/"+engine, func(b *testing.B) { benchTally(b, engine, kind) })
+		}
+	}
+}
+
+// benchTally tallies 100,000 papers of a closed ballot holding the
+// elections kind names.
+func benchTally(b *testing.B, engine, kind string) {
+	d := benchDB(b, engine)
+	s, c := ballotSociety(b, d)
+	ctx := context.Background()
+	draft := agm(false)
+	var cands []society.Candidate
+	for i := range 12 {
+		cands = append(cands, society.Candidate{Name: fmt.Sprintf("Candidate %d", i+1)})
+	}
+	draft.Elections[0].Seats, draft.Elections[0].Candidates = 5, cands
+	draft.Elections[1].Seats, draft.Elections[1].Candidates = 5, cands
+	switch kind {
+	case "block":
+		draft.Motions, draft.Elections = nil, draft.Elections[:1]
+	case "stv":
+		draft.Motions, draft.Elections = nil, draft.Elections[1:]
+	}
+	id, err := s.CreateBallot(ctx, draft, secretary)
+	if err != nil {
+		b.Fatal(err)
+	}
+	admit(b, s, "Only Elector", "1 Main St", "1", "2024-01-01")
+	if _, err := s.OpenBallot(ctx, id, secretary); err != nil {
+		b.Fatal(err)
+	}
+	ballot, err := s.Ballot(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedPapers(b, d, ballot, 100_000)
+	c.set(afterClose)
+	if err := s.CloseBallot(ctx, id, secretary); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := s.Tally(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Papers != 100_000 || len(r.Elections[0].Elected) == 0 {
+			b.Fatalf("%d papers, elected %v", r.Papers, r.Elections[0].Elected)
+		}
 	}
 }
 
@@ -201,7 +217,6 @@ func seedPapers(b *testing.B, d *db.DB, ballot society.Ballot, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	block, stv := ballot.Elections[0], ballot.Elections[1]
 	for i := range n {
 		pick := func(e society.Election, k int) string {
 			perm := rng.Perm(len(e.Candidates))[:k]
@@ -214,8 +229,18 @@ func seedPapers(b *testing.B, d *db.DB, ballot society.Ballot, n int) {
 			}
 			return s
 		}
-		choices := fmt.Sprintf("m%d=%s;m%d=%s;e%d=%s;e%d=%s", ballot.Motions[0].ID, stances[rng.IntN(3)],
-			ballot.Motions[1].ID, stances[rng.IntN(3)], block.ID, pick(block, 1+rng.IntN(5)), stv.ID, pick(stv, 1+rng.IntN(12)))
+		var parts []string
+		for _, m := range ballot.Motions {
+			parts = append(parts, fmt.Sprintf("m%d=%s", m.ID, stances[rng.IntN(3)]))
+		}
+		for _, e := range ballot.Elections {
+			most := e.Seats // a block vote: up to the seats; STV: any number of preferences
+			if e.Method == society.STV {
+				most = len(e.Candidates)
+			}
+			parts = append(parts, fmt.Sprintf("e%d=%s", e.ID, pick(e, 1+rng.IntN(most))))
+		}
+		choices := strings.Join(parts, ";")
 		id := make([]byte, 16)
 		receipt := make([]byte, 32)
 		for j := range id {
