@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 
-	"github.com/coopress/coopress/internal/csvcell"
 	"github.com/coopress/coopress/internal/society"
 )
 
@@ -99,7 +96,7 @@ func ballotTally(ctx context.Context, inv *invocation, args []string) error {
 	case "text":
 		return writeTallyText(inv.stdout, r)
 	case "csv":
-		return writeTallyCSV(inv.stdout, r)
+		return society.WriteResultsCSV(inv.stdout, r)
 	case "pdf":
 		return writeTallyPDF(ctx, c, r, *out) // ballot_papers.go
 	}
@@ -120,56 +117,13 @@ func ballotBLT(ctx context.Context, inv *invocation, args []string) error {
 	return r.Elections[*election-1].WriteBLT(inv.stdout)
 }
 
-// tallyRows are the results as lines: kind, what, option, votes, outcome.
-func tallyRows(r society.Results) [][]string {
-	n := func(v int64) string { return strconv.FormatInt(v, 10) }
-	var rows [][]string
-	for _, m := range r.Motions {
-		rule := "simple majority"
-		if m.Kind == society.Special {
-			rule = fmt.Sprintf("special, %d/%d", m.NeedNum, m.NeedDen)
-		}
-		outcome := "not passed"
-		if m.Passed {
-			outcome = "passed"
-		}
-		what := m.Title + " (" + rule + ")"
-		rows = append(rows, []string{"motion", what, "for", n(m.For), outcome},
-			[]string{"motion", what, "against", n(m.Against), ""}, []string{"motion", what, "abstain", n(m.Abstain), ""})
-	}
-	for _, e := range r.Elections {
-		what := fmt.Sprintf("%s (%s, %s, %s)", e.Title, e.Method, plural(e.Seats, "seat"), plural(int(e.Papers), "paper"))
-		status := map[int64]string{}
-		for _, c := range e.Elected {
-			status[c.ID] = "elected"
-		}
-		for _, c := range e.Tied {
-			status[c.ID] = "tied for the last seat: the rules decide"
-		}
-		label := "votes"
-		if e.Method == society.STV {
-			label = "first preferences"
-		}
-		for i, c := range e.Elected {
-			if e.Method == society.STV {
-				status[c.ID] = "elected " + ordinal(i+1)
-			}
-		}
-		for _, c := range e.Candidates {
-			out := status[c.ID]
-			rows = append(rows, []string{"election", what, c.Name + " (" + label + ")", n(e.Votes[c.ID]), out})
-		}
-	}
-	return rows
-}
-
 func writeTallyText(out io.Writer, r society.Results) error {
 	fmt.Fprintf(out, "%s — %s\n%d papers; by channel: online %d, postal %d, meeting %d; electorate %d\n\n",
 		r.Ballot.Title, r.Ballot.Meeting, r.Papers, r.Turnout[society.Online], r.Turnout[society.Postal],
 		r.Turnout[society.Meeting], r.Ballot.Electors)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	last := ""
-	for _, row := range tallyRows(r) {
+	for _, row := range society.ResultRows(r) {
 		if head := row[0] + ": " + row[1]; head != last {
 			fmt.Fprintln(w, head)
 			last = head
@@ -189,32 +143,4 @@ func writeTallyText(out io.Writer, r society.Results) error {
 		}
 	}
 	return nil
-}
-
-// ordinal writes 1st, 2nd, 3rd, 4th….
-func ordinal(n int) string {
-	suffix := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1:
-			suffix = "st"
-		case 2:
-			suffix = "nd"
-		case 3:
-			suffix = "rd"
-		}
-	}
-	return strconv.Itoa(n) + suffix
-}
-
-func writeTallyCSV(out io.Writer, r society.Results) error {
-	cw := csv.NewWriter(out)
-	_ = cw.Write([]string{"kind", "item", "option", "votes", "outcome"})
-	for _, row := range tallyRows(r) {
-		// Titles and names were typed by people.
-		row[1], row[2] = csvcell.Safe(row[1]), csvcell.Safe(row[2])
-		_ = cw.Write(row)
-	}
-	cw.Flush()
-	return cw.Error()
 }

@@ -80,6 +80,7 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/ballots/{id}/results":    {account.Secretary},
 	// Postal papers, meetings, reminders (admin_ballot_channels.go, …).
 	"GET /admin/ballots/{id}/results.pdf":             {account.Secretary},
+	"GET /admin/ballots/{id}/results.csv":             {account.Secretary},
 	"GET /admin/ballots/{id}/channels":                {account.Secretary},
 	"POST /admin/ballots/{id}/papers":                 {account.Secretary},
 	"POST /admin/ballots/{id}/remind":                 {account.Secretary},
@@ -309,6 +310,7 @@ var allowedStatus = map[string]int{
 	// The matrix's ballot is a draft: no results yet (to the results
 	// page), and no papers, reminders, check-ins or counts.
 	"GET /admin/ballots/{id}/results.pdf":             http.StatusSeeOther,
+	"GET /admin/ballots/{id}/results.csv":             http.StatusSeeOther,
 	"POST /admin/ballots/{id}/papers":                 http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/remind":                 http.StatusUnprocessableEntity,
 	"POST /admin/ballots/{id}/postal":                 http.StatusUnprocessableEntity,

@@ -170,3 +170,26 @@ func (s *Server) adminBallotResultsPDF(w http.ResponseWriter, r *http.Request) e
 	}
 	return sendAttachment(w, "application/pdf", "ballot-results-"+strconv.FormatInt(b.ID, 10)+".pdf", buf.Bytes())
 }
+
+// adminBallotResultsCSV is the closed ballot's results as CSV, the lines
+// `coopress ballot tally --format csv` prints; before the close it sends
+// the secretary to the results page, which says the count waits.
+func (s *Server) adminBallotResultsCSV(w http.ResponseWriter, r *http.Request) error {
+	soc, b, err := s.loadAdminBallot(r)
+	if err != nil {
+		return err
+	}
+	res, err := soc.Tally(r.Context(), b.ID)
+	if errors.Is(err, society.ErrNotClosed) {
+		http.Redirect(w, r, "/admin/ballots/"+strconv.FormatInt(b.ID, 10)+"/results", http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := society.WriteResultsCSV(&buf, res); err != nil {
+		return err
+	}
+	return sendAttachment(w, "text/csv; charset=utf-8", "ballot-results-"+strconv.FormatInt(b.ID, 10)+".csv", buf.Bytes())
+}

@@ -140,6 +140,7 @@ func TestBallotChannelPages(t *testing.T) {
 			{name: "the round again", method: "POST", path: path + "/remind", token: sec, form: url.Values{"round": {"1"}}, status: http.StatusSeeOther,
 				location: path + "/channels?done=remind&round=1&queued=0"},
 			{name: "the PDF before the close", path: path + "/results.pdf", token: sec, status: http.StatusSeeOther, location: path + "/results"},
+			{name: "the CSV before the close", path: path + "/results.csv", token: sec, status: http.StatusSeeOther, location: path + "/results"},
 		})
 		if n := len(h.mail.sent); n != 1 || h.mail.sent[0].To != "ena@example.org" || !strings.Contains(h.mail.sent[0].Text, "Ena Email") {
 			t.Fatalf("mail queued: %+v", h.mail.sent)
@@ -154,6 +155,9 @@ func TestBallotChannelPages(t *testing.T) {
 				"online 1, by post 1, at the meeting 1", "<td>2</td><td>0</td><td>0</td>", "scrutineer"}},
 			{name: "the results PDF", path: path + "/results.pdf", token: sec, status: http.StatusOK,
 				wantHeader: map[string]string{"Content-Type": "application/pdf"}},
+			{name: "the results CSV", path: path + "/results.csv", token: sec, status: http.StatusOK,
+				wantHeader: map[string]string{"Content-Type": "text/csv; charset=utf-8"},
+				want:       []string{"kind,item,option,votes,outcome\n", ",for,2,passed\n"}},
 		})
 	})
 }

@@ -280,6 +280,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	// (admin_ballot_channels.go, admin_ballot_postal.go,
 	// admin_ballot_meeting.go); the tellers are secretaries.
 	s.adminRoute(mux, "GET /admin/ballots/{id}/results.pdf", sec, s.adminBallotResultsPDF)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/results.csv", sec, s.adminBallotResultsCSV)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/channels", sec, s.adminBallotChannels)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/papers", sec, s.adminBallotPapers)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/remind", sec, s.adminBallotRemind)
