@@ -66,6 +66,7 @@ var engineOnly = map[db.Dialect][]string{
 		"trigger ballot_meeting_tallies_no_truncate",
 		"trigger member_links_no_truncate", "trigger withdrawal_requests_no_truncate",
 		"trigger withdrawal_decisions_no_truncate",
+		"trigger officers_no_truncate", "trigger officer_ends_no_truncate",
 		// NOTIFY tells the other nodes that content or the fund changed;
 		// on SQLite there is one node, which watches data_version.
 		"trigger content_state_notify", "trigger fund_state_notify",

@@ -24,7 +24,7 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
 // appendOnly are the tables whose rows are never changed or removed.
 var appendOnly = []string{"members", "member_contacts", "share_entries", "member_links", "withdrawal_requests",
-	"withdrawal_decisions"}
+	"withdrawal_decisions", "officers", "officer_ends"}
 
 // latestDay is later than any entry, so the register "as of" it is the
 // register now, whatever day a clock says it is.
