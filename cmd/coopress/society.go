@@ -63,7 +63,8 @@ var societyFlags = map[string]string{society.FieldName: "--name", society.FieldA
 	society.FieldEmail: "--email", society.FieldEmailUse: "--email-use", society.FieldClass: "--class",
 	society.FieldShares: "--shares", society.FieldDate: "--date", society.FieldNumber: "--number",
 	society.FieldMember: "--member", society.FieldReason: "--reason", society.FieldResolution: "--resolution",
-	society.FieldNotice: "--notice-given", society.FieldNominee: "--to or --estate"}
+	society.FieldNotice: "--notice-given", society.FieldNominee: "--to or --estate",
+	society.FieldOffice: "--office", society.FieldOfficer: "--id"}
 
 // inSocietyFlags rewrites every refusal in err in terms of the flags;
 // date names the flag that carried the date (--paid-on or --date).

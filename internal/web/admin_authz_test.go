@@ -102,6 +102,9 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/register/admit":                   {account.Secretary},
 	"GET /admin/register/shares":                   {account.Secretary},
 	"POST /admin/register/shares":                  {account.Secretary},
+	"GET /admin/register/officers":                 {account.Secretary},
+	"POST /admin/register/officers":                {account.Secretary},
+	"POST /admin/register/officers/{id}/end":       {account.Secretary},
 	// Someone else's lost second factors: admins, never their own.
 	"POST /admin/users/{id}/second-factor/reset": {account.Admin},
 	"GET /admin/audit":                           {account.Admin},
@@ -324,6 +327,9 @@ var allowedStatus = map[string]int{
 	"POST /admin/register/member/link":             http.StatusUnprocessableEntity,
 	"POST /admin/register/admit":                   http.StatusUnprocessableEntity,
 	"POST /admin/register/shares":                  http.StatusUnprocessableEntity,
+	// An empty appointment, and an empty end of a term.
+	"POST /admin/register/officers":          http.StatusUnprocessableEntity,
+	"POST /admin/register/officers/{id}/end": http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET

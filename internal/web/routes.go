@@ -260,6 +260,11 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/register/admit", sec, s.adminAdmit)
 	s.adminRoute(mux, "GET /admin/register/shares", sec, s.adminSharesForm)
 	s.adminRoute(mux, "POST /admin/register/shares", sec, s.adminShares)
+	// The register of officers, kept apart from the register of members
+	// (admin_register_officers.go).
+	s.adminRoute(mux, "GET /admin/register/officers", sec, s.adminOfficers)
+	s.adminRoute(mux, "POST /admin/register/officers", sec, s.adminOfficerAppoint)
+	s.adminRoute(mux, "POST /admin/register/officers/{id}/end", sec, s.adminOfficerEnd)
 
 	// Ballots of the members (admin_ballots.go, admin_ballot_results.go):
 	// secretaries only. Turnout shows who voted, never how; results wait

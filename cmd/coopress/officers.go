@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/society"
+)
+
+func init() {
+	commands["officers"] = &command{summary: "the register of officers as of a date", run: officersShow,
+		about: "Those in office at the close of --as-of, then former officers with the day and reason their term ended.\n" +
+			"The register of officers is kept apart from the register of members; docs/society.md."}
+	commands["officer"] = &command{summary: "the register of officers: appoint, end", subs: map[string]*command{
+		"appoint": {summary: "record an officer's appointment", run: officerAppoint,
+			about: "The office is as the society's rules name it: Chair, Secretary, Treasurer, Director. Nothing is ever\n" +
+				"edited: an appointment recorded by mistake is ended with --reason \"" + society.ReasonInError + "\"."},
+		"end": {summary: "record the end of an officer's term", run: officerEnd,
+			about: "--id is the appointment's number, as coopress officers lists it. A term ends once, on or after\n" +
+				"the day of appointment."},
+	}}
+}
+
+func officersShow(ctx context.Context, inv *invocation, args []string) error {
+	c := newSocietyCLI(inv)
+	asOf := c.fs.String("as-of", "", "the day, YYYY-MM-DD (default today)")
+	format := c.fs.String("format", "text", "text or csv")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	day := time.Now().In(c.cfg.Location).Format(time.DateOnly)
+	if *asOf != "" {
+		t, err := parseDay("--as-of", *asOf, c.cfg.Location)
+		if err != nil {
+			return err
+		}
+		day = t.Format(time.DateOnly)
+	}
+	if *format != "text" && *format != "csv" {
+		return fmt.Errorf("--format: %q is not one; choose text or csv", *format)
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if *format == "csv" {
+		return s.WriteOfficersCSV(ctx, inv.stdout, day)
+	}
+	current, former, err := s.OfficerRegister(ctx, day)
+	if err != nil {
+		return err
+	}
+	return writeOfficersText(inv.stdout, day, current, former)
+}
+
+// writeOfficersText writes the register of officers as tables for a
+// terminal.
+func writeOfficersText(out io.Writer, day string, current, former []society.Officer) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "Register of officers as of %s\n\nIn office:\n", day)
+	fmt.Fprintln(w, "ID\tNAME\tOFFICE\tAPPOINTED\tMEMBER\tADDRESS")
+	for _, o := range current {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Name, o.Office, o.AppointedOn, memberOrDash(o.Member),
+			dash(strings.ReplaceAll(o.Address, "\n", ", ")))
+	}
+	fmt.Fprintln(w, "\nFormer officers:")
+	fmt.Fprintln(w, "ID\tNAME\tOFFICE\tAPPOINTED\tENDED\tREASON")
+	for _, o := range former {
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Name, o.Office, o.AppointedOn, o.EndedOn, o.EndReason)
+	}
+	fmt.Fprintf(w, "\n%d in office, %d former\n", len(current), len(former))
+	return w.Flush()
+}
+
+func memberOrDash(n int64) string {
+	if n == 0 {
+		return "-"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func officerAppoint(ctx context.Context, inv *invocation, args []string) error {
+	c := newSocietyCLI(inv)
+	var in society.OfficerInput
+	c.fs.StringVar(&in.Name, "name", "", "the officer's name (required)")
+	c.fs.StringVar(&in.Office, "office", "", "the office: Chair, Secretary, Treasurer, Director… (required)")
+	c.fs.StringVar(&in.On, "on", "", "day appointed, YYYY-MM-DD (required)")
+	c.fs.StringVar(&in.Address, "address", "", "postal address, if the register is to hold it")
+	c.fs.StringVar(&in.Member, "member", "", "the officer's membership number, when they are a member")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	a, err := society.ParseOfficer(in, time.Now(), c.rules())
+	if err != nil {
+		return inSocietyFlags(err, "--on")
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	o, err := s.Appoint(ctx, a, account.Actor{Name: recordedBy()})
+	if err != nil {
+		return inSocietyFlags(err, "--on")
+	}
+	fmt.Fprintf(inv.stdout, "appointment %d: %s, %s, from %s\n", o.ID, o.Name, o.Office, o.AppointedOn)
+	return nil
+}
+
+func officerEnd(ctx context.Context, inv *invocation, args []string) error {
+	c := newSocietyCLI(inv)
+	var in society.OfficeEndInput
+	c.fs.StringVar(&in.Officer, "id", "", "the appointment's number, as coopress officers lists it (required)")
+	c.fs.StringVar(&in.On, "on", "", "day the term ended, YYYY-MM-DD (required)")
+	c.fs.StringVar(&in.Reason, "reason", "", "why: resigned, not re-elected, "+society.ReasonInError+"… (required)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	e, err := society.ParseOfficeEnd(in, time.Now(), c.rules())
+	if err != nil {
+		return inSocietyFlags(err, "--on")
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	o, err := s.EndOffice(ctx, e, account.Actor{Name: recordedBy()})
+	if err != nil {
+		return inSocietyFlags(err, "--on")
+	}
+	fmt.Fprintf(inv.stdout, "appointment %d: %s's term as %s ended on %s (%s)\n", o.ID, o.Name, o.Office, o.EndedOn, o.EndReason)
+	return nil
+}
