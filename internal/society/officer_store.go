@@ -12,8 +12,9 @@ import (
 	"github.com/coopress/coopress/internal/valid"
 )
 
-// ErrOfficeEnded: the appointment has ended already; a second end would
-// make the register say two things.
+// ErrOfficeEnded is the refusal of a second end of a term: the appointment
+// has ended already, and a second end would make the register say two
+// things.
 var ErrOfficeEnded = errors.New("society: office already ended")
 
 // Appoint records an appointment in the register of officers. A
