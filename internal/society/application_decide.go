@@ -21,7 +21,7 @@ const (
 	FieldReference   = "reference"
 )
 
-// ErrUnpaid: the application has no payment recorded.
+// ErrUnpaid says the application has no payment recorded.
 var ErrUnpaid = errors.New("society: application not paid")
 
 // PaymentInput is a cheque or bank transfer as the secretary typed it.
@@ -227,7 +227,7 @@ func (s *Service) Reject(ctx context.Context, id int64, reason string, by accoun
 	return a, nil
 }
 
-// ErrRefundPending: the application is rejected but its card payment
+// ErrRefundPending says the application is rejected but its card payment
 // could not be refunded yet; Refund tries again.
 var ErrRefundPending = errors.New("society: refund not made yet")
 

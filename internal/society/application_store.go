@@ -16,7 +16,7 @@ import (
 	"github.com/coopress/coopress/internal/valid"
 )
 
-// ErrNoCardPayments: card payments are not set up on this server.
+// ErrNoCardPayments says card payments are not set up on this server.
 var ErrNoCardPayments = payment.ErrNotConfigured
 
 // Submit stores a checked application (ParseApplication) and audits it;
@@ -112,7 +112,7 @@ func (s *Service) addEvent(ctx context.Context, tx *sql.Tx, appID int64, e Appli
 	return nil
 }
 
-// ErrAlreadyDone: that step of the application was taken already.
+// ErrAlreadyDone says that step of the application was taken already.
 var ErrAlreadyDone = errors.New("society: already done")
 
 // auditApp records a person's change to an application.

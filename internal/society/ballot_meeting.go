@@ -21,7 +21,7 @@ const (
 	FieldCount  = "count"
 )
 
-// ErrTooManyVotes: a meeting's count or papers exceed the members
+// ErrTooManyVotes says a meeting's count or papers exceed the members
 // checked in there.
 var ErrTooManyVotes = errors.New("society: more votes than members checked in")
 

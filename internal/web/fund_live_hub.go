@@ -271,10 +271,3 @@ func (h *liveHub) shutdown(srv *http.Server) {
 		c.close()
 	}
 }
-
-// open counts the streams in the hub.
-func (h *liveHub) open() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.conns)
-}
