@@ -105,6 +105,9 @@ type Config struct {
 	// the printed fund column, on the join form, their account page and
 	// the treasurer's standing-order form.
 	SupporterColumnThanks bool
+	// BallotAllowChange: a new ballot's form starts with "online voters
+	// may change their vote" ticked (the society's rules decide).
+	BallotAllowChange bool
 	// SecondFactor says whose accounts must have a second factor: power
 	// (admins, treasurers, secretaries) or staff (everyone on the staff
 	// side); Validate parses it into factorPolicy.
@@ -289,6 +292,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9464"), "address for Prometheus metrics (/metrics), apart from the site's; empty turns them off (env COOPRESS_METRICS_ADDR)")
 	fs.IntVar(&c.LivePerNode, "live-max", c.envInt("LIVE_MAX", web.DefaultLivePerNode), "most live fund-box streams open on this node (env COOPRESS_LIVE_MAX)")
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
+	fs.BoolVar(&c.BallotAllowChange, "ballot-allow-change", c.envBoolOr("BALLOT_ALLOW_CHANGE", false), "a new ballot's form starts with online vote changes allowed (env COOPRESS_BALLOT_ALLOW_CHANGE=1, true or yes)")
 	fs.BoolVar(&c.SupporterColumnThanks, "supporter-column-thanks", c.envBoolOr("SUPPORTER_COLUMN_THANKS", true), "supporters may ask to be thanked by name in the fund column (env COOPRESS_SUPPORTER_COLUMN_THANKS=0, false or no turns the offer off)")
 	fs.BoolVar(&c.SupporterThanks, "supporter-thanks", c.envBoolOr("SUPPORTER_THANKS", true), "a signed-in supporter sees thanks in the fund box instead of the appeal (env COOPRESS_SUPPORTER_THANKS=0, false or no turns it off)")
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")

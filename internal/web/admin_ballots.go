@@ -74,7 +74,7 @@ func actorOf(r *http.Request) account.Actor { return account.ActorOf(currentAcco
 func localInput(t time.Time, loc *time.Location) string { return t.In(loc).Format("2006-01-02T15:04") }
 
 func (s *Server) adminBallots(w http.ResponseWriter, r *http.Request) error {
-	return s.renderBallots(w, r, society.BallotInput{}, nil)
+	return s.renderBallots(w, r, society.BallotInput{AllowChange: s.allowChange}, nil)
 }
 
 func (s *Server) renderBallots(w http.ResponseWriter, r *http.Request, in society.BallotInput, errs fieldErrors) error {

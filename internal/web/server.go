@@ -103,6 +103,10 @@ type Deps struct {
 	// SupporterThanks: the masthead script thanks a signed-in supporter
 	// in the fund box instead of asking again (/account/me says who is).
 	SupporterThanks bool
+	// BallotAllowChange ticks "online voters may change their vote" on a
+	// new ballot's form, for societies whose rules allow it; each ballot
+	// still says so itself.
+	BallotAllowChange bool
 	// Society keeps the members and the share ledger; the secretary's
 	// register pages (admin_register.go) need it, and are left out
 	// without it.
@@ -148,7 +152,9 @@ type Server struct {
 	standing   *supporter.StandingOrders
 	society    *society.Service
 	thanks     bool
-	personal   *account.PersonalData
+	// allowChange is the new ballot form's default (Deps.BallotAllowChange).
+	allowChange bool
+	personal    *account.PersonalData
 	// trustedProxies may say who their client was (client_addr.go).
 	trustedProxies []netip.Prefix
 	// content is the last content version seen; pages cached under an
@@ -190,6 +196,7 @@ func New(d Deps) (*Server, error) {
 	s.standing = d.StandingOrders
 	s.society = d.Society
 	s.thanks = d.SupporterThanks
+	s.allowChange = d.BallotAllowChange
 	s.personal = d.PersonalData
 	s.donations, s.donationLimits, s.webhooks = d.Donations, d.DonationLimits.WithDefaults(), d.StripeWebhooks
 	s.payouts = d.Payouts
