@@ -144,7 +144,7 @@ func (s *Server) readerLink(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		old = c.Value
 	}
-	token, _, created, err := s.accounts.SignInByReaderLink(r.Context(), r.PathValue("token"), old, clientIP(r), r.UserAgent())
+	token, ss, created, err := s.accounts.SignInByReaderLink(r.Context(), r.PathValue("token"), old, clientIP(r), r.UserAgent())
 	if errors.Is(err, account.ErrTokenInvalid) || errors.Is(err, account.ErrNotFound) {
 		p := &readerLinkPage{readerFrame: s.newReaderFrame(r, "Sign in with your link")}
 		return s.writeReaderPage(w, "account_link", p, http.StatusNotFound)
@@ -153,6 +153,14 @@ func (s *Server) readerLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, token)
+	// The link proved the address: a member the register gives it to is
+	// linked to this account, so their membership and ballots are here.
+	// A failure leaves it to the secretary and does not stop the sign-in.
+	if s.society != nil {
+		if _, err := s.society.LinkByEmail(r.Context(), account.ActorOf(ss.Account, clientIP(r)), ss.Account.Email); err != nil {
+			s.log.Warn("link member by sign-in address", "err", err)
+		}
+	}
 	to := "/account"
 	if created {
 		to += "?welcome=1"
