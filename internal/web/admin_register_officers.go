@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -152,4 +153,23 @@ func (s *Server) adminOfficerEnd(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.renderAdmin(w, http.StatusUnprocessableEntity, "admin_register_officers", p)
+}
+
+// adminOfficersCSV is the register of officers as of a day as CSV, the
+// file `coopress officers --format csv` writes.
+func (s *Server) adminOfficersCSV(w http.ResponseWriter, r *http.Request) error {
+	soc, err := s.societyOr404()
+	if err != nil {
+		return err
+	}
+	var errs fieldErrors
+	asOf := s.asOfParam(r, &errs)
+	if len(errs) > 0 {
+		return badRequest(errs[0].Message)
+	}
+	var buf bytes.Buffer
+	if err := soc.WriteOfficersCSV(r.Context(), &buf, asOf); err != nil {
+		return err
+	}
+	return sendAttachment(w, "text/csv; charset=utf-8", "register-of-officers-"+asOf+".csv", buf.Bytes())
 }

@@ -51,6 +51,14 @@ func TestOfficerPages(t *testing.T) {
 			t.Fatalf("officers: %+v %v", cur, err)
 		}
 		ada := cur[0].ID
+		if res := get("/admin/register/officers.csv?as_of=2024-04-01"); res.status != http.StatusOK ||
+			res.header.Get("Content-Type") != "text/csv; charset=utf-8" || !strings.Contains(res.body, "Ada Chair") ||
+			!strings.Contains(res.body, "Cy Count") {
+			t.Fatalf("the officers as CSV: %d %q\n%s", res.status, res.header.Get("Content-Type"), res.body)
+		}
+		if res := get("/admin/register/officers.csv?as_of=2024-03-15"); strings.Contains(res.body, "Cy Count") {
+			t.Fatalf("the officers as of 15 March list one appointed in April:\n%s", res.body)
+		}
 		end := func(date, reason string) url.Values {
 			return url.Values{"end-date-" + itoa(ada): {date}, "end-reason-" + itoa(ada): {reason}}
 		}

@@ -263,6 +263,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	// The register of officers, kept apart from the register of members
 	// (admin_register_officers.go).
 	s.adminRoute(mux, "GET /admin/register/officers", sec, s.adminOfficers)
+	s.adminRoute(mux, "GET /admin/register/officers.csv", sec, s.adminOfficersCSV)
 	s.adminRoute(mux, "POST /admin/register/officers", sec, s.adminOfficerAppoint)
 	s.adminRoute(mux, "POST /admin/register/officers/{id}/end", sec, s.adminOfficerEnd)
 
