@@ -21,6 +21,9 @@ type Line struct {
 	Entries           []fund.Entry
 	Ledger            money.Money // the payment's ledger net, on its first line only
 	Payment, HasEntry bool        // a charge, refund or dispute; with a gift in the ledger
+	// Elsewhere says what the payment is when it is not the fund's (share
+	// capital): such a line is neither unmatched nor in the difference.
+	Elsewhere string
 }
 
 // PayoutView is one payout with its lines and their sums.
@@ -38,6 +41,8 @@ type PayoutView struct {
 type Payouts struct {
 	Payouts                []PayoutView
 	Unmatched              []Line       // payments Stripe paid out that the ledger lacks
+	Elsewhere              []Line       // payments that belong outside the fund (Match's elsewhere)
+	ElsewhereTotal         money.Money
 	Pending                []fund.Entry // the month's card gifts in none of the payouts
 	Currency               string
 	LedgerCurrency         string
@@ -84,7 +89,12 @@ func paidThroughProvider(e fund.Entry) bool {
 // entries should reach back before the month, since a payout early in the
 // month carries gifts made at the end of the last; only those received in
 // [start, end) can be pending. All sums are integer minor units.
-func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time, ledgerCur string) Payouts {
+//
+// elsewhere names payments that are not the fund's at all (payments for
+// shares, which are capital), by payment reference: they are listed apart
+// and left out of the payments' gross, so they neither wait to be matched
+// nor make a difference.
+func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time, ledgerCur string, elsewhere map[string]string) Payouts {
 	r := Payouts{LedgerCurrency: ledgerCur}
 	byRef, refOf := map[string][]fund.Entry{}, map[int64]string{}
 	fromProvider := map[int64]bool{} // the originals a payout may carry
@@ -117,7 +127,7 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 		}
 		r.Mixed = r.Mixed || p.Currency != r.Currency
 	}
-	var gross, fee, net, payGross, ledger, unmatched, pending int64
+	var gross, fee, net, payGross, ledger, unmatched, pending, other int64
 	paidOut := map[string]bool{}
 	for _, p := range payouts {
 		v := PayoutView{Payout: p, Amount: money.New(p.AmountMinor, p.Currency)}
@@ -127,6 +137,13 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 				Net: money.New(tx.NetMinor, tx.Currency), Payment: isPaymentType(tx.Type) || tx.PaymentRef != "",
 				Ledger: money.Zero(ledgerCur)}
 			vg, vf, vn = vg+tx.AmountMinor, vf+tx.FeeMinor, vn+tx.NetMinor
+			if what, ok := elsewhere[tx.PaymentRef]; ok && tx.PaymentRef != "" {
+				l.Elsewhere = what
+				other += tx.AmountMinor
+				r.Elsewhere = append(r.Elsewhere, l)
+				v.Lines = append(v.Lines, l)
+				continue
+			}
 			if l.Payment {
 				payGross += tx.AmountMinor
 				l.Entries = byRef[tx.PaymentRef]
@@ -166,6 +183,7 @@ func Match(payouts []payment.Payout, entries []fund.Entry, start, end time.Time,
 	}
 	r.Gross, r.Fee, r.Net = money.New(gross, cur), money.New(fee, cur), money.New(net, cur)
 	r.PaymentGross, r.UnmatchedTotal = money.New(payGross, cur), money.New(unmatched, cur)
+	r.ElsewhereTotal = money.New(other, cur)
 	r.Ledger, r.PendingTotal = money.New(ledger, ledgerCur), money.New(pending, ledgerCur)
 	r.Comparable = !r.Mixed && cur == ledgerCur
 	r.Difference = money.New(payGross-ledger, cur)

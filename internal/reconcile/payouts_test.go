@@ -35,7 +35,7 @@ func TestMatch(t *testing.T) {
 		{ID: "po_2", Currency: "GBP", AmountMinor: 1300, Automatic: true, Transactions: []payment.PayoutTransaction{
 			tx("txn_3", "refund", "pi_a", -500, 0), tx("txn_4", "charge", "pi_stranger", 1800, 0)}},
 	}
-	r := Match(payouts, entries, start, end, "GBP")
+	r := Match(payouts, entries, start, end, "GBP", nil)
 	for name, c := range map[string]struct{ got, want money.Money }{
 		"gross":     {r.Gross, gbp(1000 + 2500 - 10 - 500 + 1800)},
 		"fees":      {r.Fee, gbp(90)},
@@ -67,11 +67,11 @@ func TestMatch(t *testing.T) {
 	// Stripe in dollars against a ledger in pounds: listed, not compared.
 	usd := []payment.Payout{{ID: "po_3", Currency: "USD", AmountMinor: 100, Transactions: []payment.PayoutTransaction{
 		{ID: "txn_5", Type: "charge", AmountMinor: 100, NetMinor: 100, Currency: "USD"}}}}
-	if r := Match(usd, entries, start, end, "GBP"); r.Comparable || r.Gross != money.New(100, "USD") || len(r.Unmatched) != 1 {
+	if r := Match(usd, entries, start, end, "GBP", nil); r.Comparable || r.Gross != money.New(100, "USD") || len(r.Unmatched) != 1 {
 		t.Errorf("dollars: %+v", r)
 	}
 	mixed := append(usd, payouts[0])
-	if r := Match(mixed, entries, start, end, "GBP"); !r.Mixed || r.Comparable {
+	if r := Match(mixed, entries, start, end, "GBP", nil); !r.Mixed || r.Comparable {
 		t.Errorf("two currencies: mixed %v comparable %v", r.Mixed, r.Comparable)
 	}
 }
@@ -94,7 +94,7 @@ func TestMatchSupporterInvoices(t *testing.T) {
 		{ID: "t1", Type: "charge", PaymentRef: "pi_sub1", AmountMinor: 500, NetMinor: 500, Currency: "GBP"},
 		{ID: "t2", Type: "charge", PaymentRef: "pi_bacs1", AmountMinor: 1000, NetMinor: 1000, Currency: "GBP"},
 	}}}
-	r := Match(payouts, entries, start, start.AddDate(0, 1, 0), "GBP")
+	r := Match(payouts, entries, start, start.AddDate(0, 1, 0), "GBP", nil)
 	if r.UnmatchedTotal != gbp(0) || len(r.Unmatched) != 0 {
 		t.Errorf("supporters' invoices unmatched: %+v", r.Unmatched)
 	}
@@ -103,5 +103,39 @@ func TestMatchSupporterInvoices(t *testing.T) {
 	}
 	if len(r.Pending) != 1 || r.Pending[0].ID != 4 {
 		t.Errorf("pending %+v, want only the invoice not yet paid out (the typed Direct Debit came through the bank)", r.Pending)
+	}
+}
+
+// TestMatchSetsShareCapitalApart: a payment for shares paid out with the
+// gifts is share capital, not a gift the ledger lacks: it is listed apart,
+// left out of the payments' gross, and makes no difference; an unknown
+// charge beside it is still unmatched.
+func TestMatchSetsShareCapitalApart(t *testing.T) {
+	start := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(0, 1, 0)
+	gbp := func(p int64) money.Money { return money.New(p, "GBP") }
+	entries := []fund.Entry{{ID: 1, Method: fund.Card, ProviderRef: "pi_gift", Amount: gbp(1000), ReceivedAt: start.AddDate(0, 0, 2)}}
+	tx := func(id, pi string, amount int64) payment.PayoutTransaction {
+		return payment.PayoutTransaction{ID: id, Type: "charge", PaymentRef: pi, AmountMinor: amount, NetMinor: amount, Currency: "GBP"}
+	}
+	payouts := []payment.Payout{{ID: "po_1", Currency: "GBP", AmountMinor: 1000 + 25000 + 300, Transactions: []payment.PayoutTransaction{
+		tx("txn_gift", "pi_gift", 1000), tx("txn_shares", "pi_shares", 25000), tx("txn_odd", "pi_odd", 300)}}}
+	for _, c := range []struct {
+		name                   string
+		elsewhere              map[string]string
+		unmatched, other, diff int64
+	}{
+		{"the society's payments named", map[string]string{"pi_shares": "shares: application 3"}, 300, 25000, 300},
+		{"without them", nil, 25300, 0, 25300},
+	} {
+		r := Match(payouts, entries, start, end, "GBP", c.elsewhere)
+		if r.UnmatchedTotal != gbp(c.unmatched) || r.ElsewhereTotal != gbp(c.other) || r.Difference != gbp(c.diff) ||
+			r.Ledger != gbp(1000) || r.Gross != gbp(26300) {
+			t.Errorf("%s: unmatched %v, shares %v, difference %v, ledger %v, gross %v; want %d, %d, %d", c.name,
+				r.UnmatchedTotal, r.ElsewhereTotal, r.Difference, r.Ledger, r.Gross, c.unmatched, c.other, c.diff)
+		}
+		if c.elsewhere != nil && (len(r.Elsewhere) != 1 || r.Payouts[0].Lines[1].Elsewhere != "shares: application 3") {
+			t.Errorf("%s: the share payment's line %+v", c.name, r.Payouts[0].Lines[1])
+		}
 	}
 }

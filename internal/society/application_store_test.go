@@ -159,6 +159,20 @@ func TestApplicationByCard(t *testing.T) {
 		if err := s.HandlePayment(ctx, refunded); err != nil || status(t, s, b.ID) != society.Refunded || holds(t, s) != 3 {
 			t.Fatalf("refund webhook: %v", err)
 		}
+		// Every card payment for shares, applied or held, is named for the
+		// treasurer's payouts page, so none looks like a gift gone missing.
+		refs, err := s.CardPaymentRefs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pi := range []string{"pi_short", "pi_stranger", "pi_good", "pi_second", "pi_bob"} {
+			if refs[pi] == "" {
+				t.Errorf("payment %s is not named among the society's: %v", pi, refs)
+			}
+		}
+		if len(refs) != 5 || refs["pi_good"] != "shares: application "+strconv.FormatInt(a.ID, 10) {
+			t.Errorf("the society's card payments: %v", refs)
+		}
 		mustCheck(t, s)
 	})
 }

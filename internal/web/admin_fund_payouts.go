@@ -75,6 +75,14 @@ func (s *Server) adminFundPayouts(w http.ResponseWriter, r *http.Request) error 
 		p.Unavailable = true
 		return s.renderAdmin(w, http.StatusBadGateway, "admin_fund_payouts", p)
 	}
-	p.Rec = reconcile.Match(payouts, entries, start, end, cur)
+	// Payments for shares come out in the same payouts; they are the
+	// society's capital, never the fund's, so they are set apart.
+	var capital map[string]string
+	if s.society != nil {
+		if capital, err = s.society.CardPaymentRefs(r.Context()); err != nil {
+			return err
+		}
+	}
+	p.Rec = reconcile.Match(payouts, entries, start, end, cur, capital)
 	return s.renderAdmin(w, http.StatusOK, "admin_fund_payouts", p)
 }
