@@ -40,8 +40,8 @@ type PayoutView struct {
 // out only when the two are the same (Comparable).
 type Payouts struct {
 	Payouts                []PayoutView
-	Unmatched              []Line       // payments Stripe paid out that the ledger lacks
-	Elsewhere              []Line       // payments that belong outside the fund (Match's elsewhere)
+	Unmatched              []Line // payments Stripe paid out that the ledger lacks
+	Elsewhere              []Line // payments that belong outside the fund (Match's elsewhere)
 	ElsewhereTotal         money.Money
 	Pending                []fund.Entry // the month's card gifts in none of the payouts
 	Currency               string
