@@ -155,20 +155,8 @@ func ParseApplication(in ApplicationInput, r Rules) (Application, error) {
 		}
 	}
 	var err error
-	a.Contact.Name, err = text(FieldName, in.Name, maxName, "your name", false)
-	add(err)
-	a.Contact.Address, err = text(FieldAddress, in.Address, maxAddress, "your postal address", true)
-	add(err)
-	a.Contact.Email, a.Contact.EmailUse, err = parseEmail(in.Email, in.EmailUse)
-	add(err)
-	switch strings.ToLower(strings.TrimSpace(in.Class)) {
-	case "", string(Individual):
-		a.Class = Individual
-	case string(Organisation):
-		a.Class = Organisation
-	default:
-		add(valid.New(FieldClass, "Choose whether you apply as an individual or for an organisation."))
-	}
+	a.Contact, a.Class, errs = parseWho(in.Name, in.Address, in.Email, in.EmailUse, in.Class,
+		whoWords{"your name", "your postal address", "Choose whether you apply as an individual or for an organisation."})
 	switch p := PayBy(strings.ToLower(strings.TrimSpace(in.PayBy))); p {
 	case PayCard, PayCheque, PayTransfer:
 		a.PayBy = p

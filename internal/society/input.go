@@ -87,20 +87,8 @@ func ParseAdmission(in AdmitInput, now time.Time, r Rules) (Admission, error) {
 		}
 	}
 	var err error
-	a.Contact.Name, err = text(FieldName, in.Name, maxName, "the member's name", false)
-	add(err)
-	a.Contact.Address, err = text(FieldAddress, in.Address, maxAddress, "the postal address", true)
-	add(err)
-	a.Contact.Email, a.Contact.EmailUse, err = parseEmail(in.Email, in.EmailUse)
-	add(err)
-	switch strings.ToLower(strings.TrimSpace(in.Class)) {
-	case "", string(Individual):
-		a.Class = Individual
-	case string(Organisation):
-		a.Class = Organisation
-	default:
-		add(valid.New(FieldClass, "Choose individual or organisation."))
-	}
+	a.Contact, a.Class, errs = parseWho(in.Name, in.Address, in.Email, in.EmailUse, in.Class,
+		whoWords{"the member's name", "the postal address", "Choose individual or organisation."})
 	a.Shares, err = parseShares(in.Shares)
 	add(err)
 	a.On, err = parseDate(FieldDate, in.PaidOn, now, r)
@@ -331,4 +319,39 @@ func ParseTransmission(in TransmitInput, now time.Time, r Rules) (Transmittal, e
 	t.Reason, err = text(FieldReason, in.Reason, maxReason, "the reason", false)
 	add(err)
 	return t, errors.Join(errs...)
+}
+
+// whoWords are how a form names what it asks about the person: the
+// secretary's admission speaks of the member, the share application to
+// the applicant.
+type whoWords struct{ name, address, class string }
+
+// parseWho reads the person part of an admission or an application: name,
+// postal address, email and its use, and class; each field at fault is
+// one valid.Error in the list, in that order.
+func parseWho(name, address, email, emailUse, class string, w whoWords) (Contact, Class, []error) {
+	var c Contact
+	var cl Class
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	var err error
+	c.Name, err = text(FieldName, name, maxName, w.name, false)
+	add(err)
+	c.Address, err = text(FieldAddress, address, maxAddress, w.address, true)
+	add(err)
+	c.Email, c.EmailUse, err = parseEmail(email, emailUse)
+	add(err)
+	switch strings.ToLower(strings.TrimSpace(class)) {
+	case "", string(Individual):
+		cl = Individual
+	case string(Organisation):
+		cl = Organisation
+	default:
+		add(valid.New(FieldClass, w.class))
+	}
+	return c, cl, errs
 }

@@ -148,16 +148,8 @@ func (s *Server) adminBallotMeetingAdd(w http.ResponseWriter, r *http.Request) e
 
 // adminBallotResultsPDF sends a closed ballot's scrutineer's report.
 func (s *Server) adminBallotResultsPDF(w http.ResponseWriter, r *http.Request) error {
-	soc, b, err := s.loadAdminBallot(r)
-	if err != nil {
-		return err
-	}
-	res, err := soc.Tally(r.Context(), b.ID)
-	if errors.Is(err, society.ErrNotClosed) {
-		http.Redirect(w, r, "/admin/ballots/"+strconv.FormatInt(b.ID, 10)+"/results", http.StatusSeeOther)
-		return nil
-	}
-	if err != nil {
+	soc, b, res, err := s.closedResults(w, r)
+	if err != nil || soc == nil {
 		return err
 	}
 	ms, err := soc.Meetings(r.Context(), b.ID)
@@ -175,16 +167,8 @@ func (s *Server) adminBallotResultsPDF(w http.ResponseWriter, r *http.Request) e
 // `coopress ballot tally --format csv` prints; before the close it sends
 // the secretary to the results page, which says the count waits.
 func (s *Server) adminBallotResultsCSV(w http.ResponseWriter, r *http.Request) error {
-	soc, b, err := s.loadAdminBallot(r)
-	if err != nil {
-		return err
-	}
-	res, err := soc.Tally(r.Context(), b.ID)
-	if errors.Is(err, society.ErrNotClosed) {
-		http.Redirect(w, r, "/admin/ballots/"+strconv.FormatInt(b.ID, 10)+"/results", http.StatusSeeOther)
-		return nil
-	}
-	if err != nil {
+	soc, b, res, err := s.closedResults(w, r)
+	if err != nil || soc == nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -192,4 +176,24 @@ func (s *Server) adminBallotResultsCSV(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return sendAttachment(w, "text/csv; charset=utf-8", "ballot-results-"+strconv.FormatInt(b.ID, 10)+".csv", buf.Bytes())
+}
+
+// closedResults counts the ballot in the path for a download of its
+// results. Before the close there is nothing to download: it sends the
+// secretary to the results page, which says the count waits, and returns
+// a nil society.
+func (s *Server) closedResults(w http.ResponseWriter, r *http.Request) (*society.Service, society.Ballot, society.Results, error) {
+	soc, b, err := s.loadAdminBallot(r)
+	if err != nil {
+		return nil, b, society.Results{}, err
+	}
+	res, err := soc.Tally(r.Context(), b.ID)
+	if errors.Is(err, society.ErrNotClosed) {
+		http.Redirect(w, r, "/admin/ballots/"+strconv.FormatInt(b.ID, 10)+"/results", http.StatusSeeOther)
+		return nil, b, res, nil
+	}
+	if err != nil {
+		return nil, b, res, err
+	}
+	return soc, b, res, nil
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -90,6 +92,13 @@ func (s *Server) adminRegister(w http.ResponseWriter, r *http.Request) error {
 
 // adminRegisterCSV sends the whole register as of the day as CSV.
 func (s *Server) adminRegisterCSV(w http.ResponseWriter, r *http.Request) error {
+	return s.registerCSV(w, r, "register-of-members", (*society.Service).WriteCSV)
+}
+
+// registerCSV sends a register as of the day the request names (today by
+// default) as a CSV file, name-DAY.csv, that write makes.
+func (s *Server) registerCSV(w http.ResponseWriter, r *http.Request, name string,
+	write func(*society.Service, context.Context, io.Writer, string) error) error {
 	soc, err := s.societyOr404()
 	if err != nil {
 		return err
@@ -100,10 +109,10 @@ func (s *Server) adminRegisterCSV(w http.ResponseWriter, r *http.Request) error 
 		return badRequest(errs[0].Message)
 	}
 	var buf bytes.Buffer
-	if err := soc.WriteCSV(r.Context(), &buf, asOf); err != nil {
+	if err := write(soc, r.Context(), &buf, asOf); err != nil {
 		return err
 	}
-	return sendAttachment(w, "text/csv; charset=utf-8", "register-of-members-"+asOf+".csv", buf.Bytes())
+	return sendAttachment(w, "text/csv; charset=utf-8", name+"-"+asOf+".csv", buf.Bytes())
 }
 
 // annualReturnPage is the year's figures for the annual return (AR30).

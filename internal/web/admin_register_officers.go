@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -158,18 +157,5 @@ func (s *Server) adminOfficerEnd(w http.ResponseWriter, r *http.Request) error {
 // adminOfficersCSV is the register of officers as of a day as CSV, the
 // file `coopress officers --format csv` writes.
 func (s *Server) adminOfficersCSV(w http.ResponseWriter, r *http.Request) error {
-	soc, err := s.societyOr404()
-	if err != nil {
-		return err
-	}
-	var errs fieldErrors
-	asOf := s.asOfParam(r, &errs)
-	if len(errs) > 0 {
-		return badRequest(errs[0].Message)
-	}
-	var buf bytes.Buffer
-	if err := soc.WriteOfficersCSV(r.Context(), &buf, asOf); err != nil {
-		return err
-	}
-	return sendAttachment(w, "text/csv; charset=utf-8", "register-of-officers-"+asOf+".csv", buf.Bytes())
+	return s.registerCSV(w, r, "register-of-officers", (*society.Service).WriteOfficersCSV)
 }
