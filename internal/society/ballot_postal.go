@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/coopress/coopress/internal/account"
+	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/valid"
 )
 
@@ -30,24 +31,11 @@ func (s *Service) PostalCodes(ctx context.Context, id int64, everyone bool, by a
 		if b, err = s.votable(ctx, tx, id, Choices{}); err != nil {
 			return err
 		}
-		waiting := map[int64]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT e.member_number FROM ballot_electors e WHERE e.ballot_id = $1
+		waiting, err := memberSet(ctx, tx, `SELECT e.member_number FROM ballot_electors e WHERE e.ballot_id = $1
 			AND e.code_used = FALSE AND NOT EXISTS (SELECT 1 FROM ballot_voters v
 				WHERE v.ballot_id = e.ballot_id AND v.member_number = e.member_number)`, id)
 		if err != nil {
 			return fmt.Errorf("society: postal electors: %w", err)
-		}
-		for rows.Next() {
-			var n int64
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return err
-			}
-			waiting[n] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		if err := eachRegisterRow(ctx, tx, b.RecordDate, func(r Row) error {
 			if !waiting[r.Number] || (!everyone && r.Email != "" && r.EmailUse != EmailNone) {
@@ -151,4 +139,23 @@ func (s *Service) EnterPostal(ctx context.Context, ballotID int64, code string, 
 			ObjectID: strconv.FormatInt(ballotID, 10), After: map[string]int64{"member": member}})
 	})
 	return member, err
+}
+
+// memberSet runs query, which selects membership numbers, and returns
+// them as a set.
+func memberSet(ctx context.Context, q db.Queryer, query string, args ...any) (map[int64]bool, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	set := map[int64]bool{}
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		set[n] = true
+	}
+	return set, rows.Err()
 }

@@ -47,25 +47,12 @@ func (s *Service) Remind(ctx context.Context, ballotID int64, round int, box Out
 		if err != nil {
 			return err
 		}
-		waiting := map[int64]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT e.member_number FROM ballot_electors e WHERE e.ballot_id = $1
+		waiting, err := memberSet(ctx, tx, `SELECT e.member_number FROM ballot_electors e WHERE e.ballot_id = $1
 			AND NOT EXISTS (SELECT 1 FROM ballot_voters v WHERE v.ballot_id = e.ballot_id AND v.member_number = e.member_number)
 			AND NOT EXISTS (SELECT 1 FROM ballot_reminders r WHERE r.ballot_id = e.ballot_id
 				AND r.member_number = e.member_number AND r.round = $2)`, ballotID, round)
 		if err != nil {
 			return fmt.Errorf("society: remind: %w", err)
-		}
-		for rows.Next() {
-			var n int64
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return err
-			}
-			waiting[n] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		today := s.now().In(s.location()).Format("2006-01-02")
 		var to []Row
