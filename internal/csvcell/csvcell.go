@@ -2,7 +2,8 @@
 // in a spreadsheet: a cell that begins like a formula (=, +, -, @, or a
 // tab or carriage return before one) would be run as one, so it is
 // written with a leading apostrophe, which spreadsheets show as text.
-// Every CSV coopress writes from what people typed goes through Safe.
+// Every CSV coopress writes from what people typed goes through Safe, and
+// every CSV file people upload is first read by ReadFile.
 package csvcell
 
 // Safe returns v as a cell that cannot run as a formula. A plain number,

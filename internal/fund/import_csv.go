@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/coopress/coopress/internal/csvcell"
 	"github.com/coopress/coopress/internal/valid"
 )
 
@@ -99,21 +99,21 @@ type ImportRow struct {
 // number, so the same file sent twice (a double click, the back button)
 // records nothing twice while two like gifts on different lines stay two.
 func ParseCSV(r io.Reader, cur string, loc *time.Location, now time.Time) ([]ImportRow, error) {
-	data, err := io.ReadAll(io.LimitReader(r, ImportMaxBytes+1))
+	data, problem, err := csvcell.ReadFile(r, ImportMaxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("fund: read import file: %w", err)
 	}
 	fail := func(msg string) ([]ImportRow, error) { return nil, valid.New(FieldFile, msg) }
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
+	switch problem {
+	case csvcell.Empty:
 		return fail("The file is empty. Choose the CSV file with your gifts.")
-	case len(data) > ImportMaxBytes:
+	case csvcell.TooLarge:
 		return fail(ImportTooLarge())
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+	case csvcell.NotText:
 		return fail("This is not a CSV text file. Save it from your spreadsheet as \"CSV UTF-8\" and try again.")
 	}
 	fileKey := importFileKey(data)
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // spreadsheets' UTF-8 mark
+	data = csvcell.WithoutBOM(data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	header, err := cr.Read()
 	if err != nil {

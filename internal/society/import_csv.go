@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/coopress/coopress/internal/csvcell"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/valid"
 )
@@ -78,20 +78,20 @@ func (r *ImportRow) problem(col, msg string) {
 // is a valid.Error on FieldFile with no rows; problems with lines are in
 // the rows, so all can be shown together.
 func ParseImport(r io.Reader, now time.Time, rules Rules) ([]ImportRow, error) {
-	data, err := io.ReadAll(io.LimitReader(r, ImportMaxBytes+1))
+	data, problem, err := csvcell.ReadFile(r, ImportMaxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("society: read import file: %w", err)
 	}
 	fail := func(msg string) ([]ImportRow, error) { return nil, valid.New(FieldFile, msg) }
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
+	switch problem {
+	case csvcell.Empty:
 		return fail("The file is empty. Choose the CSV file of your register.")
-	case len(data) > ImportMaxBytes:
+	case csvcell.TooLarge:
 		return fail(ImportTooLarge())
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+	case csvcell.NotText:
 		return fail("This is not a CSV text file. Save it from your spreadsheet as \"CSV UTF-8\" and try again.")
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // spreadsheets' UTF-8 mark
+	data = csvcell.WithoutBOM(data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	header, err := cr.Read()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/coopress/coopress/internal/csvcell"
 	"github.com/coopress/coopress/internal/money"
 	"github.com/coopress/coopress/internal/valid"
 )
@@ -115,22 +116,22 @@ func ParseStatement(r io.Reader, cur string, loc *time.Location, now time.Time) 
 	if loc == nil {
 		loc = time.UTC
 	}
-	data, err := io.ReadAll(io.LimitReader(r, StatementMaxBytes+1))
+	data, problem, err := csvcell.ReadFile(r, StatementMaxBytes)
 	if err != nil {
 		return Statement{}, fmt.Errorf("supporter: read statement: %w", err)
 	}
 	fail := func(msg string) (Statement, error) { return Statement{}, valid.New(StatementField, msg) }
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
+	switch problem {
+	case csvcell.Empty:
 		return fail("The file is empty. Choose the CSV file you exported from the bank.")
-	case len(data) > StatementMaxBytes:
+	case csvcell.TooLarge:
 		return fail(StatementTooLarge())
-	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+	case csvcell.NotText:
 		return fail("This is not a CSV text file. Export the statement from the bank as CSV, or save it from your spreadsheet as \"CSV UTF-8\".")
 	}
 	sum := sha256.Sum256(data)
 	st := Statement{Key: hex.EncodeToString(sum[:16])}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = csvcell.WithoutBOM(data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1 // lines before the header may be shorter
 	var cols statementColumns
