@@ -94,24 +94,17 @@ func officerAppoint(ctx context.Context, inv *invocation, args []string) error {
 	c.fs.StringVar(&in.On, "on", "", "day appointed, YYYY-MM-DD (required)")
 	c.fs.StringVar(&in.Address, "address", "", "postal address, if the register is to hold it")
 	c.fs.StringVar(&in.Member, "member", "", "the officer's membership number, when they are a member")
-	if err := c.parse(args); err != nil {
+	var a society.Appointment
+	return c.record(ctx, args, "--on", func(r society.Rules) (err error) {
+		a, err = society.ParseOfficer(in, time.Now(), r)
 		return err
-	}
-	a, err := society.ParseOfficer(in, time.Now(), c.rules())
-	if err != nil {
-		return inSocietyFlags(err, "--on")
-	}
-	s, d, err := c.open(ctx)
-	if err != nil {
+	}, func(s *society.Service, by account.Actor) error {
+		o, err := s.Appoint(ctx, a, by)
+		if err == nil {
+			fmt.Fprintf(inv.stdout, "appointment %d: %s, %s, from %s\n", o.ID, o.Name, o.Office, o.AppointedOn)
+		}
 		return err
-	}
-	defer d.Close()
-	o, err := s.Appoint(ctx, a, account.Actor{Name: recordedBy()})
-	if err != nil {
-		return inSocietyFlags(err, "--on")
-	}
-	fmt.Fprintf(inv.stdout, "appointment %d: %s, %s, from %s\n", o.ID, o.Name, o.Office, o.AppointedOn)
-	return nil
+	})
 }
 
 func officerEnd(ctx context.Context, inv *invocation, args []string) error {
@@ -120,22 +113,15 @@ func officerEnd(ctx context.Context, inv *invocation, args []string) error {
 	c.fs.StringVar(&in.Officer, "id", "", "the appointment's number, as coopress officers lists it (required)")
 	c.fs.StringVar(&in.On, "on", "", "day the term ended, YYYY-MM-DD (required)")
 	c.fs.StringVar(&in.Reason, "reason", "", "why: resigned, not re-elected, "+society.ReasonInError+"… (required)")
-	if err := c.parse(args); err != nil {
+	var e society.OfficeEnd
+	return c.record(ctx, args, "--on", func(r society.Rules) (err error) {
+		e, err = society.ParseOfficeEnd(in, time.Now(), r)
 		return err
-	}
-	e, err := society.ParseOfficeEnd(in, time.Now(), c.rules())
-	if err != nil {
-		return inSocietyFlags(err, "--on")
-	}
-	s, d, err := c.open(ctx)
-	if err != nil {
+	}, func(s *society.Service, by account.Actor) error {
+		o, err := s.EndOffice(ctx, e, by)
+		if err == nil {
+			fmt.Fprintf(inv.stdout, "appointment %d: %s's term as %s ended on %s (%s)\n", o.ID, o.Name, o.Office, o.EndedOn, o.EndReason)
+		}
 		return err
-	}
-	defer d.Close()
-	o, err := s.EndOffice(ctx, e, account.Actor{Name: recordedBy()})
-	if err != nil {
-		return inSocietyFlags(err, "--on")
-	}
-	fmt.Fprintf(inv.stdout, "appointment %d: %s's term as %s ended on %s (%s)\n", o.ID, o.Name, o.Office, o.EndedOn, o.EndReason)
-	return nil
+	})
 }

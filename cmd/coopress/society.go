@@ -57,6 +57,26 @@ func (c *societyCLI) open(ctx context.Context) (*society.Service, *db.DB, error)
 	return s, d, nil
 }
 
+// record runs a command that changes the society's records: the flags
+// parsed, the input checked against the rules before the database is
+// opened, then do, with the operator as the actor. Every refusal, from
+// check or do, is named by its flag (date is the flag of the day).
+func (c *societyCLI) record(ctx context.Context, args []string, date string,
+	check func(society.Rules) error, do func(*society.Service, account.Actor) error) error {
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if err := check(c.rules()); err != nil {
+		return inSocietyFlags(err, date)
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return inSocietyFlags(do(s, account.Actor{Name: recordedBy()}), date)
+}
+
 // societyFlags names, for each field of a valid.Error, the flag the
 // person typed it in.
 var societyFlags = map[string]string{society.FieldName: "--name", society.FieldAddress: "--address",
@@ -98,25 +118,19 @@ func memberAdd(ctx context.Context, inv *invocation, args []string) error {
 	c.fs.StringVar(&in.Shares, "shares", "", "shares allotted on admission, a whole number (required)")
 	c.fs.StringVar(&in.PaidOn, "paid-on", "", "day admitted and paid, YYYY-MM-DD (required)")
 	c.fs.StringVar(&in.Number, "number", "", "membership number to keep, from an earlier register (default the next)")
-	if err := c.parse(args); err != nil {
+	var a society.Admission
+	return c.record(ctx, args, "--paid-on", func(r society.Rules) (err error) {
+		a, err = society.ParseAdmission(in, time.Now(), r)
 		return err
-	}
-	a, err := society.ParseAdmission(in, time.Now(), c.rules())
-	if err != nil {
-		return inSocietyFlags(err, "--paid-on")
-	}
-	s, d, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	m, err := s.Admit(ctx, a, account.Actor{Name: recordedBy()})
-	if err != nil {
-		return inSocietyFlags(err, "--paid-on")
-	}
-	fmt.Fprintf(inv.stdout, "admitted member %d: %s, %s, %s (%s) on %s\n", m.Number, m.Contact.Name, m.Class,
-		plural(int(a.Shares), "share"), s.Format(a.Shares*s.Rules().Nominal), m.AdmittedOn)
-	return nil
+	}, func(s *society.Service, by account.Actor) error {
+		m, err := s.Admit(ctx, a, by)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(inv.stdout, "admitted member %d: %s, %s, %s (%s) on %s\n", m.Number, m.Contact.Name, m.Class,
+			plural(int(a.Shares), "share"), s.Format(a.Shares*s.Rules().Nominal), m.AdmittedOn)
+		return nil
+	})
 }
 
 // sharesCmd is the run of shares allot, withdraw or cancel.
@@ -132,35 +146,29 @@ func sharesCmd(kind society.Kind) func(ctx context.Context, inv *invocation, arg
 		if kind == society.Withdrawal {
 			c.fs.StringVar(&in.NoticeGiven, "notice-given", "", "day the member gave notice, YYYY-MM-DD, when the rules ask for notice")
 		}
-		if err := c.parse(args); err != nil {
+		var ch society.Change
+		return c.record(ctx, args, "--date", func(r society.Rules) (err error) {
+			ch, err = society.ParseChange(kind, in, time.Now(), r)
 			return err
-		}
-		ch, err := society.ParseChange(kind, in, time.Now(), c.rules())
-		if err != nil {
-			return inSocietyFlags(err, "--date")
-		}
-		s, d, err := c.open(ctx)
-		if err != nil {
-			return err
-		}
-		defer d.Close()
-		e, err := s.Apply(ctx, ch, account.Actor{Name: recordedBy()})
-		if err != nil {
-			return inSocietyFlags(err, "--date")
-		}
-		shares, paid, err := s.Holding(ctx, ch.Member)
-		if err != nil {
-			return err
-		}
-		done := map[society.Kind]string{society.Allotment: "allotted", society.Withdrawal: "withdrew", society.Cancellation: "cancelled"}[kind]
-		fmt.Fprintf(inv.stdout, "member %d: %s %s (%s) on %s; ", ch.Member, done, plural(int(ch.Shares), "share"),
-			s.Format(abs(e.Amount)), e.On)
-		if shares == 0 {
-			fmt.Fprintf(inv.stdout, "no shares left: membership ended on %s\n", e.On)
+		}, func(s *society.Service, by account.Actor) error {
+			e, err := s.Apply(ctx, ch, by)
+			if err != nil {
+				return err
+			}
+			shares, paid, err := s.Holding(ctx, ch.Member)
+			if err != nil {
+				return err
+			}
+			done := map[society.Kind]string{society.Allotment: "allotted", society.Withdrawal: "withdrew", society.Cancellation: "cancelled"}[kind]
+			fmt.Fprintf(inv.stdout, "member %d: %s %s (%s) on %s; ", ch.Member, done, plural(int(ch.Shares), "share"),
+				s.Format(abs(e.Amount)), e.On)
+			if shares == 0 {
+				fmt.Fprintf(inv.stdout, "no shares left: membership ended on %s\n", e.On)
+				return nil
+			}
+			fmt.Fprintf(inv.stdout, "now holds %s (%s)\n", plural(int(shares), "share"), s.Format(paid))
 			return nil
-		}
-		fmt.Fprintf(inv.stdout, "now holds %s (%s)\n", plural(int(shares), "share"), s.Format(paid))
-		return nil
+		})
 	}
 }
 
@@ -172,32 +180,26 @@ func sharesTransmit(ctx context.Context, inv *invocation, args []string) error {
 	c.fs.StringVar(&in.Estate, "estate", "", "the estate the shares pass to, e.g. \"Estate of Ann Jones\", when not to a member")
 	c.fs.StringVar(&in.Date, "date", "", "day of the transmission, YYYY-MM-DD (required)")
 	c.fs.StringVar(&in.Reason, "reason", "", "why, for the ledger, e.g. death of the member (required)")
-	if err := c.parse(args); err != nil {
+	var t society.Transmittal
+	return c.record(ctx, args, "--date", func(r society.Rules) (err error) {
+		t, err = society.ParseTransmission(in, time.Now(), r)
 		return err
-	}
-	t, err := society.ParseTransmission(in, time.Now(), c.rules())
-	if err != nil {
-		return inSocietyFlags(err, "--date")
-	}
-	s, d, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	shares, paid, err := s.Holding(ctx, t.From)
-	if err != nil {
-		return inSocietyFlags(err, "--date")
-	}
-	if err := s.Transmit(ctx, t, account.Actor{Name: recordedBy()}); err != nil {
-		return inSocietyFlags(err, "--date")
-	}
-	to := t.Estate
-	if t.To != 0 {
-		to = fmt.Sprintf("member %d", t.To)
-	}
-	fmt.Fprintf(inv.stdout, "member %d: %s (%s) passed to %s on %s; membership ended\n", t.From, plural(int(shares), "share"),
-		s.Format(paid), to, t.On)
-	return nil
+	}, func(s *society.Service, by account.Actor) error {
+		shares, paid, err := s.Holding(ctx, t.From)
+		if err != nil {
+			return err
+		}
+		if err := s.Transmit(ctx, t, by); err != nil {
+			return err
+		}
+		to := t.Estate
+		if t.To != 0 {
+			to = fmt.Sprintf("member %d", t.To)
+		}
+		fmt.Fprintf(inv.stdout, "member %d: %s (%s) passed to %s on %s; membership ended\n", t.From, plural(int(shares), "share"),
+			s.Format(paid), to, t.On)
+		return nil
+	})
 }
 
 func abs(n int64) int64 {

@@ -119,16 +119,8 @@ func (s *Service) EnterPostal(ctx context.Context, ballotID int64, code string, 
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("society: postal paper: %w", err)
 		}
-		if used {
-			return codeUsed()
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE ballot_electors SET code_used = TRUE
-			WHERE ballot_id = $1 AND member_number = $2 AND code_used = FALSE`, ballotID, member)
-		if err != nil {
-			return fmt.Errorf("society: use code: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return codeUsed()
+		if err := spendCode(ctx, tx, ballotID, member, used); err != nil {
+			return err
 		}
 		// The receipt is not kept or shown: the voter is not at the
 		// tellers' table to be given it.

@@ -60,16 +60,8 @@ func (s *Service) VoteWithCode(ctx context.Context, code string, c Choices) (bal
 		if err != nil {
 			return err
 		}
-		if used {
-			return codeUsed()
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE ballot_electors SET code_used = TRUE
-			WHERE ballot_id = $1 AND member_number = $2 AND code_used = FALSE`, ballotID, member)
-		if err != nil {
-			return fmt.Errorf("society: use code: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return codeUsed()
+		if err := spendCode(ctx, tx, ballotID, member, used); err != nil {
+			return err
 		}
 		receipt, err = s.cast(ctx, tx, b, member, Online, c)
 		return err
@@ -298,4 +290,22 @@ func (s *Service) ReceiptCounted(ctx context.Context, ballotID int64, receipt st
 // when is t in the society's zone, as people write it.
 func (s *Service) when(t time.Time) string {
 	return t.In(s.location()).Format("15:04 on 2 January 2006 (MST)")
+}
+
+// spendCode marks member's voting code for the ballot used, in tx, or
+// refuses it when it was used already (used, as read, or by a submission
+// that got there first), so one code casts one paper.
+func spendCode(ctx context.Context, tx *sql.Tx, ballotID, member int64, used bool) error {
+	if used {
+		return codeUsed()
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE ballot_electors SET code_used = TRUE
+		WHERE ballot_id = $1 AND member_number = $2 AND code_used = FALSE`, ballotID, member)
+	if err != nil {
+		return fmt.Errorf("society: use code: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return codeUsed()
+	}
+	return nil
 }

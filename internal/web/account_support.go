@@ -116,14 +116,9 @@ func (s *Server) accountSupportAction(action string) handlerFunc {
 		var errs fieldErrors
 		switch {
 		case errors.Is(err, supporter.ErrNotYours):
-			return &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+			return errNoSuchSupport
 		case errs.addValidation(err, "support"):
-			p, perr := s.newAccountPage(r)
-			if perr != nil {
-				return perr
-			}
-			p.Errors = errs
-			return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
+			return s.supportRefused(w, r, errs)
 		case err != nil:
 			return err
 		}
@@ -155,7 +150,7 @@ func (s *Server) accountSupportChange(w http.ResponseWriter, r *http.Request) er
 		_, err = s.supporters.ChangeAmount(ctx, ownerOf(a), id, in, audit)
 		switch {
 		case errors.Is(err, supporter.ErrNotYours):
-			return &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+			return errNoSuchSupport
 		case errs.addValidation(err, "support"):
 		case err != nil:
 			return err
@@ -164,16 +159,7 @@ func (s *Server) accountSupportChange(w http.ResponseWriter, r *http.Request) er
 			return nil
 		}
 	}
-	p, err := s.newAccountPage(r)
-	if err != nil {
-		return err
-	}
-	// Every refusal stands at the top of the support section: the form's
-	// fields repeat for each subscription.
-	for _, e := range errs {
-		p.Errors.Add("support", e.Message)
-	}
-	return s.writeReaderPage(w, "account", p, http.StatusUnprocessableEntity)
+	return s.supportRefused(w, r, errs)
 }
 
 // accountSupportThanks records whether and how the reader is thanked in
@@ -196,13 +182,24 @@ func (s *Server) accountSupportThanks(w http.ResponseWriter, r *http.Request) er
 		_, err = s.supporters.SetThanks(r.Context(), ownerOf(a), id, t, audit)
 		switch {
 		case errors.Is(err, supporter.ErrNotYours):
-			return &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+			return errNoSuchSupport
 		case err != nil:
 			return err
 		}
 		http.Redirect(w, r, "/account?support=thanks#support-heading", http.StatusSeeOther)
 		return nil
 	}
+	return s.supportRefused(w, r, errs)
+}
+
+// errNoSuchSupport answers an action on a subscription that is not the
+// reader's, or does not exist: the same 404 either way.
+var errNoSuchSupport = &httpError{Status: http.StatusNotFound, Message: "There is no such support on your account."}
+
+// supportRefused shows the account page again with every refusal at the
+// top of the support section: the forms' fields repeat for each
+// subscription, so no one field could carry them.
+func (s *Server) supportRefused(w http.ResponseWriter, r *http.Request, errs fieldErrors) error {
 	p, err := s.newAccountPage(r)
 	if err != nil {
 		return err
