@@ -57,13 +57,28 @@ PIDS+=("$!")
 BARE_URL="http://127.0.0.1:$BARE_PORT"
 wait_http "$BARE_URL/article" 10 "$!" "$WORK/bare.log"
 
+# The bare handler again, sending every header coopress sends with the
+# article (its security headers, ETag, Cache-Control, Last-Modified…):
+# the gap between this and coopress is coopress's own work, the gap
+# between the two bare handlers the cost of those headers in net/http.
+curl -fsS --max-time 10 -H "$ACCEPT" -D "$WORK/headers.txt" -o /dev/null "$CP_URL$ARTICLE"
+HDR_COUNT=$(grep -c ':' "$WORK/headers.txt")
+BAREH_PORT=$(free_port)
+"$ROOT/bin/bare" -addr "127.0.0.1:$BAREH_PORT" -file "$WORK/www/article" -br "$WORK/www/article.br" -gz "$WORK/www/article.gz" \
+	-type "$(cat "$WORK/www/article.type")" -headers "$WORK/headers.txt" >"$WORK/bare-headers.log" 2>&1 &
+PIDS+=("$!")
+BAREH_URL="http://127.0.0.1:$BAREH_PORT"
+wait_http "$BAREH_URL/article" 10 "$!" "$WORK/bare-headers.log"
+
 # One target at a time, so they never share the two cores; each pair
 # measured back to back.
 load "$NG_URL/article" nginx-plain
 load "$BARE_URL/article" bare-plain
+load "$BAREH_URL/article" bareh-plain
 load "$CP_URL$ARTICLE" coopress-plain
 load "$NG_URL/article" nginx-enc "$ACCEPT"
 load "$BARE_URL/article" bare-enc "$ACCEPT"
+load "$BAREH_URL/article" bareh-enc "$ACCEPT"
 load "$CP_URL$ARTICLE" coopress-enc "$ACCEPT"
 
 row() { # LABEL NAME BASELINE BASELABEL
@@ -97,10 +112,14 @@ $(machine)
 |---|---:|---:|---:|---|
 $(row "nginx, static file, no compression" nginx-plain)
 $(row "bare net/http handler, no compression" bare-plain)
+$(row "bare handler with coopress's headers, no compression" bareh-plain bare-plain "the bare handler")
 $(row "coopress, no compression" coopress-plain bare-plain "the bare handler")
 $(row "nginx, gzip_static (gzip -9 file)" nginx-enc)
 $(row "bare net/http handler, brotli bytes" bare-enc)
+$(row "bare handler with coopress's headers, brotli bytes" bareh-enc nginx-enc "nginx")
 $(row "coopress, brotli" coopress-enc nginx-enc "nginx")
+
+The response carries $HDR_COUNT headers (Date included); coopress against the bare handler sending the same headers: $(ratio "$(wrk_field coopress-plain rps)" "$(wrk_field bareh-plain rps)")× req/s, $(ratio "$(wrk_field coopress-plain p99)" "$(wrk_field bareh-plain p99)")× p99 without compression; $(ratio "$(wrk_field coopress-enc rps)" "$(wrk_field bareh-enc rps)")× req/s, $(ratio "$(wrk_field coopress-enc p99)" "$(wrk_field bareh-enc p99)")× p99 with brotli.
 
 Targets (issue 9):
 - with compression, req/s ≥ 0.8× nginx: ${E_RPS}× — $(verdict "$E_RPS" ge 0.8)
