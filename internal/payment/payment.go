@@ -57,6 +57,9 @@ type Event struct {
 	PaymentRef string
 	// SessionID is the checkout session, when the event is about one.
 	SessionID string
+	// ChargeID is the charge a refund or dispute is about ("ch_…"), the
+	// one id Stripe is sure to name on both.
+	ChargeID string
 	// Purpose is what coopress asked the payment for ("donation").
 	Purpose string
 	// AmountMinor and Currency (ISO 4217, upper case) are the payment's

@@ -87,12 +87,16 @@ func parseStripeEvent(body []byte) (stripeEvent, Event, error) {
 		return se, ev, parseSubscription(se.Type, obj, &ev)
 	case "charge.refunded":
 		ev.Kind, ev.AmountMinor, ev.RefundedMinor = Refunded, o.Amount, o.AmountRefunded
-		// A charge of a subscription's invoice names it, which finds a
-		// payment credited under the invoice when Stripe named no
-		// PaymentIntent for it.
+		ev.ChargeID = o.ID
+		// A charge rendered before API version basil named its invoice,
+		// which finds a payment credited under the invoice when Stripe
+		// named no PaymentIntent for it. Basil's charges do not (the
+		// supporter handler asks Stripe instead: ChargeInvoice); read it
+		// when it is there all the same.
 		ev.Billing.InvoiceID = idOf(o.Invoice)
 	case "charge.dispute.created":
 		ev.Kind, ev.AmountMinor = Disputed, o.Amount
+		ev.ChargeID = idOf(o.Charge)
 	}
 	return se, ev, nil
 }

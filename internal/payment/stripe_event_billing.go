@@ -20,7 +20,8 @@ import (
 //
 // Refunds and disputes of an invoice's payment name its PaymentIntent
 // only; they find their purpose through the paid invoice's payment_ref
-// when it carried one, or through the handler's Claimer otherwise.
+// when it carried one, or through the handler's Claimer otherwise, which
+// may ask Stripe which invoice the charge paid (ChargeInvoice).
 
 // stripeRef is an id Stripe sends either as a string or, when expanded, as
 // an object with an "id" (and, for a payment method, a "type").

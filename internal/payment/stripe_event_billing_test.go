@@ -16,9 +16,10 @@ func billingEvent(t *testing.T, typ string, obj map[string]any) []byte {
 	return b
 }
 
-// TestParseBillingEvents: each event of a subscription is read from where
-// API version basil puts its fields, and a subscription's checkout is
-// never mistaken for a paid one-off payment.
+// TestParseBillingEvents: each event of a subscription, and of a charge
+// refunded or disputed, is read from where API version basil puts its
+// fields, and a subscription's checkout is never mistaken for a paid
+// one-off payment.
 func TestParseBillingEvents(t *testing.T) {
 	parent := map[string]any{"type": "subscription_details", "subscription_details": map[string]any{
 		"subscription": "sub_1", "metadata": map[string]string{"purpose": "supporter", "join": "j1"}}}
@@ -57,6 +58,18 @@ func TestParseBillingEvents(t *testing.T) {
 		{"subscription ended", "customer.subscription.deleted", map[string]any{"id": "sub_1", "status": "canceled",
 			"default_payment_method": "pm_1", "cancellation_details": map[string]any{"reason": "payment_failed"}},
 			Event{Kind: SubscriptionEnded, Billing: Billing{SubscriptionID: "sub_1", Status: "canceled", CancelReason: "payment_failed"}}},
+		// Basil puts no invoice on a charge: a refund or dispute names the
+		// charge and its PaymentIntent, and the charge is what Stripe is
+		// asked about (ChargeInvoice).
+		{"dispute of an invoice's charge", "charge.dispute.created", map[string]any{"id": "dp_1", "charge": "ch_1",
+			"payment_intent": "pi_1", "amount": 500, "currency": "gbp", "status": "needs_response"},
+			Event{Kind: Disputed, AmountMinor: 500, Currency: "GBP", PaymentRef: "pi_1", ChargeID: "ch_1"}},
+		{"dispute closed: no action", "charge.dispute.closed", map[string]any{"id": "dp_1", "charge": "ch_1",
+			"payment_intent": "pi_1", "amount": 500, "currency": "gbp", "status": "won"},
+			Event{Currency: "GBP", PaymentRef: "pi_1"}},
+		{"refund of an invoice's charge", "charge.refunded", map[string]any{"id": "ch_2", "payment_intent": "pi_2",
+			"amount": 500, "amount_refunded": 200, "currency": "gbp"},
+			Event{Kind: Refunded, AmountMinor: 500, Currency: "GBP", PaymentRef: "pi_2", ChargeID: "ch_2"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -66,7 +79,7 @@ func TestParseBillingEvents(t *testing.T) {
 			}
 			w := c.want
 			if got.Kind != w.Kind || got.AmountMinor != w.AmountMinor || got.Currency != w.Currency || got.PaymentRef != w.PaymentRef ||
-				got.Purpose != w.Purpose || got.SessionID != w.SessionID || got.Billing != w.Billing {
+				got.Purpose != w.Purpose || got.SessionID != w.SessionID || got.ChargeID != w.ChargeID || got.Billing != w.Billing {
 				t.Fatalf("got  %+v\nwant %+v", got, w)
 			}
 		})

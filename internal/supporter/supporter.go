@@ -33,6 +33,7 @@ type Provider interface {
 	ResumeSubscription(ctx context.Context, id string) (payment.SubscriptionState, error)
 	CancelSubscription(ctx context.Context, id string) (payment.SubscriptionState, error)
 	InvoicePaymentIntent(ctx context.Context, invoiceID string) (string, error)
+	ChargeInvoice(ctx context.Context, chargeID, paymentIntent string) (string, error)
 }
 
 // Mailer queues mail in the caller's transaction; *mail.Outbox is one.

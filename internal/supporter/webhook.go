@@ -37,10 +37,14 @@ func (s *Service) HandlePayment(ctx context.Context, ev payment.Event) error {
 		if s.refunds == nil {
 			return fmt.Errorf("supporter: %s %s: no refund handler configured", ev.Type, ev.ID)
 		}
-		ev, err := s.refundedPayment(ctx, ev)
+		ref, err := s.creditOf(ctx, ev)
+		if errors.Is(err, payment.ErrNoSuchCharge) {
+			return s.holdUnknownCharge(ctx, ev)
+		}
 		if err != nil {
 			return err
 		}
+		ev.PaymentRef = cmp.Or(ref, ev.PaymentRef)
 		return s.refunds.HandlePayment(ctx, ev)
 	case payment.Subscribed, payment.Paid, payment.PaymentFailed, payment.SubscriptionChanged, payment.SubscriptionEnded:
 	default:
@@ -69,51 +73,45 @@ func (s *Service) HandlePayment(ctx context.Context, ev payment.Event) error {
 
 // Claims recognises events of supporters' subscriptions that carry no
 // purpose: those naming a stored subscription, and refunds and disputes
-// of a payment a supporter's invoice named; see payment.Claimer.
+// of a supporter's payment, found as creditOf finds them. A refund or
+// dispute of a charge Stripe says it does not have is claimed too, so
+// that HandlePayment holds it for the treasurer: no one else could place
+// it, and unclaimed it would be retried for days and then dropped. See
+// payment.Claimer.
 func (s *Service) Claims(ctx context.Context, ev payment.Event) (bool, error) {
-	var n int
 	if id := ev.Billing.SubscriptionID; id != "" {
+		var n int
 		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscriptions WHERE provider_subscription = $1`, id).Scan(&n)
 		if err != nil || n > 0 {
 			return n > 0, err
 		}
 	}
 	for _, ref := range []string{ev.PaymentRef, ev.Billing.InvoiceID} {
-		if ref == "" {
-			continue
-		}
-		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_history WHERE payment_ref = $1`, ref).Scan(&n)
-		if err != nil || n > 0 {
-			return n > 0, err
+		if ok, err := s.inHistory(ctx, ref); err != nil || ok {
+			return ok, err
 		}
 	}
-	return false, nil
+	if ev.Kind != payment.Refunded && ev.Kind != payment.Disputed {
+		return false, nil
+	}
+	ref, err := s.creditOf(ctx, ev)
+	if errors.Is(err, payment.ErrNoSuchCharge) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return s.inHistory(ctx, ref)
 }
 
-// refundedPayment points a refund at the payment its credit was keyed
-// by. An invoice for which Stripe named no PaymentIntent was credited
-// under the invoice's id (paymentOf), and its charge's refund names the
-// invoice (and perhaps a PaymentIntent made later): when the ledger has
-// nothing under the PaymentIntent but has the invoice's credit, the
-// refund is the invoice's.
-func (s *Service) refundedPayment(ctx context.Context, ev payment.Event) (payment.Event, error) {
-	in := ev.Billing.InvoiceID
-	if in == "" || in == ev.PaymentRef {
-		return ev, nil
+// inHistory says whether a supporter's payment was recorded under ref.
+func (s *Service) inHistory(ctx context.Context, ref string) (bool, error) {
+	if ref == "" {
+		return false, nil
 	}
-	if ev.PaymentRef != "" {
-		if _, err := s.fund.EntryByRef(ctx, ev.PaymentRef); err == nil {
-			return ev, nil
-		} else if !errors.Is(err, db.ErrNotFound) {
-			return ev, err
-		}
-	}
-	if _, err := s.fund.EntryByRef(ctx, in); err == nil {
-		ev.PaymentRef = in
-	} else if !errors.Is(err, db.ErrNotFound) {
-		return ev, err
-	}
-	return ev, nil
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_history WHERE payment_ref = $1`, ref).Scan(&n)
+	return n > 0, err
 }
 
 // subscriptionOf finds the subscription ev is about and, the first time

@@ -80,6 +80,21 @@ func Disputed(evID, pi string, amount int64) []byte {
 		"amount": amount, "currency": "gbp", "metadata": map[string]string{}})
 }
 
+// Dispute is charge.dispute.<what> ("created", "funds_withdrawn",
+// "closed") of charge ch, as API version basil renders it: the dispute
+// names its charge and that charge's PaymentIntent (pi, which may be
+// empty), never an invoice; status is Stripe's ("needs_response", and
+// "won" or "lost" once closed).
+func Dispute(evID, what, ch, pi string, amount int64, status string) []byte {
+	var intent any
+	if pi != "" {
+		intent = pi
+	}
+	return Event(evID, "charge.dispute."+what, time.Now(), map[string]any{
+		"id": "dp_" + ch, "object": "dispute", "payment_intent": intent, "charge": ch,
+		"amount": amount, "currency": "gbp", "status": status, "metadata": map[string]string{}})
+}
+
 // Sign returns the Stripe-Signature header for body signed with secret
 // at ts.
 func Sign(body []byte, secret string, ts time.Time) string {
