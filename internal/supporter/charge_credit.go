@@ -66,7 +66,7 @@ func (s *Service) credited(ctx context.Context, ref string) (bool, error) {
 // it takes back, and money leaving the account must not go unseen. The
 // hold's attempted entry is the reversal it would be, under the charge.
 func (s *Service) holdUnknownCharge(ctx context.Context, ev payment.Event) error {
-	what := "refunded"
+	what := "refunded (in all, so far)"
 	amount := ev.RefundedMinor
 	if ev.Kind == payment.Disputed {
 		what, amount = "disputed by the payer's bank", ev.AmountMinor
