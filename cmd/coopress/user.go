@@ -15,10 +15,10 @@ import (
 
 func init() {
 	commands["user"] = &command{summary: "accounts: add, list, roles, disable, enable, link, reset-second-factor, erase", subs: map[string]*command{
-		"add":  {summary: "create an account and print a one-time sign-in link", run: userAdd},
+		"add":  {summary: "create an account and print a one-time sign-in link", run: userAdd, about: roleHelp()},
 		"list": {summary: "list every account with its roles and status", run: userList},
 		"roles": {summary: "replace an account's roles", run: userRoles,
-			about: "Refused if it would leave the paper with no active admin."},
+			about: "Refused if it would leave the paper with no active admin.\n\n" + roleHelp()},
 		"disable": {summary: "stop an account signing in and end its sessions", run: userDisable,
 			about: "Refused if it would leave the paper with no active admin. `coopress user enable` undoes it."},
 		"enable": {summary: "let a disabled account sign in again", run: userEnable},
@@ -126,7 +126,7 @@ func (c *userCLI) linkBase(flagValue string) string {
 func userAdd(ctx context.Context, inv *invocation, args []string) error {
 	c := newUserCLI(inv, "the person's email address (required)")
 	name := c.fs.String("name", "", "the person's name (required)")
-	roles := c.fs.String("role", "", "roles, comma-separated: writer, editor, admin, treasurer, secretary, reader (required)")
+	roles := c.fs.String("role", "", "roles, comma-separated: "+roleNames()+" (required)")
 	baseURL := c.baseURLFlag()
 	if err := c.parse(args); err != nil {
 		return err
@@ -138,7 +138,7 @@ func userAdd(ctx context.Context, inv *invocation, args []string) error {
 	case err != nil:
 		return inUserWords(err)
 	case len(rs) == 0:
-		return errors.New("--role is required: one or more of writer, editor, admin, treasurer, secretary, reader, e.g. --role admin")
+		return errors.New("--role is required: one or more of " + roleNames() + ", e.g. --role admin")
 	}
 	s, d, err := c.open(ctx)
 	if err != nil {
@@ -156,6 +156,26 @@ func userAdd(ctx context.Context, inv *invocation, args []string) error {
 	fmt.Fprintf(inv.stdout, "created account %d for %s (%s) with roles %s\n", a.ID, a.Email, a.Name, joinRoles(a.Roles))
 	fmt.Fprintf(inv.stdout, "sign-in link, works once within 24 hours; then choose a password:\n%s/signin/link/%s\n", c.linkBase(*baseURL), token)
 	return nil
+}
+
+// roleNames is every role, for flags' help and errors.
+func roleNames() string {
+	var names []string
+	for _, r := range account.AllRoles() {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
+}
+
+// roleHelp is a line per role saying what it is for. No role implies
+// another, so a person may need several.
+func roleHelp() string {
+	var b strings.Builder
+	b.WriteString("Roles (no role includes another; give each that is needed):")
+	for _, r := range account.AllRoles() {
+		fmt.Fprintf(&b, "\n  %-10s %s", r, r.Description())
+	}
+	return b.String()
 }
 
 func joinRoles(rs []account.Role) string {

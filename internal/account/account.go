@@ -24,19 +24,21 @@ import (
 type Role string
 
 // The roles the database accepts. Staff roles open parts of /admin; reader
-// is for supporters and members and opens none of it.
+// is for supporters and members and opens none of it. Description says
+// what each is for.
 const (
 	Writer    Role = "writer"
 	Editor    Role = "editor"
 	Admin     Role = "admin"
 	Treasurer Role = "treasurer"
 	Secretary Role = "secretary"
+	Teller    Role = "teller"
 	Reader    Role = "reader"
 )
 
 // StaffRoles are the roles that open the staff area, in the order pages
 // list them. "Any staff" in a route's rule is this list, written out.
-func StaffRoles() []Role { return []Role{Writer, Editor, Admin, Treasurer, Secretary} }
+func StaffRoles() []Role { return []Role{Writer, Editor, Admin, Treasurer, Secretary, Teller} }
 
 // AllRoles is every role, staff first.
 func AllRoles() []Role { return append(StaffRoles(), Reader) }
@@ -54,13 +56,35 @@ func ParseRoles(s string) ([]Role, error) {
 			continue
 		}
 		if !r.Valid() {
-			return nil, valid.Error{Field: "roles", Message: fmt.Sprintf("%q is not a role; roles are writer, editor, admin, treasurer, secretary and reader", string(r))}
+			return nil, valid.Error{Field: "roles", Message: fmt.Sprintf("%q is not a role; roles are writer, editor, admin, treasurer, secretary, teller and reader", string(r))}
 		}
 		if !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 	}
 	return out, nil
+}
+
+// Description is what the role may do, in one line, for the pages and
+// the command line that give roles.
+func (r Role) Description() string {
+	switch r {
+	case Writer:
+		return "drafts articles and submits them for review"
+	case Editor:
+		return "reviews, edits, schedules and publishes articles; keeps author profiles"
+	case Admin:
+		return "adds staff, gives and takes away roles, reads the audit log"
+	case Treasurer:
+		return "keeps the fighting fund, supporters and the donation ledger"
+	case Secretary:
+		return "keeps the register of members, share applications, officers and ballots"
+	case Teller:
+		return "enters returned postal papers and runs meeting check-ins; sees no register"
+	case Reader:
+		return "a supporter or member: their own account pages only"
+	}
+	return ""
 }
 
 // Account is one person who can sign in.

@@ -23,10 +23,23 @@ type Mailer interface {
 	EnqueueTx(ctx context.Context, tx *sql.Tx, m mail.Message) (int64, error)
 }
 
-// PowerRoles are the roles that open the society's accounts, money or
-// register. Each grant of one is audited on its own and announced to
-// every other active holder of that role, who can object if it is wrong.
-func PowerRoles() []Role { return []Role{Admin, Treasurer, Secretary} }
+// PowerRoles are the roles that open the society's accounts, money,
+// register or votes. Each grant of one is audited on its own and
+// announced to every other active holder of that role (grantWatchers),
+// who can object if it is wrong, and each needs a second factor. A teller
+// sees no register, but can check any elector in at a meeting and enter
+// the papers cast there: a stolen teller password could cast votes.
+func PowerRoles() []Role { return []Role{Admin, Treasurer, Secretary, Teller} }
+
+// grantWatchers are the roles whose holders are told of a grant of r: its
+// other holders and, for a teller, the secretaries, who run the ballots
+// the teller will count and may never have met them.
+func grantWatchers(r Role) []Role {
+	if r == Teller {
+		return []Role{Teller, Secretary}
+	}
+	return []Role{r}
+}
 
 // grantView is what the audit log keeps of one grant.
 type grantView struct {
@@ -51,7 +64,7 @@ func refuseSelfGrant(by Actor, before Account, roles []Role) error {
 
 // recordGrants audits, as account.grant, each power role that a holds and
 // had not before, and queues a notice of it to every other active holder
-// of that role, all in tx. A new account (created) gets no grant entries:
+// of the roles that watch it (grantWatchers), all in tx. A new account (created) gets no grant entries:
 // its account.create entry already names its roles.
 func (s *Service) recordGrants(ctx context.Context, tx *sql.Tx, by Actor, a Account, had []Role, created bool) error {
 	for _, r := range PowerRoles() {
@@ -67,18 +80,30 @@ func (s *Service) recordGrants(ctx context.Context, tx *sql.Tx, by Actor, a Acco
 		if s.opt.Mail == nil {
 			continue
 		}
-		to, err := activeHolders(ctx, tx, r, a.ID)
-		if err != nil {
-			return err
+		var to []string
+		for _, w := range grantWatchers(r) {
+			holders, err := activeHolders(ctx, tx, w, a.ID)
+			if err != nil {
+				return err
+			}
+			for _, h := range holders {
+				if !slices.Contains(to, h) {
+					to = append(to, h)
+				}
+			}
 		}
 		who := by.Name
 		if who == "" {
 			who = "the operator"
 		}
+		why := "you hold that role too"
+		if r == Teller {
+			why = "you are a teller too, or a secretary, who runs the ballots tellers count"
+		}
 		for _, addr := range to {
 			m := mail.Message{To: addr, Kind: "role_grant", Subject: fmt.Sprintf("%s now has the %s role", a.Email, r),
-				Text: fmt.Sprintf("Hello,\n\n%s gave the %s role to %s (%s).\n\nYou are told because you hold that role too. "+
-					"If this is not right, take the role away on the Users page and tell the board.\n", who, r, a.Name, a.Email)}
+				Text: fmt.Sprintf("Hello,\n\n%s gave the %s role to %s (%s).\n\nYou are told because %s. "+
+					"If this is not right, take the role away on the Users page and tell the board.\n", who, r, a.Name, a.Email, why)}
 			if _, err := s.opt.Mail.EnqueueTx(ctx, tx, m); err != nil {
 				return fmt.Errorf("account: notice of %s grant to %d: %w", r, a.ID, err)
 			}

@@ -123,6 +123,36 @@ func TestPowerGrantsAuditedAndAnnounced(t *testing.T) {
 	})
 }
 
+// TestTellerGrantToldToSecretaries: a teller grant is audited and told to
+// the other tellers and to the secretaries, once to someone who is both,
+// never to the grantee nor to holders of other roles.
+func TestTellerGrantToldToSecretaries(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := outboxService(t, d)
+		admin := mustCreate(t, s, "admin@example.org", goodPassword, account.Admin)
+		mustCreate(t, s, "sec@example.org", goodPassword, account.Secretary)
+		mustCreate(t, s, "both@example.org", goodPassword, account.Secretary, account.Teller)
+		mustCreate(t, s, "treasurer@example.org", goodPassword, account.Treasurer)
+		newbie := mustCreate(t, s, "new@example.org", goodPassword, account.Reader)
+		before := len(queued(t, d))
+		if _, err := s.SetRoles(ctx, account.ActorOf(admin, ""), newbie.ID, []account.Role{account.Reader, account.Teller}); err != nil {
+			t.Fatal(err)
+		}
+		got := queued(t, d)[before:]
+		want := []string{
+			"both@example.org: new@example.org now has the teller role (role_grant)",
+			"sec@example.org: new@example.org now has the teller role (role_grant)",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("outbox after a teller grant %q, want %q", got, want)
+		}
+		if g := grants(t, s); !slices.Contains(g, `admin@example.org {"email":"new@example.org","role":"teller"}`) {
+			t.Errorf("account.grant entries %q lack the teller grant", g)
+		}
+	})
+}
+
 // TestNoSelfGrant: a person cannot add a role to their own account, even
 // an admin; they may drop one; the operator's command line (an actor
 // without an account) may grant anything.

@@ -21,8 +21,8 @@ type FactorPolicy string
 // is asked for it at every sign-in.
 const (
 	// FactorPower requires one of the holders of PowerRoles: admin,
-	// treasurer and secretary, who can change accounts, money and the
-	// register. The default.
+	// treasurer, secretary and teller, who can change accounts, money,
+	// the register and votes. The default.
 	FactorPower FactorPolicy = "power"
 	// FactorStaff requires one of every member of staff.
 	FactorStaff FactorPolicy = "staff"
@@ -36,7 +36,7 @@ func ParseFactorPolicy(s string) (FactorPolicy, error) {
 	case FactorPower, FactorStaff:
 		return p, nil
 	}
-	return "", fmt.Errorf("second factor policy %q is not known; use power (admins, treasurers and secretaries) or staff (every member of staff)", s)
+	return "", fmt.Errorf("second factor policy %q is not known; use power (admins, treasurers, secretaries and tellers) or staff (every member of staff)", s)
 }
 
 // FactorKind is a kind of second factor.

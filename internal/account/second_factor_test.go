@@ -366,6 +366,7 @@ func TestSecondFactorPolicy(t *testing.T) {
 		{account.FactorPower, []account.Role{account.Admin}, true},
 		{account.FactorPower, []account.Role{account.Treasurer}, true},
 		{account.FactorPower, []account.Role{account.Secretary}, true},
+		{account.FactorPower, []account.Role{account.Teller}, true},
 		{account.FactorPower, []account.Role{account.Editor, account.Writer}, false},
 		{account.FactorPower, []account.Role{account.Reader}, false},
 		{account.FactorPower, []account.Role{account.Writer, account.Treasurer}, true},

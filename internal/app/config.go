@@ -298,7 +298,7 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", c.envBool("DEMO"), "load demo content; refused unless the database has no articles, gifts or accounts (env COOPRESS_DEMO=1, true or yes)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For or Forwarded header names the client; empty trusts none (env COOPRESS_TRUSTED_PROXIES)")
 	fs.StringVar(&c.MediaPublicURL, "media-public-url", env("MEDIA_PUBLIC_URL", ""), "if set, browsers fetch image renditions from here (a public bucket or CDN) instead of /media/ (env COOPRESS_MEDIA_PUBLIC_URL)")
-	fs.StringVar(&c.SecondFactor, "second-factor", env("SECOND_FACTOR", string(account.FactorPower)), "whose accounts need a passkey or authenticator app: power (admins, treasurers, secretaries) or staff (all staff) (env COOPRESS_SECOND_FACTOR)")
+	fs.StringVar(&c.SecondFactor, "second-factor", env("SECOND_FACTOR", string(account.FactorPower)), "whose accounts need a passkey or authenticator app: power (admins, treasurers, secretaries, tellers) or staff (all staff) (env COOPRESS_SECOND_FACTOR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env COOPRESS_LOG_LEVEL)")
 }
 
