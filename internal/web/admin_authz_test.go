@@ -65,8 +65,9 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/register/applications/{id}/approve": {account.Secretary},
 	"POST /admin/register/applications/{id}/reject":  {account.Secretary},
 	"POST /admin/register/applications/{id}/refund":  {account.Secretary},
-	// Ballots of the members: secretaries only (admin_ballots.go).
-	"GET /admin/ballots":                 {account.Secretary},
+	// Ballots of the members: secretaries only (admin_ballots.go), but
+	// for the list, which leads tellers to their pages.
+	"GET /admin/ballots":                 {account.Secretary, account.Teller},
 	"POST /admin/ballots":                {account.Secretary},
 	"GET /admin/ballots/{id}":            {account.Secretary},
 	"POST /admin/ballots/{id}":           {account.Secretary},
@@ -78,19 +79,20 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/ballots/{id}/codes":     {account.Secretary},
 	"GET /admin/ballots/{id}/turnout":    {account.Secretary},
 	"GET /admin/ballots/{id}/results":    {account.Secretary},
-	// Postal papers, meetings, reminders (admin_ballot_channels.go, …).
+	// Postal papers, meetings, reminders (admin_ballot_channels.go, …);
+	// tellers enter postal papers and work a meeting's table.
 	"GET /admin/ballots/{id}/results.pdf":             {account.Secretary},
 	"GET /admin/ballots/{id}/results.csv":             {account.Secretary},
 	"GET /admin/ballots/{id}/channels":                {account.Secretary},
 	"POST /admin/ballots/{id}/papers":                 {account.Secretary},
 	"POST /admin/ballots/{id}/remind":                 {account.Secretary},
-	"GET /admin/ballots/{id}/postal":                  {account.Secretary},
-	"POST /admin/ballots/{id}/postal":                 {account.Secretary},
+	"GET /admin/ballots/{id}/postal":                  {account.Secretary, account.Teller},
+	"POST /admin/ballots/{id}/postal":                 {account.Secretary, account.Teller},
 	"POST /admin/ballots/{id}/meetings":               {account.Secretary},
-	"GET /admin/ballots/{id}/meetings/{mid}":          {account.Secretary},
-	"POST /admin/ballots/{id}/meetings/{mid}/checkin": {account.Secretary},
-	"POST /admin/ballots/{id}/meetings/{mid}/tally":   {account.Secretary},
-	"POST /admin/ballots/{id}/meetings/{mid}/paper":   {account.Secretary},
+	"GET /admin/ballots/{id}/meetings/{mid}":          {account.Secretary, account.Teller},
+	"POST /admin/ballots/{id}/meetings/{mid}/checkin": {account.Secretary, account.Teller},
+	"POST /admin/ballots/{id}/meetings/{mid}/tally":   {account.Secretary, account.Teller},
+	"POST /admin/ballots/{id}/meetings/{mid}/paper":   {account.Secretary, account.Teller},
 	// Withdrawal requests and account links (admin_withdrawals.go,
 	// admin_member_link.go): secretaries only.
 	"GET /admin/register/withdrawals":              {account.Secretary},

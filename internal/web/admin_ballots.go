@@ -15,13 +15,24 @@ import (
 	"github.com/coopress/coopress/internal/valid"
 )
 
-// ballotsPage lists the ballots and drafts a new one.
+// ballotTellers may use the pages where votes are counted in: a
+// returned postal paper's entry and a meeting's check-ins, counts and
+// papers, and the list of ballots that leads to them. A teller sees no
+// register, turnout, codes or results: the secretary keeps those.
+func ballotTellers() []account.Role { return []account.Role{account.Secretary, account.Teller} }
+
+// ballotsPage lists the ballots and their meetings, and drafts a new one
+// for those who may.
 type ballotsPage struct {
 	adminFrame
-	Ballots []society.Ballot
-	Form    society.BallotInput
-	loc     *time.Location
+	Ballots  []society.Ballot
+	meetings map[int64][]society.BallotMeeting
+	Form     society.BallotInput
+	loc      *time.Location
 }
+
+// MeetingsOf are the regional meetings of ballot id.
+func (p *ballotsPage) MeetingsOf(id int64) []society.BallotMeeting { return p.meetings[id] }
 
 // When is a time in the publication's zone.
 func (p *ballotsPage) When(t time.Time) string { return t.In(p.loc).Format("2 Jan 2006 15:04 MST") }
@@ -82,10 +93,16 @@ func (s *Server) renderBallots(w http.ResponseWriter, r *http.Request, in societ
 	if err != nil {
 		return err
 	}
-	p := &ballotsPage{adminFrame: s.newAdminFrame(r, "Ballots"), Form: in, loc: s.site.Location}
+	p := &ballotsPage{adminFrame: s.newAdminFrame(r, "Ballots"), Form: in, loc: s.site.Location,
+		meetings: map[int64][]society.BallotMeeting{}}
 	p.Errors = errs
 	if p.Ballots, err = soc.Ballots(r.Context()); err != nil {
 		return err
+	}
+	for _, b := range p.Ballots {
+		if p.meetings[b.ID], err = soc.Meetings(r.Context(), b.ID); err != nil {
+			return err
+		}
 	}
 	return s.renderAdmin(w, formStatus(p.Errors), "admin_ballots", p)
 }

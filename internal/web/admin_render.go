@@ -20,10 +20,26 @@ type adminFrame struct {
 	// Notice is a one-line confirmation shown above the page ("Saved").
 	Notice string
 	Errors fieldErrors
+	// routes is the staff route table, for May.
+	routes []AdminRoute
+}
+
+// May reports whether the signed-in person may use the staff route
+// pattern, written as in routes.go, so that a page shared by several
+// roles offers each only the links and forms its roles open. A pattern
+// that is not a staff route is an error: a typo fails the page instead of
+// quietly hiding a link.
+func (f adminFrame) May(pattern string) (bool, error) {
+	for _, r := range f.routes {
+		if r.Pattern == pattern {
+			return f.Account != nil && f.Account.HasAny(r.Roles...), nil
+		}
+	}
+	return false, fmt.Errorf("web: May(%q): no such staff route", pattern)
 }
 
 func (s *Server) newAdminFrame(r *http.Request, title string) adminFrame {
-	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css")}
+	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css"), routes: s.adminTable}
 	if au := currentAuth(r); au.account.ID != 0 {
 		f.Account = &au.account
 		if au.stage == account.StageDone {

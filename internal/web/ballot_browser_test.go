@@ -112,6 +112,18 @@ func TestBallotPagesAccessible(t *testing.T) {
 	refused("/account/ballots/"+id("open"), `document.querySelectorAll("input[id^=pref-]").forEach(i => i.value = "1")`)
 	refused("/vote", `document.querySelector("#code").value = "ABCD-EFGH"`)
 	refused("/ballots/"+id("closed")+"/check", `document.querySelector("#receipt").value = ""`)
+	// The teller's pages, as a teller sees them.
+	mid, err := soc.AddMeeting(ctx, ids["open"], "Swansea", "2024-11-07", by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.EnableJavaScript()
+	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+h.session(t, h.account(t, account.Teller))+`; path=/"; true`)
+	b.DisableJavaScript()
+	for _, p := range []string{"/admin/ballots", "/admin/ballots/" + id("open") + "/postal",
+		"/admin/ballots/" + id("open") + "/meetings/" + strconv.FormatInt(mid, 10)} {
+		axe(p)
+	}
 	if receipt == "" {
 		t.Fatal("no receipt")
 	}

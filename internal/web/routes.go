@@ -268,9 +268,11 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/register/officers/{id}/end", sec, s.adminOfficerEnd)
 
 	// Ballots of the members (admin_ballots.go, admin_ballot_results.go):
-	// secretaries only. Turnout shows who voted, never how; results wait
-	// for the close.
-	s.adminRoute(mux, "GET /admin/ballots", sec, s.adminBallots).menu("Ballots")
+	// secretaries, and tellers where they count (ballotTellers). Turnout
+	// shows who voted, never how; results wait for the close. The list
+	// is the tellers' way in: it shows them no more than they may open.
+	tel := ballotTellers()
+	s.adminRoute(mux, "GET /admin/ballots", tel, s.adminBallots).menu("Ballots")
 	s.adminRoute(mux, "POST /admin/ballots", sec, s.adminBallotCreate)
 	s.adminRoute(mux, "GET /admin/ballots/{id}", sec, s.adminBallot)
 	s.adminRoute(mux, "POST /admin/ballots/{id}", sec, s.adminBallotSave)
@@ -284,19 +286,21 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "GET /admin/ballots/{id}/results", sec, s.adminBallotResults)
 	// Postal papers, regional meetings, reminders and the results as PDF
 	// (admin_ballot_channels.go, admin_ballot_postal.go,
-	// admin_ballot_meeting.go); the tellers are secretaries.
+	// admin_ballot_meeting.go). Tellers enter returned papers and work a
+	// meeting; printing papers, adding meetings and reminders are the
+	// secretary's.
 	s.adminRoute(mux, "GET /admin/ballots/{id}/results.pdf", sec, s.adminBallotResultsPDF)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/results.csv", sec, s.adminBallotResultsCSV)
 	s.adminRoute(mux, "GET /admin/ballots/{id}/channels", sec, s.adminBallotChannels)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/papers", sec, s.adminBallotPapers)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/remind", sec, s.adminBallotRemind)
-	s.adminRoute(mux, "GET /admin/ballots/{id}/postal", sec, s.adminBallotPostal)
-	s.adminRoute(mux, "POST /admin/ballots/{id}/postal", sec, s.adminBallotPostalEnter)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/postal", tel, s.adminBallotPostal)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/postal", tel, s.adminBallotPostalEnter)
 	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings", sec, s.adminBallotMeetingAdd)
-	s.adminRoute(mux, "GET /admin/ballots/{id}/meetings/{mid}", sec, s.adminBallotMeeting)
-	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/checkin", sec, s.adminBallotCheckIn)
-	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/tally", sec, s.adminBallotMeetingTally)
-	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/paper", sec, s.adminBallotMeetingPaper)
+	s.adminRoute(mux, "GET /admin/ballots/{id}/meetings/{mid}", tel, s.adminBallotMeeting)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/checkin", tel, s.adminBallotCheckIn)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/tally", tel, s.adminBallotMeetingTally)
+	s.adminRoute(mux, "POST /admin/ballots/{id}/meetings/{mid}/paper", tel, s.adminBallotMeetingPaper)
 
 	// Supporters by Stripe subscription: plans, the report and the
 	// export (admin_supporters.go). Treasurers only, like the fund.
