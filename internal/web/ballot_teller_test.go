@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +104,30 @@ func TestTellerJourney(t *testing.T) {
 			{name: "a new code", method: "POST", path: path + "/codes", token: tok, status: http.StatusForbidden,
 				form: url.Values{"member": {strconv.FormatInt(present.Number, 10)}}},
 		})
+		// Every link and form on the teller's pages opens for the teller:
+		// a link answers 200, an empty form is refused for what it lacks
+		// (422), never for who sent it.
+		link, formAction := regexp.MustCompile(`<a href="(/admin[^"]*)"`), regexp.MustCompile(`<form[^>]* action="(/admin[^"]*)"`)
+		links, forms := 0, 0
+		for _, page := range []string{"/admin/ballots", path + "/postal", meeting} {
+			res := h.do(t, req{path: page, token: tok})
+			_, main, _ := strings.Cut(res.body, "<main")
+			for _, m := range link.FindAllStringSubmatch(main, -1) {
+				links++
+				if got := h.do(t, req{path: html.UnescapeString(m[1]), token: tok}); got.status != http.StatusOK {
+					t.Errorf("%s links to %s for the teller, which answers %d", page, m[1], got.status)
+				}
+			}
+			for _, m := range formAction.FindAllStringSubmatch(main, -1) {
+				forms++
+				if got := h.do(t, req{method: "POST", path: html.UnescapeString(m[1]), token: tok, form: url.Values{}}); got.status != http.StatusUnprocessableEntity {
+					t.Errorf("%s has a form to %s for the teller, which answers %d to an empty one", page, m[1], got.status)
+				}
+			}
+		}
+		if links < 4 || forms < 2 {
+			t.Errorf("%d links and %d forms on the teller's pages: the pages were not read", links, forms)
+		}
 		all, err := soc.Ballots(ctx)
 		if err != nil || len(all) != 1 {
 			t.Errorf("ballots after the teller's refused one: %d, %v", len(all), err)
