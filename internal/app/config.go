@@ -53,6 +53,14 @@ type Config struct {
 	// LivePerNode and LivePerClient cap the fund box's live streams on
 	// this node and from one client address.
 	LivePerNode, LivePerClient int
+	// FormLimit and FormLimitAll bound the public forms that store rows
+	// or call Stripe on this node: how many one client address, and all
+	// addresses together, may send at once, refilling evenly over
+	// FormLimitWindow (as typed, "10m"), which Validate parses into
+	// FormLimits.
+	FormLimit, FormLimitAll int
+	FormLimitWindow         string
+	FormLimits              web.FormLimits
 	// Demo loads demo content at start; serve refuses it unless the
 	// database is empty.
 	Demo bool
@@ -292,6 +300,9 @@ func (c *Config) AddServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("METRICS_ADDR", "127.0.0.1:9464"), "address for Prometheus metrics (/metrics), apart from the site's; empty turns them off (env COOPRESS_METRICS_ADDR)")
 	fs.IntVar(&c.LivePerNode, "live-max", c.envInt("LIVE_MAX", web.DefaultLivePerNode), "most live fund-box streams open on this node (env COOPRESS_LIVE_MAX)")
 	fs.IntVar(&c.LivePerClient, "live-max-per-client", c.envInt("LIVE_MAX_PER_CLIENT", web.DefaultLivePerClient), "most live fund-box streams open from one client address (env COOPRESS_LIVE_MAX_PER_CLIENT)")
+	fs.IntVar(&c.FormLimit, "form-limit", c.envInt("FORM_LIMIT", web.DefaultFormPerClient), "most donation, supporter and share forms one client address may send at once, refilled evenly over --form-limit-window (env COOPRESS_FORM_LIMIT)")
+	fs.IntVar(&c.FormLimitAll, "form-limit-all", c.envInt("FORM_LIMIT_ALL", web.DefaultFormAll), "the same for all client addresses together, on this node (env COOPRESS_FORM_LIMIT_ALL)")
+	fs.StringVar(&c.FormLimitWindow, "form-limit-window", env("FORM_LIMIT_WINDOW", "10m"), "the time in which the form limits refill, such as 10m or 1h (env COOPRESS_FORM_LIMIT_WINDOW)")
 	fs.BoolVar(&c.BallotAllowChange, "ballot-allow-change", c.envBoolOr("BALLOT_ALLOW_CHANGE", false), "a new ballot's form starts with online vote changes allowed (env COOPRESS_BALLOT_ALLOW_CHANGE=1, true or yes)")
 	fs.BoolVar(&c.SupporterColumnThanks, "supporter-column-thanks", c.envBoolOr("SUPPORTER_COLUMN_THANKS", true), "supporters may ask to be thanked by name in the fund column (env COOPRESS_SUPPORTER_COLUMN_THANKS=0, false or no turns the offer off)")
 	fs.BoolVar(&c.SupporterThanks, "supporter-thanks", c.envBoolOr("SUPPORTER_THANKS", true), "a signed-in supporter sees thanks in the fund box instead of the appeal (env COOPRESS_SUPPORTER_THANKS=0, false or no turns it off)")
@@ -341,6 +352,9 @@ func (c *Config) Validate() error {
 	if c.LivePerNode < 0 || c.LivePerClient < 0 {
 		errs = append(errs, fmt.Errorf("--live-max %d and --live-max-per-client %d: want positive numbers (0 takes the default)", c.LivePerNode, c.LivePerClient))
 	}
+	if err := c.validateFormLimits(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := c.validateDonations(); err != nil {
 		errs = append(errs, err)
 	}
@@ -366,6 +380,25 @@ func (c *Config) Validate() error {
 	if c.factorPolicy, err = account.ParseFactorPolicy(c.SecondFactor); err != nil {
 		errs = append(errs, fmt.Errorf("--second-factor (or COOPRESS_SECOND_FACTOR): %w", err))
 	}
+	return errors.Join(errs...)
+}
+
+// validateFormLimits reads the form limits into FormLimits; a zero or
+// empty setting takes the default.
+func (c *Config) validateFormLimits() error {
+	var errs []error
+	if c.FormLimit < 0 || c.FormLimitAll < 0 {
+		errs = append(errs, fmt.Errorf("--form-limit %d and --form-limit-all %d: want positive numbers (0 takes the default)", c.FormLimit, c.FormLimitAll))
+	}
+	var window time.Duration
+	if w := strings.TrimSpace(c.FormLimitWindow); w != "" {
+		d, err := time.ParseDuration(w)
+		if err != nil || d < time.Second {
+			errs = append(errs, fmt.Errorf("--form-limit-window %q (or COOPRESS_FORM_LIMIT_WINDOW): want a time of a second or more, such as 10m or 1h", c.FormLimitWindow))
+		}
+		window = d
+	}
+	c.FormLimits = web.FormLimits{PerClient: c.FormLimit, All: c.FormLimitAll, Window: window}.WithDefaults()
 	return errors.Join(errs...)
 }
 

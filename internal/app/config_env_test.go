@@ -5,6 +5,9 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coopress/coopress/internal/web"
 )
 
 func TestYesNoAndLogLevelSettings(t *testing.T) {
@@ -43,6 +46,45 @@ func TestYesNoAndLogLevelSettings(t *testing.T) {
 		}
 		if err != nil || c.Demo != tc.wantDemo || c.Level != tc.wantLevel {
 			t.Errorf("DEMO=%q LOG_LEVEL=%q: demo %v level %v (%v)", tc.demo, tc.level, c.Demo, c.Level, err)
+		}
+	}
+}
+
+// TestFormLimitSettings: the form limits' defaults are web's, and a
+// setting that is not a count or a time is refused, naming its flag.
+func TestFormLimitSettings(t *testing.T) {
+	for _, tc := range []struct {
+		limit, all, window string
+		want               web.FormLimits
+		wantErr            string
+	}{
+		{"", "", "", web.FormLimits{PerClient: web.DefaultFormPerClient, All: web.DefaultFormAll, Window: web.DefaultFormWindow}, ""},
+		{"4", "100", "1h", web.FormLimits{PerClient: 4, All: 100, Window: time.Hour}, ""},
+		{"0", "0", "", web.FormLimits{PerClient: web.DefaultFormPerClient, All: web.DefaultFormAll, Window: web.DefaultFormWindow}, ""},
+		{"-1", "", "", web.FormLimits{}, "--form-limit -1 and --form-limit-all 600: want positive numbers"},
+		{"ten", "", "", web.FormLimits{}, `COOPRESS_FORM_LIMIT="ten": want a whole number`},
+		{"", "", "10", web.FormLimits{}, `--form-limit-window "10" (or COOPRESS_FORM_LIMIT_WINDOW): want a time of a second or more`},
+		{"", "", "1ms", web.FormLimits{}, "want a time of a second or more"},
+	} {
+		cleanEnv(t)
+		for name, v := range map[string]string{"COOPRESS_FORM_LIMIT": tc.limit, "COOPRESS_FORM_LIMIT_ALL": tc.all, "COOPRESS_FORM_LIMIT_WINDOW": tc.window} {
+			if v != "" {
+				t.Setenv(name, v)
+			}
+		}
+		var c Config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		c.AddStoreFlags(fs)
+		c.AddServeFlags(fs)
+		err := c.Validate()
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%+v: %v, want %q", tc, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.FormLimits != tc.want {
+			t.Errorf("%+v: %+v (%v), want %+v", tc, c.FormLimits, err, tc.want)
 		}
 	}
 }

@@ -141,6 +141,7 @@ func (s *services) webDeps(cfg *Config, d *db.DB, log *slog.Logger) web.Deps {
 		Donations: s.pay.starter, DonationLimits: s.pay.limits, StripeWebhooks: s.pay.intake, Payouts: s.pay.payouts,
 		Supporters: s.pay.supporters, Accounts: s.accounts, Media: s.media, Jobs: s.jobs, TrustedProxies: cfg.Proxies,
 		LiveLimits:      web.LiveLimits{PerNode: cfg.LivePerNode, PerClient: cfg.LivePerClient},
+		FormLimits:      cfg.FormLimits,
 		SupporterThanks: cfg.SupporterThanks, BallotAllowChange: cfg.BallotAllowChange,
 	}
 	if s.outbox != nil { // a nil *Outbox in the interface would not read as nil

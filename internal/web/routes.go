@@ -27,22 +27,24 @@ func (s *Server) routes() http.Handler {
 	// The fighting fund (fund_page.go, fund_live.go), online donations
 	// (donate.go) and Stripe's webhooks (webhook_stripe.go). The live
 	// stream and the webhook write their own answers: one is a stream, the
-	// other speaks to Stripe, not a person.
+	// other speaks to Stripe, not a person. Every public form that stores
+	// rows or calls Stripe is limited per client address (form_limited.go;
+	// form_limit_routes_test.go checks that none is left out).
 	page("GET /fund", s.fundPage)
 	mux.HandleFunc("GET /fund/live", s.fundLive)
 	page("GET /donate", s.donatePage)
-	page("POST /donate", s.donateSubmit)
+	page("POST /donate", s.limited(s.donateSubmit, s.donatePage))
 	page("GET /donate/thanks", s.donateThanksPage)
 	// Supporters who give every month by Stripe subscription
 	// (supporters_join.go); the join form holds what one person typed.
 	page("GET /supporters/join", s.supportersJoin)
-	page("POST /supporters/join", s.supportersJoinSubmit)
+	page("POST /supporters/join", s.limited(s.supportersJoinSubmit, s.supportersJoin))
 	page("GET /supporters/thanks", s.supportersThanks)
 	mux.HandleFunc("POST /webhooks/stripe", s.stripeWebhook)
 	// The share offer and applications to buy shares (shares.go); card
 	// payers go to Stripe Checkout, and the webhook marks them paid.
 	page("GET /shares", s.sharesOffer)
-	page("POST /shares", s.sharesApply)
+	page("POST /shares", s.limited(s.sharesApply, s.sharesOffer))
 	page("GET /shares/thanks", s.sharesThanks)
 
 	// Feeds (feeds.go); sitemaps, robots.txt and OpenSearch (sitemap.go).
@@ -94,10 +96,11 @@ func (s *Server) routes() http.Handler {
 	reader("POST /account/passkey/begin", s.readerPasskeyBegin)
 	reader("POST /account/passkey/finish", s.readerPasskeyFinish)
 	reader("POST /account/passkeys/{id}/remove", s.readerPasskeyRemove)
-	reader("POST /account/support/{id}/pause", s.accountSupportAction("pause"))
-	reader("POST /account/support/{id}/resume", s.accountSupportAction("resume"))
-	reader("POST /account/support/{id}/cancel", s.accountSupportAction("cancel"))
-	reader("POST /account/support/{id}/change", s.accountSupportChange)
+	// Changes to a reader's support call Stripe, so they are limited too.
+	reader("POST /account/support/{id}/pause", s.limited(s.accountSupportAction("pause"), s.accountPage))
+	reader("POST /account/support/{id}/resume", s.limited(s.accountSupportAction("resume"), s.accountPage))
+	reader("POST /account/support/{id}/cancel", s.limited(s.accountSupportAction("cancel"), s.accountPage))
+	reader("POST /account/support/{id}/change", s.limited(s.accountSupportChange, s.accountPage))
 	reader("POST /account/support/{id}/thanks", s.accountSupportThanks)
 	reader("GET /account/payments/{id}", s.accountReceipt)
 	// A member's ballots (ballot_vote.go): their open ballots, the paper

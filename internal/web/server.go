@@ -77,6 +77,10 @@ type Deps struct {
 	// LiveLimits caps /fund/live streams per node and per client
 	// address (fund_live_limit.go); zero values take the defaults.
 	LiveLimits LiveLimits
+	// FormLimits bound the public forms that store rows or call Stripe,
+	// per client address and in all (form_limit.go); zero values take
+	// the defaults.
+	FormLimits FormLimits
 	// StripeWebhooks stores Stripe's events; nil answers 503.
 	StripeWebhooks WebhookReceiver
 	// Payouts reads Stripe's payouts for the treasurer; nil shows that
@@ -134,6 +138,7 @@ type Server struct {
 	boxes       *boxCache
 	metrics     *metrics
 	live        *liveStreams
+	forms       *formLimiter
 	registry    *prometheus.Registry
 	static      *staticFiles
 	// donations, donationLimits and webhooks serve donate.go and
@@ -188,6 +193,7 @@ func New(d Deps) (*Server, error) {
 		site: d.Site, articles: d.Articles, fund: d.Fund, fundReports: d.FundReports, ready: d.Ready, log: d.Logger, now: d.Now,
 		pages: newPageCache(4096), boxes: &boxCache{}, registry: d.Registry, static: st,
 		metrics: newMetrics(d.Registry), live: newLiveStreams(d.LiveLimits, d.Registry),
+		forms: newFormLimiter(d.FormLimits, d.Registry),
 	}
 	s.accounts, s.mail = d.Accounts, d.Mail
 	s.media = d.Media

@@ -117,6 +117,9 @@ type layout struct {
 	JSONLD      template.JS
 	CSS         string
 	Script      string
+	// Alert is a refusal announced at the top of the page, such as the
+	// form limit's (form_limited.go).
+	Alert string
 }
 
 // metaTag is one OpenGraph or similar <meta property content>.
@@ -130,7 +133,7 @@ func (s *Server) newLayout(r *http.Request, title string) layout {
 	return layout{
 		Site: s.site, Title: title, Canonical: s.site.BaseURL + r.URL.EscapedPath(),
 		Sections: secs, CSS: s.static.path("style.css"), Script: s.static.path("live.js"),
-		Feed: "/feed.atom",
+		Feed: "/feed.atom", Alert: alertOf(r),
 	}
 }
 
