@@ -179,6 +179,35 @@ func describe(got Result, ref refResult) string {
 	return b.String()
 }
 
+// TestReferenceWorkedExamples: the reference counter reproduces the counts
+// worked by hand (scottish_test.go), so that it is anchored to the rules
+// and not only to Count.
+func TestReferenceWorkedExamples(t *testing.T) {
+	for _, tc := range workedExamples(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			ref, err := refCountElection(tc.e, func(stage int, tied []int) int {
+				t.Fatalf("stage %d: a lot between %v in a worked example", stage, tied)
+				return -1
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref.quota != v(t, tc.quota) {
+				t.Errorf("quota %s, want %s", ref.quota, tc.quota)
+			}
+			r := Result{Candidates: tc.e.Candidates, Elected: ref.elected}
+			for i, w := range ref.stages {
+				r.Stages = append(r.Stages, Stage{Number: i + 1, Action: w.action, Candidate: w.subject, Votes: w.votes,
+					NonTransferable: w.nonTrans, Loss: w.loss, Elected: w.elected, Excluded: w.excluded})
+			}
+			checkStages(t, r, tc.stages)
+			if got := namesOf(r, r.Elected); got != tc.elected {
+				t.Errorf("elected %q, want %q", got, tc.elected)
+			}
+		})
+	}
+}
+
 // TestAgainstReference is issue 12's check: thousands of seeded random
 // elections counted by Count and by the independent reference counter
 // must agree at every stage. -stv.long runs 100,000.

@@ -350,7 +350,20 @@ func (c *refCounter) endStage(st refStage) {
 }
 
 func (c *refCounter) elect(st *refStage, cands []int) {
-	slices.SortStableFunc(cands, func(a, b int) int { return int(c.votes[b] - c.votes[a]) })
+	// Most votes first; the rules give no order for equal votes, so the
+	// sheet takes the more recently ahead, as for equal surpluses, and
+	// leaves any still level in candidate order.
+	slices.SortStableFunc(cands, func(a, b int) int {
+		if c.votes[a] != c.votes[b] {
+			return int(c.votes[b] - c.votes[a])
+		}
+		for s := len(c.sheet) - 1; s >= 0; s-- {
+			if v := c.sheet[s].votes; v[a] != v[b] {
+				return int(v[b] - v[a])
+			}
+		}
+		return 0
+	})
 	for _, cand := range cands {
 		if c.vacancies == 0 {
 			panic("reference: more elected than seats")

@@ -102,16 +102,20 @@ func namesOf(r Result, cands []int) string {
 	return strings.Join(s, " ")
 }
 
-// TestWorkedExamples are counts worked by hand from the rules' text, every
-// value to five decimal places with the remainder ignored.
-func TestWorkedExamples(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		e       Election
-		quota   string
-		stages  []want
-		elected string
-	}{{
+// workedExample is a count worked by hand from the rules' text.
+type workedExample struct {
+	name    string
+	e       Election
+	quota   string
+	stages  []want
+	elected string
+}
+
+// workedExamples are counts worked by hand from the rules' text, every
+// value to five decimal places with the remainder ignored. Count and the
+// reference counter (reference_count_test.go) must both reproduce them.
+func workedExamples(t testing.TB) []workedExample {
+	return []workedExample{{
 		// 31 papers, 2 seats: quota 31 ÷ 3 = 10, + 1 = 11. A's surplus of
 		// 6 goes at 6 ÷ 17 = 0.35294 a paper: 10 papers to B (3.52940), 4
 		// to C (1.41176), 3 with no next preference non-transferable
@@ -189,7 +193,35 @@ func TestWorkedExamples(t *testing.T) {
 			{Exclusion, "C", "5 3 2", "3.99996", "0.00004", "B", "C"},
 		},
 		quota: "5", elected: "A B",
-	}} {
+	}, {
+		// 36 papers, 3 seats: quota 36 ÷ 4 + 1 = 10. X (2) then Y (5) are
+		// excluded; X's papers bring B to 9 against A's 8, Y's bring both
+		// to 11. Their surpluses of 1 are equal, and equal at stage 3;
+		// at stage 2, the most recent at which they differed, B had more,
+		// so B's surplus goes first (at stage 1 A had more: reading the
+		// rule as the earliest unequal stage would take A's). B's 11
+		// papers go at 1 ÷ 11 = 0.09090: 7 to C (0.63630), 4 with no next
+		// preference (0.36360), 0.00010 lost; then A's the same way, 8 to
+		// C, 3 non-transferable. C, lowest, is excluded and D is elected
+		// for the last vacancy short of the quota.
+		name: "equal surpluses decided by the most recent unequal stage",
+		e: election(t, 3, "A B C D X Y",
+			"8 A C", "7 B C", "6 C", "8 D", "2 X B", "3 Y A", "2 Y B"),
+		stages: []want{
+			{FirstStage, "", "8 7 6 8 2 5", "0", "0", "", ""},
+			{Exclusion, "X", "8 9 6 8 0 5", "0", "0", "", "X"},
+			{Exclusion, "Y", "11 11 6 8 0 0", "0", "0", "B A", "Y"},
+			{Surplus, "B", "11 10 6.63630 8 0 0", "0.36360", "0.00010", "", ""},
+			{Surplus, "A", "10 10 7.36350 8 0 0", "0.63630", "0.00020", "", ""},
+			{Exclusion, "C", "10 10 7.36350 8 0 0", "0.63630", "0.00020", "D", "C"},
+		},
+		quota: "10", elected: "B A D",
+	}}
+}
+
+// TestWorkedExamples: Count reproduces the hand counts.
+func TestWorkedExamples(t *testing.T) {
+	for _, tc := range workedExamples(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Count(tc.e, Options{Seed: 1})
 			if err != nil {
