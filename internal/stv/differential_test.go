@@ -91,11 +91,19 @@ func compareWithReference(e Election, seed uint64, st *diffStats) error {
 // reference given theirs: the same election by different routes.
 func compareCounts(ours, theirs Election, seed uint64, st *diffStats) error {
 	got, err := Count(ours, Options{Seed: seed})
+	var badLot error
 	ref, refErr := refCountElection(theirs, func(stage int, tied []int) int {
 		if err != nil || stage > len(got.Stages) {
+			badLot = fmt.Errorf("the reference draws a lot between %v at stage %d, which Count has not", tied, stage)
 			return tied[0]
 		}
-		return got.Stages[stage-1].Candidate
+		if c := got.Stages[stage-1].Candidate; slices.Contains(tied, c) {
+			return c
+		}
+		if badLot == nil {
+			badLot = fmt.Errorf("stage %d: the reference finds %v level, Count took %d", stage, tied, got.Stages[stage-1].Candidate)
+		}
+		return tied[0]
 	})
 	if err == ErrNoPapers && refErr == ErrNoPapers {
 		st.noPapers++
@@ -103,6 +111,9 @@ func compareCounts(ours, theirs Election, seed uint64, st *diffStats) error {
 	}
 	if err != nil || refErr != nil {
 		return fmt.Errorf("Count: %v; reference: %v", err, refErr)
+	}
+	if badLot != nil {
+		return fmt.Errorf("%w\n%s", badLot, describe(got, ref))
 	}
 	st.elections++
 	if got.Papers != int64(ref.valid) || got.Quota != ref.quota {
