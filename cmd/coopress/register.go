@@ -19,7 +19,7 @@ func init() {
 			"with the day they ceased. The register holds personal data: --out writes a file only its owner can read,\n" +
 			"under a temporary name until it is whole, so an interrupted run leaves no half-written file.",
 		subs: map[string]*command{
-			"check": {summary: "prove the register equals the ledger's replay and every rule holds", run: registerCheck},
+			"check": {summary: "prove the register equals the ledger's replay, agrees with the other registers and every rule holds", run: registerCheck},
 			"import": {summary: "check, then with --confirm record, members from an existing register (CSV)", args: "FILE.csv",
 				run: registerImport, about: "Every member keeps their number and admission day; their holding becomes one allotment that day.\n" +
 					"Nothing is recorded while any line has a problem; a member already in the register is skipped,\n" +
@@ -161,9 +161,9 @@ func registerCheck(ctx context.Context, inv *invocation, args []string) error {
 		for _, p := range r.Problems {
 			fmt.Fprintf(w, "PROBLEM: %s\n", p)
 		}
-		return fmt.Errorf("%d problems: the register and the share ledger disagree, or a rule is broken", len(r.Problems))
+		return fmt.Errorf("%d problems: the registers and the share ledger disagree, or a rule is broken", len(r.Problems))
 	}
-	fmt.Fprintln(w, "ok: the register equals the ledger's replay and every rule holds")
+	fmt.Fprintln(w, "ok: the register equals the ledger's replay, the registers agree and every rule holds")
 	return nil
 }
 

@@ -142,7 +142,8 @@ func (s *Service) allotApplication(ctx context.Context, tx *sql.Tx, a Applicatio
 	if number == 0 {
 		c := a.Contact
 		c.EffectiveOn = today
-		m, err := s.admitTx(ctx, tx, Admission{Class: a.Class, AccountID: a.AccountID, Contact: c, Shares: a.Shares, On: today}, by)
+		m, err := s.admitTx(ctx, tx, Admission{Class: a.Class, AccountID: a.AccountID, Contact: c, Shares: a.Shares, On: today,
+			reason: "admission on " + applicationReason(a.ID)}, by)
 		return m.Number, err
 	}
 	st, err := s.current(ctx, tx, number, today)
@@ -150,7 +151,7 @@ func (s *Service) allotApplication(ctx context.Context, tx *sql.Tx, a Applicatio
 		return 0, err
 	}
 	e := Entry{MemberNumber: number, Kind: Allotment, On: today, Shares: a.Shares, Amount: a.Shares * s.rules.Nominal,
-		Reason: "application " + strconv.FormatInt(a.ID, 10), RecordedBy: by.Name}
+		Reason: applicationReason(a.ID), RecordedBy: by.Name}
 	if lim := s.rules.limit(st.class); lim > 0 && st.amount+e.Amount > lim {
 		return 0, s.overCap(st.class, st.amount, st.amount+e.Amount)
 	}

@@ -24,7 +24,7 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
 // appendOnly are the tables whose rows are never changed or removed.
 var appendOnly = []string{"members", "member_contacts", "share_entries", "member_links", "withdrawal_requests",
-	"withdrawal_decisions", "officers", "officer_ends"}
+	"withdrawal_decisions", "officers", "officer_ends", "share_applications", "share_application_events", "share_payment_holds"}
 
 // latestDay is later than any entry, so the register "as of" it is the
 // register now, whatever day a clock says it is.
@@ -46,7 +46,8 @@ type replayed struct {
 // stayed between zero and their limit after every entry, nothing was
 // recorded for a member after they ceased or before they were admitted,
 // no person is a member twice, membership numbers are unique, the
-// register equals the replay, and the tables refuse UPDATE and DELETE.
+// register equals the replay, the registers agree with each other
+// (checkRegisters), and the tables refuse UPDATE and DELETE.
 func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 	var r CheckReport
 	problem := func(format string, args ...any) { r.Problems = append(r.Problems, fmt.Sprintf(format, args...)) }
@@ -95,6 +96,9 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 	}
 	if i != len(order) {
 		problem("the register lists %d members, the ledger %d", i, len(order))
+	}
+	if err := s.checkRegisters(ctx, problem); err != nil {
+		return r, err
 	}
 	if r.Triggers, err = s.triggers(ctx); err != nil {
 		return r, err

@@ -73,6 +73,10 @@ type Admission struct {
 	Contact   Contact
 	Shares    int64
 	On        string
+	// reason is the allotment's reason in the ledger, "admission" when
+	// empty; an approved application names itself so that Check can
+	// find the allotment it made.
+	reason string
 }
 
 // ParseAdmission checks a typed application against every rule for one

@@ -73,8 +73,12 @@ func (s *Service) admitTx(ctx context.Context, tx *sql.Tx, a Admission, by accou
 	if err := s.insertContact(ctx, tx, m.ID, a.Contact, key, by); err != nil {
 		return m, err
 	}
+	reason := a.reason
+	if reason == "" {
+		reason = "admission"
+	}
 	e := Entry{MemberNumber: m.Number, Kind: Allotment, On: a.On, Shares: a.Shares, Amount: amount,
-		Reason: "admission", RecordedBy: by.Name}
+		Reason: reason, RecordedBy: by.Name}
 	if _, err := s.insertEntry(ctx, tx, m.ID, 0, e); err != nil {
 		return m, err
 	}
