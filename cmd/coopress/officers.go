@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -15,7 +16,8 @@ import (
 
 func init() {
 	commands["officers"] = &command{summary: "the register of officers as of a date", run: officersShow,
-		about: "Those in office at the close of --as-of, then former officers with the day and reason their term ended.\n" +
+		about: "Those in office at the close of --as-of, then former officers with the day and reason their term ended;\n" +
+			"as text, CSV or PDF (--format pdf --out FILE: the file is written whole or not at all).\n" +
 			"The register of officers is kept apart from the register of members; docs/society.md."}
 	commands["officer"] = &command{summary: "the register of officers: appoint, end", subs: map[string]*command{
 		"appoint": {summary: "record an officer's appointment", run: officerAppoint,
@@ -30,7 +32,8 @@ func init() {
 func officersShow(ctx context.Context, inv *invocation, args []string) error {
 	c := newSocietyCLI(inv)
 	asOf := c.fs.String("as-of", "", "the day, YYYY-MM-DD (default today)")
-	format := c.fs.String("format", "text", "text or csv")
+	format := c.fs.String("format", "text", "text, csv or pdf (pdf needs --out)")
+	out := c.fs.String("out", "", "write to this file rather than the terminal")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -42,22 +45,50 @@ func officersShow(ctx context.Context, inv *invocation, args []string) error {
 		}
 		day = t.Format(time.DateOnly)
 	}
-	if *format != "text" && *format != "csv" {
-		return fmt.Errorf("--format: %q is not one; choose text or csv", *format)
+	switch {
+	case *format != "text" && *format != "csv" && *format != "pdf":
+		return fmt.Errorf("--format: %q is not one; choose text, csv or pdf", *format)
+	case *format == "pdf" && *out == "":
+		return errors.New("--format pdf needs --out FILE: a PDF is not for the terminal")
 	}
 	s, d, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if *format == "csv" {
-		return s.WriteOfficersCSV(ctx, inv.stdout, day)
+	w := inv.stdout
+	var f *outFile
+	if *out != "" {
+		if f, err = createOut(*out); err != nil {
+			return err
+		}
+		defer f.abort()
+		w = f
 	}
-	current, former, err := s.OfficerRegister(ctx, day)
+	switch *format {
+	case "csv":
+		err = s.WriteOfficersCSV(ctx, w, day)
+	case "pdf":
+		err = s.WriteOfficersPDF(ctx, w, day, society.RegisterPDF{Society: c.cfg.SocietyName})
+	default:
+		var current, former []society.Officer
+		if current, former, err = s.OfficerRegister(ctx, day); err == nil {
+			err = writeOfficersText(w, day, current, former)
+		}
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return err
 	}
-	return writeOfficersText(inv.stdout, day, current, former)
+	if f != nil {
+		if err := f.commit(); err != nil {
+			return err
+		}
+		fmt.Fprintf(inv.stdout, "wrote the register of officers as of %s to %s\n", day, *out)
+	}
+	return nil
 }
 
 // writeOfficersText writes the register of officers as tables for a

@@ -78,7 +78,7 @@ func TestOfficerCommands(t *testing.T) {
 			{"end before the appointment", end, []string{"--id", "2", "--on", "2024-01-01", "--reason", "resigned"}, "--on: The term cannot end before the appointment on 2024-03-01."},
 			{"ending twice", end, []string{"--id", "1", "--on", "2025-07-01", "--reason", "resigned"}, "--id: This appointment ended on 2025-06-30"},
 			{"no such appointment", end, []string{"--id", "99", "--on", "2025-07-01", "--reason", "resigned"}, "--id: There is no appointment 99"},
-			{"bad format", list, []string{"--format", "pdf"}, `--format: "pdf" is not one`},
+			{"bad format", list, []string{"--format", "docx"}, `--format: "docx" is not one; choose text, csv or pdf`},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				code, _, stderr := inStore(t, store, tc.words, tc.args...)

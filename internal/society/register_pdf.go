@@ -24,27 +24,41 @@ type RegisterPDF struct {
 // watching 100,000 rows, rarely enough to cost nothing.
 const progressEvery = 1000
 
-// registerColumn is one column of the printed register.
-type registerColumn struct {
+// pdfColumn is one column of a printed register.
+type pdfColumn struct {
 	head  string
 	width float64 // mm
 	right bool    // figures align right
-	text  func(s *Service, r Row) string
+}
+
+// registerColumn is one column of the printed register of members.
+type registerColumn struct {
+	pdfColumn
+	text func(s *Service, r Row) string
 }
 
 // registerColumns are the register's columns as s.30 lists them, on A4
 // landscape between 10 mm margins (277 mm in all).
 var registerColumns = []registerColumn{
-	{"No.", 13, true, func(_ *Service, r Row) string { return strconv.FormatInt(r.Number, 10) }},
-	{"Name", 42, false, func(_ *Service, r Row) string { return r.Name }},
-	{"Class", 17, false, func(_ *Service, r Row) string { return string(r.Class) }},
-	{"Postal address", 60, false, func(_ *Service, r Row) string { return r.Address }},
-	{"Electronic address and its use", 47, false, func(_ *Service, r Row) string { return emailCell(r) }},
-	{"Shares", 15, true, func(_ *Service, r Row) string { return strconv.FormatInt(r.Shares, 10) }},
-	{"Amount paid", 22, true, func(s *Service, r Row) string { return money.New(r.Paid, s.rules.Currency).FormatFull() }},
-	{"Other property", 21, false, func(_ *Service, r Row) string { return r.OtherProperty }},
-	{"Admitted", 20, false, func(_ *Service, r Row) string { return r.AdmittedOn }},
-	{"Ceased", 20, false, func(_ *Service, r Row) string { return r.CeasedOn }},
+	{pdfColumn{"No.", 13, true}, func(_ *Service, r Row) string { return strconv.FormatInt(r.Number, 10) }},
+	{pdfColumn{"Name", 42, false}, func(_ *Service, r Row) string { return r.Name }},
+	{pdfColumn{"Class", 17, false}, func(_ *Service, r Row) string { return string(r.Class) }},
+	{pdfColumn{"Postal address", 60, false}, func(_ *Service, r Row) string { return r.Address }},
+	{pdfColumn{"Electronic address and its use", 47, false}, func(_ *Service, r Row) string { return emailCell(r) }},
+	{pdfColumn{"Shares", 15, true}, func(_ *Service, r Row) string { return strconv.FormatInt(r.Shares, 10) }},
+	{pdfColumn{"Amount paid", 22, true}, func(s *Service, r Row) string { return money.New(r.Paid, s.rules.Currency).FormatFull() }},
+	{pdfColumn{"Other property", 21, false}, func(_ *Service, r Row) string { return r.OtherProperty }},
+	{pdfColumn{"Admitted", 20, false}, func(_ *Service, r Row) string { return r.AdmittedOn }},
+	{pdfColumn{"Ceased", 20, false}, func(_ *Service, r Row) string { return r.CeasedOn }},
+}
+
+// registerHeads are the register of members' columns without their text.
+func registerHeads() []pdfColumn {
+	out := make([]pdfColumn, len(registerColumns))
+	for i, c := range registerColumns {
+		out[i] = c.pdfColumn
+	}
+	return out
 }
 
 // emailCell is the electronic address with the use the member allows,
@@ -83,11 +97,17 @@ func (s *Service) WriteRegisterPDF(ctx context.Context, w io.Writer, asOf string
 	if err != nil {
 		return err
 	}
-	t := newRegisterTable(s, o.Society, asOf)
+	t := newRegisterTable(s, "Register of members of "+o.Society+" as of "+longDate(asOf), o.Society,
+		"As of "+longDate(asOf)+"; produced "+longDate(s.now().Format("2006-01-02"))+
+			". Former members are listed with the day they ceased.", registerHeads())
 	var members, done int
 	var capital int64
+	cells := make([]string, len(registerColumns))
 	err = s.EachRow(ctx, asOf, func(r Row) error {
-		t.row(r)
+		for i, c := range registerColumns {
+			cells[i] = c.text(s, r)
+		}
+		t.row(cells)
 		if r.CeasedOn == "" {
 			members++
 			capital += r.Paid
@@ -131,16 +151,19 @@ func (s *Service) registerSize(ctx context.Context, asOf string) (int, error) {
 type registerTable struct {
 	s      *Service
 	p      *fpdf.Fpdf
+	cols   []pdfColumn
 	bottom float64 // the lowest a row may reach
 	cells  [][]string
 }
 
-func newRegisterTable(s *Service, society, asOf string) *registerTable {
+// newRegisterTable starts a register's first page: title on every page's
+// head, footnote and "page N of M" at every page's foot, the columns'
+// heads under the title.
+func newRegisterTable(s *Service, title, society, footnote string, cols []pdfColumn) *registerTable {
 	p := fpdf.New("L", "mm", "A4", "")
 	now := s.now()
 	p.SetCreationDate(now)
 	p.SetModificationDate(now)
-	title := "Register of members of " + society + " as of " + longDate(asOf)
 	p.SetTitle(title, true)
 	p.SetAuthor(society, true)
 	p.SetCreator("coopress", false)
@@ -149,13 +172,12 @@ func newRegisterTable(s *Service, society, asOf string) *registerTable {
 	p.SetAutoPageBreak(false, 0)
 	p.AliasNbPages("{nb}")
 	_, ph := p.GetPageSize()
-	t := &registerTable{s: s, p: p, bottom: ph - pdfBottom, cells: make([][]string, len(registerColumns))}
+	t := &registerTable{s: s, p: p, cols: cols, bottom: ph - pdfBottom, cells: make([][]string, len(cols))}
 	p.SetHeaderFunc(func() { t.head(pdfText(title)) })
 	p.SetFooterFunc(func() {
 		p.SetFont("Helvetica", "", 7)
 		p.SetXY(pdfMargin, ph-pdfBottom+4)
-		p.CellFormat(138, 4, pdfText("As of "+longDate(asOf)+"; produced "+longDate(now.Format("2006-01-02"))+
-			". Former members are listed with the day they ceased."), "", 0, "L", false, 0, "")
+		p.CellFormat(138, 4, pdfText(footnote), "", 0, "L", false, 0, "")
 		p.CellFormat(139, 4, fmt.Sprintf("Page %d of {nb}", p.PageNo()), "", 0, "R", false, 0, "")
 	})
 	p.AddPage()
@@ -174,7 +196,7 @@ func (t *registerTable) head(title string) {
 	p.SetFillColor(225, 225, 225)
 	p.Rect(pdfMargin, y, 277, h+2*pdfPad, "F")
 	x := pdfMargin
-	for _, c := range registerColumns {
+	for _, c := range t.cols {
 		t.lines(c.width, c.head, func(i int, s string) {
 			t.text(x, y+pdfPad+float64(i+1)*pdfLine-0.8, c.width, c.right, s)
 		})
@@ -186,13 +208,14 @@ func (t *registerTable) head(title string) {
 	p.SetLineWidth(0.1)
 }
 
-// row draws one member's line, on a new page if it does not fit.
-func (t *registerTable) row(r Row) {
+// row draws one line of the register, cells in the columns' order, on
+// a new page if it does not fit.
+func (t *registerTable) row(cells []string) {
 	p := t.p
 	n := 1
-	for i, c := range registerColumns {
+	for i, c := range t.cols {
 		t.cells[i] = t.cells[i][:0]
-		t.lines(c.width, c.text(t.s, r), func(_ int, s string) { t.cells[i] = append(t.cells[i], s) })
+		t.lines(c.width, cells[i], func(_ int, s string) { t.cells[i] = append(t.cells[i], s) })
 		n = max(n, len(t.cells[i]))
 	}
 	h := float64(n)*pdfLine + 2*pdfPad
@@ -201,7 +224,7 @@ func (t *registerTable) row(r Row) {
 	}
 	y := p.GetY()
 	x := pdfMargin
-	for i, c := range registerColumns {
+	for i, c := range t.cols {
 		for j, s := range t.cells[i] {
 			t.text(x, y+pdfPad+float64(j+1)*pdfLine-0.8, c.width, c.right, s)
 		}
