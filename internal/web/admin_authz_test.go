@@ -105,6 +105,7 @@ var staffRule = map[string][]account.Role{
 	"GET /admin/register/shares":                   {account.Secretary},
 	"POST /admin/register/shares":                  {account.Secretary},
 	"GET /admin/register/officers.csv":             {account.Secretary},
+	"GET /admin/register/officers.pdf":             {account.Secretary},
 	"GET /admin/register/officers":                 {account.Secretary},
 	"POST /admin/register/officers":                {account.Secretary},
 	"POST /admin/register/officers/{id}/end":       {account.Secretary},

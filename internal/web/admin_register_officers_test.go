@@ -59,6 +59,24 @@ func TestOfficerPages(t *testing.T) {
 		if res := get("/admin/register/officers.csv?as_of=2024-03-15"); strings.Contains(res.body, "Cy Count") {
 			t.Fatalf("the officers as of 15 March list one appointed in April:\n%s", res.body)
 		}
+		if res := get("/admin/register/officers.pdf?as_of=2024-04-01"); res.status != http.StatusOK ||
+			res.header.Get("Content-Type") != "application/pdf" ||
+			res.header.Get("Content-Disposition") != `attachment; filename="register-of-officers-2024-04-01.pdf"` ||
+			!strings.HasPrefix(res.body, "%PDF-1.") || !strings.Contains(res.body, "/Lang (en-GB)") {
+			t.Fatalf("the officers as PDF: %d %q %q", res.status, res.header.Get("Content-Type"), res.header.Get("Content-Disposition"))
+		}
+		if res := get("/admin/register/officers.pdf?as_of=2024-13-01"); res.status != http.StatusBadRequest ||
+			strings.Contains(res.body, "%PDF") {
+			t.Fatalf("the officers as PDF of a day that does not exist: %d", res.status)
+		}
+		if res := h.do(t, req{method: "GET", path: "/admin/register/officers.pdf", token: h.as(t, account.Treasurer)}); res.status !=
+			http.StatusForbidden || strings.Contains(res.body, "%PDF") {
+			t.Fatalf("the officers as PDF to a treasurer: %d", res.status)
+		}
+		if res := get("/admin/register/officers?as_of=2024-04-01"); !strings.Contains(res.body,
+			`href="/admin/register/officers.pdf?as_of=2024-04-01"`) {
+			t.Fatal("the page has no link to the PDF")
+		}
 		end := func(date, reason string) url.Values {
 			return url.Values{"end-date-" + itoa(ada): {date}, "end-reason-" + itoa(ada): {reason}}
 		}

@@ -267,6 +267,7 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	// (admin_register_officers.go).
 	s.adminRoute(mux, "GET /admin/register/officers", sec, s.adminOfficers)
 	s.adminRoute(mux, "GET /admin/register/officers.csv", sec, s.adminOfficersCSV)
+	s.adminRoute(mux, "GET /admin/register/officers.pdf", sec, s.adminOfficersPDF)
 	s.adminRoute(mux, "POST /admin/register/officers", sec, s.adminOfficerAppoint)
 	s.adminRoute(mux, "POST /admin/register/officers/{id}/end", sec, s.adminOfficerEnd)
 
