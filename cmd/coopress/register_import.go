@@ -79,6 +79,10 @@ func registerImport(ctx context.Context, inv *invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.stdout, "%s: imported %d members; %d already in the register were skipped\n", file, res.Recorded, res.Skipped)
+	former := ""
+	if res.Former > 0 {
+		former = fmt.Sprintf(" (%d of them former, with the day they left)", res.Former)
+	}
+	fmt.Fprintf(inv.stdout, "%s: imported %d members%s; %d already in the register were skipped\n", file, res.Recorded, former, res.Skipped)
 	return nil
 }

@@ -32,11 +32,11 @@ func ImportColumns() []string {
 }
 
 // ImportOptionalColumns may be left out. The file this package's
-// WriteCSV writes has them all, so a register exported from one coopress
-// imports into another (for its current members: a former member's line
-// is refused, see ParseImport).
+// WriteCSV writes has all but shares_at_ceasing, so a register exported
+// from one coopress imports into another once that column is added for
+// its former members (see ParseImport).
 func ImportOptionalColumns() []string {
-	return []string{"class", "email", "email_use", "amount_paid", "other_property", "ceased_on"}
+	return []string{"class", "email", "email_use", "amount_paid", "other_property", "ceased_on", "shares_at_ceasing"}
 }
 
 // importColumn names the file's column for a field of AdmitInput.
@@ -49,10 +49,17 @@ type ImportRow struct {
 	Line int
 	In   AdmitInput
 	// Admission is what will be recorded; set only when Problems is empty.
+	// For a former member its Shares are those they held when they left.
 	Admission Admission
+	// CeasedOn is the day a former member left, who is recorded with
+	// their allotment on admission and a withdrawal of it all on that
+	// day; empty for a current member. Set only when Problems is empty.
+	CeasedOn string
 	// Problems are what is wrong with the line; each Field is the column
 	// at fault.
 	Problems []valid.Error
+	// former says the line has a ceased_on, whether or not it is right.
+	former bool
 	// Recorded says the register already has this very member (same
 	// number, person and admission day): the line is skipped, so a file
 	// imported twice records nothing twice.
@@ -72,9 +79,9 @@ func (r *ImportRow) problem(col, msg string) {
 // ParseAdmission's rules, a membership number on every line and no
 // number twice, no person twice, the holding within the class's limit,
 // amount_paid (when given) equal to the shares at nominal value, no other
-// property (the register keeps none yet) and no ceased_on (a former
-// member's shares at cessation are not in the file), and no cell that a
-// spreadsheet would run as a formula. A problem with the file as a whole
+// property (the register keeps none yet), a former member (ceased_on)
+// holding none now and saying in shares_at_ceasing what they held when
+// they left, and no cell that a spreadsheet would run as a formula. A problem with the file as a whole
 // is a valid.Error on FieldFile with no rows; problems with lines are in
 // the rows, so all can be shown together.
 func ParseImport(r io.Reader, now time.Time, rules Rules) ([]ImportRow, error) {
@@ -141,7 +148,9 @@ func ParseImport(r io.Reader, now time.Time, rules Rules) ([]ImportRow, error) {
 				byNumber[a.Number] = line
 			}
 		}
-		if c := row.Admission.Contact; c.Name != "" && c.Address != "" {
+		// A former member may be the same person as a current one (they
+		// left and joined again) or as another former one.
+		if c := row.Admission.Contact; c.Name != "" && c.Address != "" && !row.former {
 			key := personKey(c.Name, c.Address)
 			if first, seen := byPerson[key]; seen {
 				row.problem("name", fmt.Sprintf("The same person, at the same address, is on line %d; a member is admitted once.", first))
@@ -150,7 +159,7 @@ func ParseImport(r io.Reader, now time.Time, rules Rules) ([]ImportRow, error) {
 			}
 		}
 		if !row.OK() {
-			row.Admission = Admission{}
+			row.Admission, row.CeasedOn = Admission{}, ""
 		}
 		rows = append(rows, row)
 	}
@@ -171,26 +180,47 @@ func checkImportRow(row *ImportRow, rec []string, index map[string]int, now time
 	if col("number") == "" {
 		row.problem("number", "Give the member's number from the old register; the import keeps every number.")
 	}
-	a, err := ParseAdmission(row.In, now, rules)
+	// A former member is admitted with what they held when they left.
+	in, atCeasing := row.In, col("shares_at_ceasing")
+	row.former = col("ceased_on") != ""
+	if row.former {
+		in.Shares = atCeasing
+	}
+	a, err := ParseAdmission(in, now, rules)
 	for _, v := range valid.All(err) {
 		if c, ok := importColumn[v.Field]; ok {
 			v.Field = c
+		}
+		if row.former && v.Field == "shares" {
+			if atCeasing == "" {
+				continue // said below, in the former member's words
+			}
+			v.Field = "shares_at_ceasing"
 		}
 		row.Problems = append(row.Problems, v)
 	}
 	if err != nil && len(valid.All(err)) == 0 {
 		row.problem(FieldFile, "The line could not be read.")
 	}
+	if row.former {
+		checkFormer(row, col, a, now, rules)
+	} else if atCeasing != "" {
+		row.problem("shares_at_ceasing", "Only for a former member: give the day they left in ceased_on, or leave this empty.")
+	}
 	// The holding's checks need only the shares and the class, so they
 	// show beside the line's other problems.
 	if a.Shares > 0 && a.Class != "" {
 		if lim := rules.limit(a.Class); lim > 0 && a.Shares*rules.Nominal > lim {
-			row.problem("shares", fmt.Sprintf("%d shares are %s; the rules let %s hold at most %s.", a.Shares,
+			column := "shares"
+			if row.former {
+				column = "shares_at_ceasing"
+			}
+			row.problem(column, fmt.Sprintf("%d shares are %s; the rules let %s hold at most %s.", a.Shares,
 				money.New(a.Shares*rules.Nominal, rules.Currency).Format(),
 				map[Class]string{Individual: "an individual", Organisation: "an organisation"}[a.Class],
 				money.New(lim, rules.Currency).Format()))
 		}
-		if paid := col("amount_paid"); paid != "" {
+		if paid := col("amount_paid"); paid != "" && !row.former {
 			m, err := money.Parse(paid, rules.Currency)
 			if err != nil || m.Minor != a.Shares*rules.Nominal {
 				row.problem("amount_paid", fmt.Sprintf("%d shares at %s are %s paid; the line says %s. Shares are taken fully paid.",
@@ -201,10 +231,34 @@ func checkImportRow(row *ImportRow, rec []string, index map[string]int, now time
 	if col("other_property") != "" {
 		row.problem("other_property", "The register keeps no loans or deposits yet; leave other_property empty.")
 	}
-	if col("ceased_on") != "" {
-		row.problem("ceased_on", "Former members cannot be imported: the file does not say what they held. Leave them out; keep the old register for them.")
-	}
 	row.Admission = a
+}
+
+// checkFormer checks what a former member's line says of their leaving:
+// the day, on or after admission, nothing held or paid now, and the
+// shares held when they left.
+func checkFormer(row *ImportRow, col func(string) string, a Admission, now time.Time, rules Rules) {
+	on, err := parseDate("ceased_on", col("ceased_on"), now, rules)
+	for _, v := range valid.All(err) {
+		row.Problems = append(row.Problems, v)
+	}
+	if err == nil && a.On != "" && on < a.On {
+		row.problem("ceased_on", fmt.Sprintf("The member left on %s, before they were admitted on %s; check both days.", on, a.On))
+	}
+	row.CeasedOn = on
+	if col("shares_at_ceasing") == "" {
+		row.problem("shares_at_ceasing", "Give the shares this former member held when they left, in a shares_at_ceasing column: "+
+			"the register keeps what a member held, for ten years after they leave.")
+	}
+	if held := col("shares"); held != "" && held != "0" {
+		row.problem("shares", "A former member holds no shares now: write 0 here, and what they held when they left in shares_at_ceasing.")
+	}
+	// money.Parse refuses nothing (and anything negative) as not positive.
+	if paid := col("amount_paid"); paid != "" {
+		if _, err := money.Parse(paid, rules.Currency); !errors.Is(err, money.ErrNotPositive) || strings.ContainsAny(paid, "-−") {
+			row.problem("amount_paid", "A former member has nothing paid in now: write 0.00 here, or leave it empty.")
+		}
+	}
 }
 
 // fromCell reads a cell of text. One that begins like a formula (=, +,

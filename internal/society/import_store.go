@@ -14,9 +14,9 @@ import (
 
 // ImportResult is what an import did.
 type ImportResult struct {
-	// Recorded counts members admitted; Skipped the lines already in the
-	// register.
-	Recorded, Skipped int
+	// Recorded counts members admitted, Former those of them recorded as
+	// having left; Skipped the lines already in the register.
+	Recorded, Former, Skipped int
 }
 
 // importBatch is how many members one INSERT carries. modernc's SQLite
@@ -29,8 +29,10 @@ const importBatch = 100
 // CheckImport checks parsed rows against the register, recording
 // nothing: a line whose number is in the register already for the same
 // person admitted the same day is marked Recorded, to be skipped; a number
-// the register gives someone else, or a person already a member under
-// another number, is a problem on the line.
+// the register gives someone else, a person already a member under
+// another number (unless the line is of a former membership), or a former
+// member's line for someone the register shows still holding shares, is a
+// problem on the line.
 func (s *Service) CheckImport(ctx context.Context, rows []ImportRow) error {
 	return s.checkImport(ctx, s.db, rows)
 }
@@ -77,6 +79,9 @@ func (s *Service) checkImport(ctx context.Context, q db.Queryer, rows []ImportRo
 		key := personKey(a.Contact.Name, a.Contact.Address)
 		if r, ok := byNumber[a.Number]; ok {
 			switch {
+			case r.key == key && r.admittedOn == a.On && row.CeasedOn != "" && r.current:
+				row.problem("ceased_on", fmt.Sprintf("Member %d is in the register still holding shares; record their leaving "+
+					"as a withdrawal (or the transmission or cancellation it was), not by an import.", a.Number))
 			case r.key == key && r.admittedOn == a.On:
 				row.Recorded = true
 			case r.key == key:
@@ -87,7 +92,7 @@ func (s *Service) checkImport(ctx context.Context, q db.Queryer, rows []ImportRo
 			}
 			continue
 		}
-		if n, ok := currentKey[key]; ok {
+		if n, ok := currentKey[key]; ok && row.CeasedOn == "" {
 			row.problem("name", fmt.Sprintf("This person, at this address, is already member %d.", n))
 		}
 	}
@@ -107,8 +112,9 @@ func ImportProblems(rows []ImportRow) int {
 
 // Import admits every member of rows not already in the register, in one
 // transaction: each keeps their number and admission day, with their
-// holding as one allotment on that day, and one audit entry records the
-// import. The rows are checked again inside the transaction, so nothing
+// holding as one allotment on that day (a former member's, what they held
+// when they left, withdrawn whole on the day they ceased), and one audit
+// entry records the import. The rows are checked again inside the transaction, so nothing
 // recorded between the preview and now is recorded twice; if any line
 // has a problem, nothing at all is recorded and the error is a
 // valid.Error on FieldFile, the rows saying which. progress, when not
@@ -126,12 +132,16 @@ func (s *Service) Import(ctx context.Context, rows []ImportRow, by account.Actor
 		if n := ImportProblems(rows); n > 0 {
 			return valid.New(FieldFile, fmt.Sprintf("%d of the file's lines have problems; nothing has been recorded.", n))
 		}
-		var todo []Admission
+		var todo []ImportRow
 		for _, r := range rows {
-			if r.Recorded {
+			switch {
+			case r.Recorded:
 				out.Skipped++
-			} else {
-				todo = append(todo, r.Admission)
+			case r.CeasedOn != "":
+				out.Former++
+				todo = append(todo, r)
+			default:
+				todo = append(todo, r)
 			}
 		}
 		for start := 0; start < len(todo); start += importBatch {
@@ -150,20 +160,30 @@ func (s *Service) Import(ctx context.Context, rows []ImportRow, by account.Actor
 			return nil
 		}
 		numbers := make([]int64, len(todo))
-		for i, a := range todo {
-			numbers[i] = a.Number
+		for i, r := range todo {
+			numbers[i] = r.Admission.Number
 		}
 		return s.audit.Record(ctx, tx, account.Entry{Actor: by, Action: "society.import", ObjectType: "register",
 			ObjectID: strconv.Itoa(out.Recorded) + " members",
-			After:    map[string]any{"recorded": out.Recorded, "skipped": out.Skipped, "numbers": numbers}})
+			After:    map[string]any{"recorded": out.Recorded, "former": out.Former, "skipped": out.Skipped, "numbers": numbers}})
 	})
 	return out, err
 }
 
 // importBatch inserts members, their details and their allotments, a
-// statement of each for the whole batch.
-func (s *Service) importBatch(ctx context.Context, tx *sql.Tx, batch []Admission, by account.Actor) error {
+// statement of each for the whole batch, and the former members'
+// withdrawals on the day they left, after their allotments so that a
+// member who left on the day they joined replays in that order.
+func (s *Service) importBatch(ctx context.Context, tx *sql.Tx, rows []ImportRow, by account.Actor) error {
 	now := db.UTC(s.now())
+	batch := make([]Admission, len(rows))
+	var former []ImportRow
+	for i, r := range rows {
+		batch[i] = r.Admission
+		if r.CeasedOn != "" {
+			former = append(former, r)
+		}
+	}
 	ids := make(map[int64]int64, len(batch))
 	q, args := batchInsert(`INSERT INTO members (recorded_at, recorded_by, number, class, admitted_on) VALUES `,
 		[]any{now, by.Name}, batch, func(a Admission) []any { return []any{a.Number, string(a.Class), a.On} })
@@ -197,13 +217,25 @@ func (s *Service) importBatch(ctx context.Context, tx *sql.Tx, batch []Admission
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return importInsertError("allotments", err)
 	}
+	if len(former) == 0 {
+		return nil
+	}
+	q, args = batchInsert(`INSERT INTO share_entries (recorded_at, recorded_by, kind, currency, reason, member_id, entry_on,
+		shares, amount_minor) VALUES `, []any{now, by.Name, string(Withdrawal), s.rules.Currency, "ceased (imported register)"},
+		former, func(r ImportRow) []any {
+			a := r.Admission
+			return []any{ids[a.Number], r.CeasedOn, -a.Shares, -a.Shares * s.rules.Nominal}
+		})
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return importInsertError("withdrawals of former members", err)
+	}
 	return nil
 }
 
 // batchInsert writes a multi-row INSERT: the values every row shares are
 // the first parameters ($1…), bound once, and each row's own follow, so
 // a row costs only the parameters that differ.
-func batchInsert(head string, shared []any, batch []Admission, row func(Admission) []any) (string, []any) {
+func batchInsert[T any](head string, shared []any, batch []T, row func(T) []any) (string, []any) {
 	var b strings.Builder
 	b.WriteString(head)
 	args := append([]any(nil), shared...)

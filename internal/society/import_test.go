@@ -130,7 +130,8 @@ func TestImportBadLines(t *testing.T) {
 		{"a formula for a name", "5,=cmd|' /C calc'!A0,1 A St,1,2020-01-01,,\n", 3, "name", "like a spreadsheet formula"},
 		{"a formula for an address", "5,Ann,@SUM(A1),1,2020-01-01,,\n", 3, "postal_address", "like a spreadsheet formula"},
 		{"partly paid", "5,Ann,1 A St,10,2020-01-01,5.00,\n", 3, "amount_paid", "£10 paid"},
-		{"a former member", "5,Ann,1 A St,10,2020-01-01,,2021-01-01\n", 3, "ceased_on", "Former members"},
+		{"a former member without the shares they held", "5,Ann,1 A St,0,2020-01-01,,2021-01-01\n", 3, "shares_at_ceasing",
+			"Give the shares this former member held when they left, in a shares_at_ceasing column"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := dbtest.SQLite(t)

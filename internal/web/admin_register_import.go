@@ -61,8 +61,12 @@ func (s *Server) adminRegisterImportForm(w http.ResponseWriter, r *http.Request)
 	q := r.URL.Query()
 	if n, err := strconv.Atoi(q.Get("recorded")); err == nil {
 		skipped, _ := strconv.Atoi(q.Get("skipped"))
-		p.Notice = fmt.Sprintf("Imported %d %s; %d already in the register %s skipped.", n, plural(n, "member", "members"),
-			skipped, plural(skipped, "was", "were"))
+		former := ""
+		if f, _ := strconv.Atoi(q.Get("former")); f > 0 {
+			former = fmt.Sprintf(" (%d of them former, with the day they left)", f)
+		}
+		p.Notice = fmt.Sprintf("Imported %d %s%s; %d already in the register %s skipped.", n, plural(n, "member", "members"),
+			former, skipped, plural(skipped, "was", "were"))
 	}
 	return s.renderAdmin(w, http.StatusOK, "admin_register_import", p)
 }
@@ -117,6 +121,9 @@ func (s *Server) adminRegisterImport(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	q := url.Values{"recorded": {strconv.Itoa(res.Recorded)}, "skipped": {strconv.Itoa(res.Skipped)}}
+	if res.Former > 0 {
+		q.Set("former", strconv.Itoa(res.Former))
+	}
 	http.Redirect(w, r, registerImportPath+"?"+q.Encode(), http.StatusSeeOther)
 	return nil
 }

@@ -91,3 +91,53 @@ func TestRegisterImportPages(t *testing.T) {
 		}
 	})
 }
+
+// TestRegisterImportFormerMembersPage: a former member's line without
+// what they held when they left is refused beside it; with it, the
+// preview says who left when holding what, and the import records them.
+func TestRegisterImportFormerMembersPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var soc *society.Service
+		h := newHarness(t, d, withStaff(), withDeps(func(deps *web.Deps) {
+			var err error
+			if soc, err = society.New(d, society.DefaultRules(), func() time.Time { return testStart }); err != nil {
+				t.Fatal(err)
+			}
+			deps.Society = soc
+		}))
+		secretary := h.as(t, account.Secretary)
+		upload := func(file string) response {
+			body, ctype := multipartForm(t, nil, "file", "register.csv", []byte(file))
+			return h.do(t, req{method: "POST", path: "/admin/register/import", token: secretary, body: body, contentType: ctype})
+		}
+		const head = "number,name,postal_address,shares,admitted_on,ceased_on,shares_at_ceasing\n"
+		res := upload(head + "17,Ann Jones,1 High St,250,1998-04-01,,\n95,Ben Smith,2 Low Rd,0,2001-05-01,2019-06-30,\n")
+		if body := unescape(res.body); res.status != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "shares_at_ceasing: Give the shares this former member held when they left") {
+			t.Fatalf("a former member without their shares: %d %s", res.status, firstError(res.body))
+		}
+		res = upload(head + "17,Ann Jones,1 High St,250,1998-04-01,,\n95,Ben Smith,2 Low Rd,0,2001-05-01,2019-06-30,40\n")
+		body := unescape(res.body)
+		if res.status != 200 || !strings.Contains(body, "0 (held 40, £40.00)") ||
+			!strings.Contains(body, "Ready: a former member, who left on 2019-06-30 holding 40 shares") {
+			t.Fatalf("preview: %d %s", res.status, firstError(res.body))
+		}
+		res = h.do(t, req{method: "POST", path: "/admin/register/import", token: secretary,
+			form: url.Values{"data": {previewData(t, res.body)}, "confirm": {"1"}}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("confirm: %d", res.status)
+		}
+		done := h.do(t, req{path: res.header.Get("Location"), token: secretary})
+		if !strings.Contains(done.body, "Imported 2 members (1 of them former, with the day they left); 0 already") {
+			t.Errorf("after the import: %s", errorSummaryOr(done.body))
+		}
+		reg, err := soc.Register(ctx, "2019-06-29")
+		if err != nil || len(reg) != 2 || reg[1].Number != 95 || reg[1].Shares != 40 || reg[1].CeasedOn != "" {
+			t.Fatalf("register the day before Ben left: %+v %v", reg, err)
+		}
+		if reg, _ = soc.Register(ctx, "2024-11-06"); len(reg) != 2 || reg[1].Shares != 0 || reg[1].CeasedOn != "2019-06-30" {
+			t.Fatalf("register now: %+v", reg)
+		}
+	})
+}
