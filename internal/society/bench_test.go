@@ -172,3 +172,20 @@ func benchSociety(b testing.TB, d *db.DB) *society.Service {
 	b.Logf("%s: %d members, %d entries loaded in %s", d.Dialect(), benchMembers, benchMembers*entriesPerMem, time.Since(start).Round(time.Millisecond))
 	return newService(b, d)
 }
+
+// BenchmarkCheck is register check for the same society: the ledger's
+// replay, the register compared with it, and the registers compared with
+// each other.
+func BenchmarkCheck(b *testing.B) {
+	eachBench(b, func(b *testing.B, s *society.Service) {
+		for b.Loop() {
+			r, err := s.Check(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.Entries != benchMembers*entriesPerMem {
+				b.Fatalf("%d entries", r.Entries)
+			}
+		}
+	})
+}
