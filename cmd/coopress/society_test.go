@@ -57,9 +57,9 @@ func TestSocietyCommands(t *testing.T) {
 			{[]string{"register"}, nil, []string{"500 Ben Smith individual 2 Low Rd, Hull - 0 £0 - 2024-05-01 2025-03-01",
 				"1 member, 2 former; share capital £295"}},
 			{[]string{"register"}, []string{"--format", "csv", "--as-of", "2025-12-31"}, []string{
-				"number,class,name,postal_address,email,email_use,shares,amount_paid,other_property,admitted_on,ceased_on\n",
-				`1,individual,Ann Jones,"1 High St, Leeds",ann@example.org,notices,295,295.00,,2024-03-01,` + "\n",
-				`500,individual,Ben Smith,"2 Low Rd, Hull",,none,0,0.00,,2024-05-01,2025-03-01` + "\n"}},
+				"number,class,name,postal_address,email,email_use,shares,amount_paid,other_property,admitted_on,ceased_on,shares_at_ceasing\n",
+				`1,individual,Ann Jones,"1 High St, Leeds",ann@example.org,notices,295,295.00,,2024-03-01,,` + "\n",
+				`500,individual,Ben Smith,"2 Low Rd, Hull",,none,0,0.00,,2024-05-01,2025-03-01,10` + "\n"}},
 			{[]string{"register"}, []string{"--format", "csv", "--out", out}, []string{"wrote the register as of ", out}},
 			{[]string{"register", "check"}, nil, []string{"members 3 (1 current), share entries 7", "share_entries_no_update",
 				"ok: the register equals the ledger's replay"}},

@@ -51,18 +51,7 @@ func (s *Service) OpenBallot(ctx context.Context, id int64, by account.Actor) ([
 		if !now.Before(b.ClosesAt) {
 			return valid.New(FieldCloses, "This ballot's closing time has passed; change it before opening.")
 		}
-		rows, err := tx.QueryContext(ctx, registerQuery, b.RecordDate)
-		if err != nil {
-			return fmt.Errorf("society: electorate: %w", err)
-		}
-		for rows.Next() {
-			var r Row
-			var last string
-			if err := rows.Scan(&r.Number, &r.Class, &r.AdmittedOn, &r.Name, &r.Address, &r.Email, &r.EmailUse,
-				&r.Shares, &r.Paid, &last); err != nil {
-				rows.Close()
-				return err
-			}
+		err = eachRegisterRow(ctx, tx, b.RecordDate, func(r Row) error {
 			if r.Shares > 0 {
 				email := r.Email
 				if r.EmailUse == EmailNone {
@@ -71,10 +60,10 @@ func (s *Service) OpenBallot(ctx context.Context, id int64, by account.Actor) ([
 				codes = append(codes, VotingCode{Member: r.Number, Name: r.Name, Address: r.Address, Email: email,
 					Code: newSecret(codeBytes)})
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("society: electorate: %w", err)
 		}
 		for _, c := range codes {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_electors (ballot_id, member_number, code_hash)

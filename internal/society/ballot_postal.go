@@ -66,12 +66,10 @@ func eachRegisterRow(ctx context.Context, q queryer, asOf string, fn func(Row) e
 	}
 	var all []Row
 	for rows.Next() {
-		var r Row
-		var last string
-		if err := rows.Scan(&r.Number, &r.Class, &r.AdmittedOn, &r.Name, &r.Address, &r.Email, &r.EmailUse,
-			&r.Shares, &r.Paid, &last); err != nil {
+		r, err := scanRegisterRow(rows)
+		if err != nil {
 			rows.Close()
-			return fmt.Errorf("society: register: %w", err)
+			return err
 		}
 		all = append(all, r)
 	}

@@ -39,6 +39,9 @@ type replayed struct {
 	key                 string
 	shares, paid        int64
 	lastOn, ceasedOn    string
+	// out is the shares that left on lastOn; atCeasing is out on the day
+	// the holding reached zero.
+	out, atCeasing int64
 }
 
 // Check proves the register's promises by replaying the ledger in Go,
@@ -85,7 +88,8 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 		m := order[i]
 		i++
 		want := Row{Number: m.number, Class: m.class, Name: m.contact.Name, Address: m.contact.Address, Email: m.contact.Email,
-			EmailUse: m.contact.EmailUse, Shares: m.shares, Paid: m.paid, AdmittedOn: m.admittedOn, CeasedOn: m.ceasedOn}
+			EmailUse: m.contact.EmailUse, Shares: m.shares, Paid: m.paid, AdmittedOn: m.admittedOn, CeasedOn: m.ceasedOn,
+			SharesAtCeasing: m.atCeasing}
 		if row != want {
 			problem("member %d: the register shows %+v, the ledger replays to %+v", m.number, row, want)
 		}
@@ -194,6 +198,12 @@ func (s *Service) replayEntries(ctx context.Context, byID map[int64]*replayed, r
 		}
 		m.shares += shares
 		m.paid += amount
+		if on != m.lastOn {
+			m.out = 0
+		}
+		if shares < 0 {
+			m.out -= shares
+		}
 		m.lastOn = on
 		if m.shares < 0 || m.paid < 0 {
 			problem("member %d: the holding falls below zero on %s (%d shares)", m.number, on, m.shares)
@@ -202,7 +212,7 @@ func (s *Service) replayEntries(ctx context.Context, byID map[int64]*replayed, r
 			problem("member %d: the holding of %s on %s is over the %s limit of %s", m.number, s.Format(m.paid), on, m.class, s.Format(lim))
 		}
 		if m.shares == 0 {
-			m.ceasedOn = on
+			m.ceasedOn, m.atCeasing = on, m.out
 		}
 	}
 	for _, m := range byID {

@@ -32,9 +32,8 @@ func ImportColumns() []string {
 }
 
 // ImportOptionalColumns may be left out. The file this package's
-// WriteCSV writes has all but shares_at_ceasing, so a register exported
-// from one coopress imports into another once that column is added for
-// its former members (see ParseImport).
+// WriteCSV writes has all of them, so a register exported from one
+// coopress, former members included, imports into another as it is.
 func ImportOptionalColumns() []string {
 	return []string{"class", "email", "email_use", "amount_paid", "other_property", "ceased_on", "shares_at_ceasing"}
 }

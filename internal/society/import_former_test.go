@@ -150,3 +150,52 @@ func TestImportFormerMembersBadLines(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterCSVImportsAsItIs: the register's own CSV, former members
+// included, imports into another society's empty register as it is, and
+// the second register's CSV is the first's, line for line, on any day.
+func TestRegisterCSVImportsAsItIs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newService(t, d)
+		rows, err := parseImport(t, formerRegister)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Import(ctx, rows, secretary, nil); err != nil {
+			t.Fatal(err)
+		}
+		var exported strings.Builder
+		if err := s.WriteCSV(ctx, &exported, "2026-11-30"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(exported.String(), ",2019-06-30,40\n") {
+			t.Fatalf("a former member's line lacks what they held when they left:\n%s", exported.String())
+		}
+
+		other := newService(t, dbtest.SQLite(t))
+		again, err := parseImport(t, exported.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := other.CheckImport(ctx, again); err != nil || society.ImportProblems(again) != 0 {
+			t.Fatalf("the exported register does not import: %v %+v", err, again)
+		}
+		if _, err := other.Import(ctx, again, secretary, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, asOf := range []string{"2026-11-30", "2019-06-29", "1994-12-31"} {
+			var a, b strings.Builder
+			if err := s.WriteCSV(ctx, &a, asOf); err != nil {
+				t.Fatal(err)
+			}
+			if err := other.WriteCSV(ctx, &b, asOf); err != nil {
+				t.Fatal(err)
+			}
+			if a.String() != b.String() {
+				t.Errorf("as of %s the imported register differs:\n%s\nwant\n%s", asOf, b.String(), a.String())
+			}
+		}
+		mustCheck(t, other)
+	})
+}

@@ -29,14 +29,21 @@ type move struct {
 	shares, paid int64
 }
 
-// holdingAt is the member's shares and amount paid at the close of day.
-func (m *modelMember) holdingAt(day string) (shares, paid int64, last string) {
+// holdingAt is the member's shares and amount paid at the close of day,
+// the day of their last move, and the shares that left them that day.
+func (m *modelMember) holdingAt(day string) (shares, paid int64, last string, out int64) {
 	for _, mv := range m.moves {
 		if mv.on <= day {
+			if mv.on != last {
+				out = 0
+			}
+			if mv.shares < 0 {
+				out -= mv.shares
+			}
 			shares, paid, last = shares+mv.shares, paid+mv.paid, mv.on
 		}
 	}
-	return shares, paid, last
+	return shares, paid, last, out
 }
 
 // rowAt is the member's register line as of day, by the model.
@@ -51,11 +58,11 @@ func (m *modelMember) rowAt(day string) (society.Row, bool) {
 			c = k
 		}
 	}
-	shares, paid, last := m.holdingAt(day)
+	shares, paid, last, out := m.holdingAt(day)
 	r := society.Row{Number: m.number, Class: m.class, Name: c.Name, Address: c.Address, Email: c.Email,
 		EmailUse: c.EmailUse, Shares: shares, Paid: paid, AdmittedOn: m.admittedOn}
 	if shares == 0 {
-		r.CeasedOn = last
+		r.CeasedOn, r.SharesAtCeasing = last, out
 	}
 	return r, true
 }
@@ -146,7 +153,7 @@ func runSequence(t *testing.T, s *society.Service, seed uint64, ops int) {
 			if op == 7 {
 				kind = society.Cancellation
 			}
-			held, paid, _ := m.holdingAt("9999-12-31")
+			held, paid, _, _ := m.holdingAt("9999-12-31")
 			n := int64(rng.IntN(int(max(held, 1))+5) + 1)
 			if rng.IntN(3) == 0 {
 				n = held // all of them: the membership ends
@@ -161,7 +168,7 @@ func runSequence(t *testing.T, s *society.Service, seed uint64, ops int) {
 			}
 		case op == 8:
 			from, to := pick(), pick()
-			held, paid, _ := from.holdingAt("9999-12-31")
+			held, paid, _, _ := from.holdingAt("9999-12-31")
 			var toNumber int64
 			if rng.IntN(2) == 0 {
 				toNumber = to.number
