@@ -4,14 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/society"
 )
 
 func init() {
-	commands["ballot"] = &command{summary: "the members' ballots: list, tally, blt", subs: map[string]*command{
+	commands["ballot"] = &command{summary: "the members' ballots: list, close, tally, blt", subs: map[string]*command{
 		"list": {summary: "every ballot with its times, status, electorate and turnout", run: ballotList},
+		"close": {summary: "close a ballot whose voting time has passed, opening its sealed papers", run: ballotClose,
+			about: "A ballot opened sealed (the web form's default) needs the counting key given at its opening: --key-file\n" +
+				"names the file downloaded then, or any text file with the key's 14 groups of four on a line. A missing\n" +
+				"or wrong key, or a paper altered since it was cast, is refused and nothing changes. The close opens every\n" +
+				"paper and rewrites them all, in clear, in the order of their random keys (docs/ballots.md, Secrecy)."},
 		"tally": {summary: "a closed ballot's results: motions and elections", run: ballotTally,
 			about: "Counts only once the ballot has closed; before, it refuses, so no running count exists.\n" +
 				"Motions pass by their rule (ordinary: more for than against; special: at least the fraction set);\n" +
@@ -54,6 +61,38 @@ func ballotList(ctx context.Context, inv *invocation, args []string) error {
 			b.RecordDate, b.Status, b.Electors, len(t.Voters))
 	}
 	return w.Flush()
+}
+
+func ballotClose(ctx context.Context, inv *invocation, args []string) error {
+	c := newSocietyCLI(inv)
+	id := c.fs.Int64("id", 0, "the ballot's id, from `coopress ballot list` (required)")
+	keyFile := c.fs.String("key-file", "", "the counting key's file, for a sealed ballot")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if *id <= 0 {
+		return fmt.Errorf("--id: give the ballot's id, from `coopress ballot list`")
+	}
+	var key society.CountingKey
+	if *keyFile != "" {
+		raw, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return fmt.Errorf("--key-file: %w", err)
+		}
+		if key, err = society.ParseCountingKey(string(raw)); err != nil {
+			return inSocietyFlags(err, "")
+		}
+	}
+	s, d, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := s.CloseBallot(ctx, *id, key, account.Actor{Name: recordedBy()}); err != nil {
+		return inSocietyFlags(err, "")
+	}
+	fmt.Fprintf(inv.stdout, "closed ballot %d; count it with `coopress ballot tally --id %d`\n", *id, *id)
+	return nil
 }
 
 // ballotResults parses --id and counts the ballot; more adds flags.

@@ -53,7 +53,7 @@ func openBallotNow(t *testing.T, store []string) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.OpenBallot(ctx, id, by); err != nil {
+	if _, err := s.OpenBallot(ctx, id, society.Sealed, by); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -58,12 +58,17 @@ func closedBallot(t *testing.T, store []string) (closed, open int64) {
 			{Title: "Panel", Seats: 1, Method: society.STV,
 				Candidates: []society.Candidate{{Name: "Ffion Bell"}, {Name: "Gwyn Rees"}}}},
 	}
+	var key society.CountingKey
 	for _, id := range []*int64{&closed, &open} {
 		if *id, err = s.CreateBallot(ctx, draft, by); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.OpenBallot(ctx, *id, by); err != nil {
+		o, err := s.OpenBallot(ctx, *id, society.Sealed, by)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if *id == closed {
+			key = o.Key
 		}
 	}
 	b, err := s.Ballot(ctx, closed)
@@ -85,7 +90,7 @@ func closedBallot(t *testing.T, store []string) (closed, open int64) {
 		}
 	}
 	now = now.Add(48 * time.Hour)
-	if err := s.CloseBallot(ctx, closed, by); err != nil {
+	if err := s.CloseBallot(ctx, closed, key, by); err != nil {
 		t.Fatal(err)
 	}
 	return closed, open

@@ -84,7 +84,8 @@ var societyFlags = map[string]string{society.FieldName: "--name", society.FieldA
 	society.FieldShares: "--shares", society.FieldDate: "--date", society.FieldNumber: "--number",
 	society.FieldMember: "--member", society.FieldReason: "--reason", society.FieldResolution: "--resolution",
 	society.FieldNotice: "--notice-given", society.FieldNominee: "--to or --estate",
-	society.FieldOffice: "--office", society.FieldOfficer: "--id"}
+	society.FieldOffice: "--office", society.FieldOfficer: "--id",
+	society.FieldBallot: "--id", society.FieldCountingKey: "--key-file"}
 
 // inSocietyFlags rewrites every refusal in err in terms of the flags;
 // date names the flag that carried the date (--paid-on or --date).

@@ -67,7 +67,7 @@ func TestTellerRoleMigration(t *testing.T) {
 				t.Fatalf("the rows were not read: %v", before)
 			}
 
-			if err := d.Migrate(ctx); err != nil {
+			if err := d.MigrateTo(ctx, 27); err != nil {
 				t.Fatal(err)
 			}
 			after := dumpAll(t, d)

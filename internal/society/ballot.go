@@ -102,6 +102,12 @@ type Ballot struct {
 	Elections   []Election
 	// Electors counts the electorate once the ballot is open.
 	Electors int64
+	// Sealed reports that the ballot was opened with its papers sealed
+	// to a counting key: until the close, their marks are not stored in
+	// clear, and closing needs the key.
+	Sealed bool
+	// sealKey is the public key that seals the papers.
+	sealKey []byte
 }
 
 // Motion is a resolution put to the members.
@@ -267,15 +273,15 @@ type queryer interface {
 func loadBallot(ctx context.Context, q queryer, id int64) (Ballot, error) {
 	var b Ballot
 	err := q.QueryRowContext(ctx, `SELECT id, title, meeting, opens_at, closes_at, record_date, allow_change, status,
-		(SELECT COUNT(*) FROM ballot_electors WHERE ballot_id = ballots.id) FROM ballots WHERE id = $1`, id).Scan(
-		&b.ID, &b.Title, &b.Meeting, &b.OpensAt, &b.ClosesAt, &b.RecordDate, &b.AllowChange, &b.Status, &b.Electors)
+		(SELECT COUNT(*) FROM ballot_electors WHERE ballot_id = ballots.id), seal_key FROM ballots WHERE id = $1`, id).Scan(
+		&b.ID, &b.Title, &b.Meeting, &b.OpensAt, &b.ClosesAt, &b.RecordDate, &b.AllowChange, &b.Status, &b.Electors, &b.sealKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("society: ballot %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return b, fmt.Errorf("society: ballot %d: %w", id, err)
 	}
-	b.OpensAt, b.ClosesAt = b.OpensAt.UTC(), b.ClosesAt.UTC()
+	b.OpensAt, b.ClosesAt, b.Sealed = b.OpensAt.UTC(), b.ClosesAt.UTC(), len(b.sealKey) > 0
 	rows, err := q.QueryContext(ctx, `SELECT id, title, body, kind, need_num, need_den FROM ballot_motions
 		WHERE ballot_id = $1 ORDER BY position`, id)
 	if err != nil {
@@ -315,7 +321,8 @@ func loadBallot(ctx context.Context, q queryer, id int64) (Ballot, error) {
 // Ballots lists every ballot, newest first, without their items.
 func (s *Service) Ballots(ctx context.Context) ([]Ballot, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, title, meeting, opens_at, closes_at, record_date, allow_change, status,
-		(SELECT COUNT(*) FROM ballot_electors WHERE ballot_id = ballots.id) FROM ballots ORDER BY opens_at DESC, id DESC`)
+		(SELECT COUNT(*) FROM ballot_electors WHERE ballot_id = ballots.id), seal_key IS NOT NULL FROM ballots
+		ORDER BY opens_at DESC, id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("society: ballots: %w", err)
 	}
@@ -324,7 +331,7 @@ func (s *Service) Ballots(ctx context.Context) ([]Ballot, error) {
 	for rows.Next() {
 		var b Ballot
 		if err := rows.Scan(&b.ID, &b.Title, &b.Meeting, &b.OpensAt, &b.ClosesAt, &b.RecordDate, &b.AllowChange,
-			&b.Status, &b.Electors); err != nil {
+			&b.Status, &b.Electors, &b.Sealed); err != nil {
 			return nil, err
 		}
 		b.OpensAt, b.ClosesAt = b.OpensAt.UTC(), b.ClosesAt.UTC()

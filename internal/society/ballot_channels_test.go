@@ -24,6 +24,7 @@ type channelsBallot struct {
 	meeting      int64
 	late         society.Member
 	paperChoices society.Choices
+	key          society.CountingKey
 }
 
 func openChannels(t *testing.T, s *society.Service, c *clock) channelsBallot {
@@ -31,7 +32,7 @@ func openChannels(t *testing.T, s *society.Service, c *clock) channelsBallot {
 	ctx := context.Background()
 	var cb channelsBallot
 	cb.late = admit(t, s, "Late Joiner", "8 Quay St", "3", "2026-11-20")
-	cb.b, cb.ms, cb.old = openAGM(t, s, c, 6, false)
+	cb.b, cb.ms, cb.old, cb.key = openAGM(t, s, c, 6, false)
 	b := cb.b
 	if _, err := s.Vote(ctx, b.ID, cb.ms[0].Number, society.Online, marks(b, 0)); err != nil {
 		t.Fatal(err)
@@ -92,7 +93,7 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherCodes, err := s.OpenBallot(ctx, other, secretary)
+		otherOpening, err := s.OpenBallot(ctx, other, society.Sealed, secretary)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +111,7 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 			{"the same paper entered twice", duringVoting, postal(cb.postal[ms[4].Number]), society.ErrAlreadyVoted, society.FieldMember},
 			{"the opening's code, replaced by the paper's", duringVoting, postal(cb.old[ms[2].Number]), society.ErrBadCode, society.FieldCode},
 			{"a forged code", duringVoting, postal("ABCD-EFGH-JKMN-PQRS"), society.ErrBadCode, society.FieldCode},
-			{"a code of another ballot", duringVoting, postal(otherCodes[0].Code), society.ErrBadCode, society.FieldCode},
+			{"a code of another ballot", duringVoting, postal(otherOpening.Codes[0].Code), society.ErrBadCode, society.FieldCode},
 			{"a paper after the close", ballotCloses, postal(cb.postal[ms[2].Number]), society.ErrNotOpen, society.FieldBallot},
 			{"a paper with too many choices", duringVoting, func() error {
 				bad := marks(b, 2)
@@ -131,7 +132,7 @@ func TestPostalAndMeetingRefusals(t *testing.T) {
 			{"more papers than members checked in", duringVoting, func() error { return s.MeetingPaper(ctx, cb.meeting, cb.paperChoices, secretary) }, society.ErrTooManyVotes, society.FieldCount},
 			{"a meeting paper marking a motion", duringVoting, func() error { return s.MeetingPaper(ctx, cb.meeting, ok, secretary) }, society.ErrBadChoice, society.FieldMotions},
 			{"a meeting added after the close", ballotCloses.Add(time.Hour), func() error {
-				if err := s.CloseBallot(ctx, b.ID, secretary); err != nil {
+				if err := s.CloseBallot(ctx, b.ID, cb.key, secretary); err != nil {
 					return err
 				}
 				_, err := s.AddMeeting(ctx, b.ID, "Cardiff", "2026-12-06", secretary)
@@ -175,7 +176,7 @@ func TestPostalMeetingRaces(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, c := ballotSociety(t, d)
-		b, ms, _ := openAGM(t, s, c, rounds*3, false)
+		b, ms, _, _ := openAGM(t, s, c, rounds*3, false)
 		_, codes, err := s.PostalCodes(ctx, b.ID, true, secretary)
 		if err != nil {
 			t.Fatal(err)

@@ -59,9 +59,10 @@ func agm(allowChange bool) society.Ballot {
 }
 
 // openAGM admits n members before the record date, creates and opens the
-// AGM ballot, and sets the clock inside the voting time; it returns the
-// ballot and each elector's code by membership number.
-func openAGM(t testing.TB, s *society.Service, c *clock, n int, allowChange bool) (society.Ballot, []society.Member, map[int64]string) {
+// AGM ballot with its papers sealed, and sets the clock inside the voting
+// time; it returns the ballot, each elector's code by membership number
+// and the counting key that closes it.
+func openAGM(t testing.TB, s *society.Service, c *clock, n int, allowChange bool) (society.Ballot, []society.Member, map[int64]string, society.CountingKey) {
 	t.Helper()
 	ctx := context.Background()
 	ms := make([]society.Member, n)
@@ -72,12 +73,12 @@ func openAGM(t testing.TB, s *society.Service, c *clock, n int, allowChange bool
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes, err := s.OpenBallot(ctx, id, secretary)
+	o, err := s.OpenBallot(ctx, id, society.Sealed, secretary)
 	if err != nil {
 		t.Fatal(err)
 	}
 	byMember := map[int64]string{}
-	for _, vc := range codes {
+	for _, vc := range o.Codes {
 		byMember[vc.Member] = vc.Code
 	}
 	b, err := s.Ballot(ctx, id)
@@ -85,7 +86,7 @@ func openAGM(t testing.TB, s *society.Service, c *clock, n int, allowChange bool
 		t.Fatal(err)
 	}
 	c.set(duringVoting)
-	return b, ms, byMember
+	return b, ms, byMember, o.Key
 }
 
 // marks is a full paper on b: for on both motions, the first block

@@ -261,7 +261,7 @@ func (s *Service) MeetingPaper(ctx context.Context, meetingID int64, c Choices, 
 			return valid.Error{Field: FieldCount, Cause: ErrTooManyVotes, Message: fmt.Sprintf(
 				"This meeting has %d papers for %d members checked in; it takes no more.", m.Papers, m.CheckedIn)}
 		}
-		return insertPaper(ctx, tx, b.ID, newSecret(receiptBytes), c)
+		return insertPaper(ctx, tx, b, newSecret(receiptBytes), c)
 	})
 }
 

@@ -20,7 +20,7 @@ func TestVoteRaces(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, c := ballotSociety(t, d)
-		b, ms, codes := openAGM(t, s, c, rounds*5, false)
+		b, ms, codes, _ := openAGM(t, s, c, rounds*5, false)
 		paper := marks(b, 3, 2, 1, 0)
 		// A racer votes for member m, whose code is code.
 		type racer func(m int64, code string) func() error
@@ -69,14 +69,15 @@ func TestCloseRacesVotes(t *testing.T) {
 		ctx := context.Background()
 		voting, vc := ballotSociety(t, d)
 		closing, cc := ballotSociety(t, d)
-		_, ms, _ := openAGM(t, voting, vc, 1, false)
+		_, ms, _, _ := openAGM(t, voting, vc, 1, false)
 		for range rounds {
 			id, err := voting.CreateBallot(ctx, agm(false), secretary)
 			if err != nil {
 				t.Fatal(err)
 			}
 			vc.set(today)
-			if _, err := voting.OpenBallot(ctx, id, secretary); err != nil {
+			o, err := voting.OpenBallot(ctx, id, society.Sealed, secretary)
+			if err != nil {
 				t.Fatal(err)
 			}
 			b, err := voting.Ballot(ctx, id)
@@ -87,7 +88,7 @@ func TestCloseRacesVotes(t *testing.T) {
 			cc.set(ballotCloses.Add(time.Second))
 			errs := race(
 				func() error { _, err := voting.Vote(ctx, id, ms[0].Number, society.Online, marks(b, 0)); return err },
-				func() error { return closing.CloseBallot(ctx, id, secretary) })
+				func() error { return closing.CloseBallot(ctx, id, o.Key, secretary) })
 			if errs[1] != nil {
 				t.Fatalf("close: %v", errs[1])
 			}

@@ -52,7 +52,7 @@ func TestChannelsCombine(t *testing.T) {
 			t.Fatal("a tally before the close")
 		}
 		c.set(afterClose)
-		if err := s.CloseBallot(ctx, b.ID, secretary); err != nil {
+		if err := s.CloseBallot(ctx, b.ID, cb.key, secretary); err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.Tally(ctx, b.ID)
@@ -121,7 +121,7 @@ func TestReminders(t *testing.T) {
 		withMail("Ann Reader", "ann@example.org", "notices")
 		withMail("No Mail", "nomail@example.org", "none")
 		voter := withMail("Val Voter", "val@example.org", "notices-and-news")
-		b, _, _ := openAGM(t, s, c, 2, false) // two more with no address
+		b, _, _, _ := openAGM(t, s, c, 2, false) // two more with no address
 		if _, err := s.Vote(ctx, b.ID, voter.Number, society.Online, marks(b, 0)); err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -14,12 +15,15 @@ import (
 	"github.com/coopress/coopress/internal/society"
 )
 
-// TestBallotSecrecy: after 24 members vote (online, with codes, by post,
-// at the meeting, one changing their vote) and the ballot closes, every
-// column of every table is read and nothing links a stored paper to a
-// member: the papers hold only a random key, the ballot, a receipt hash
-// and the marks; no other table holds a paper's key, receipt hash or
-// marks; the audit log gained nothing from the votes; and the papers'
+// TestBallotSecrecy: 24 members vote (online, with codes, by post, at the
+// meeting, one changing their vote) in a sealed ballot. While it is
+// open, every column of every table is read and none holds any marks:
+// each paper is sealed, all to one length whatever the choices, so what
+// the order of writing links to a voter (on PostgreSQL the shared xmin)
+// reaches only ciphertext. After the close, nothing links a stored paper
+// to a member: the papers hold only a random key, the ballot, a receipt
+// hash and the marks; no other table holds a paper's key, receipt hash
+// or marks; the audit log gained nothing from the votes; and the papers'
 // order (natural, by key, and on PostgreSQL physical and by writing
 // transaction) is the random keys', not the order of voting.
 func TestBallotSecrecy(t *testing.T) {
@@ -27,24 +31,28 @@ func TestBallotSecrecy(t *testing.T) {
 		ctx := context.Background()
 		s, c := ballotSociety(t, d)
 		const voters = 24
-		b, ms, codes := openAGM(t, s, c, voters, true)
+		b, ms, codes, counting := openAGM(t, s, c, voters, true)
 		audited := count(t, d, "SELECT COUNT(*) FROM audit_log")
 		// Voter i ranks the STV candidates by the i-th permutation, so the
 		// test, and only the test, knows whose paper is whose.
+		// The other marks vary in length from voter to voter.
 		perms := permutations([]int{0, 1, 2, 3})
 		channels := []society.Channel{society.Online, society.Postal, society.Meeting}
+		var texts []string
 		for i, m := range ms {
+			ch := variedMarks(b, i, perms[i])
+			texts = append(texts, marksText(ch))
 			var err error
 			switch {
 			case i%4 == 3:
-				_, _, err = s.VoteWithCode(ctx, codes[m.Number], marks(b, perms[i]...))
+				_, _, err = s.VoteWithCode(ctx, codes[m.Number], ch)
 			case i == 0:
 				var r string
 				if r, err = s.Vote(ctx, b.ID, m.Number, society.Online, marks(b, 3, 2, 1, 0)); err == nil {
-					_, err = s.ChangeVote(ctx, b.ID, m.Number, r, marks(b, perms[i]...))
+					_, err = s.ChangeVote(ctx, b.ID, m.Number, r, ch)
 				}
 			default:
-				_, err = s.Vote(ctx, b.ID, m.Number, channels[i%3], marks(b, perms[i]...))
+				_, err = s.Vote(ctx, b.ID, m.Number, channels[i%3], ch)
 			}
 			if err != nil {
 				t.Fatalf("voter %d: %v", i, err)
@@ -53,13 +61,22 @@ func TestBallotSecrecy(t *testing.T) {
 		if n := count(t, d, "SELECT COUNT(*) FROM audit_log"); n != audited {
 			t.Fatalf("voting wrote %d audit entries; a vote must leave none", n-audited)
 		}
+		if lens := map[int]bool{}; true {
+			for _, x := range texts {
+				lens[len(x)] = true
+			}
+			if len(lens) < 3 {
+				t.Fatalf("the marks have %d lengths; the test needs them to differ", len(lens))
+			}
+		}
+		sealedWhileOpen(t, d, b, texts)
 		c.set(afterClose)
-		if err := s.CloseBallot(ctx, b.ID, secretary); err != nil {
+		if err := s.CloseBallot(ctx, b.ID, counting, secretary); err != nil {
 			t.Fatal(err)
 		}
 
 		cols, papers := readTable(t, d, "ballot_papers")
-		if !slices.Equal(cols, []string{"id", "ballot_id", "receipt_hash", "choices"}) {
+		if !slices.Equal(cols, []string{"id", "ballot_id", "receipt_hash", "choices", "sealed"}) {
 			t.Fatalf("ballot_papers has columns %q; each new one must be shown to say nothing of the voter", cols)
 		}
 		if len(papers) != voters {
@@ -68,6 +85,9 @@ func TestBallotSecrecy(t *testing.T) {
 		secret := map[string]string{}
 		for _, p := range papers {
 			secret[key(p[0])], secret[key(p[2])], secret[key(p[3])] = "paper key", "receipt hash", "marks"
+			if p[4] != nil {
+				t.Errorf("a paper is still sealed after the close")
+			}
 		}
 		for _, table := range tables(t, d) {
 			if table == "ballot_papers" {
@@ -111,6 +131,95 @@ func TestBallotSecrecy(t *testing.T) {
 			t.Errorf("the papers stand in the order of voting: %v", whose)
 		}
 	})
+}
+
+// sealedWhileOpen reads every column of every table of an open, sealed
+// ballot and proves that none holds the marks texts: each paper's marks
+// are empty and its sealed marks all of one length; and on PostgreSQL,
+// where a paper shares its xmin with its voter's row, that link reaches
+// only the sealed paper.
+func sealedWhileOpen(t *testing.T, d *db.DB, b society.Ballot, texts []string) {
+	t.Helper()
+	marks := map[string]bool{}
+	for _, x := range texts {
+		marks[x] = true
+	}
+	stances := []string{"=for", "=against", "=abstain", fmt.Sprintf("e%d=", b.Elections[1].ID)}
+	for _, table := range tables(t, d) {
+		cols, rows := readTable(t, d, table)
+		for _, row := range rows {
+			for i, v := range row {
+				x := text(v)
+				if marks[x] {
+					t.Errorf("%s.%s holds a paper's marks %q while the ballot is open", table, cols[i], x)
+				}
+				for _, st := range stances {
+					if strings.Contains(x, st) {
+						t.Errorf("%s.%s holds %q while the ballot is open: %q", table, cols[i], st, x)
+					}
+				}
+			}
+		}
+	}
+	_, papers := readQuery(t, d, "SELECT choices, sealed FROM ballot_papers ORDER BY id")
+	if len(papers) != len(texts) {
+		t.Fatalf("%d papers; want %d", len(papers), len(texts))
+	}
+	lengths := map[int]int{}
+	for _, p := range papers {
+		if text(p[0]) != "" {
+			t.Errorf("an open ballot's paper has marks %q", text(p[0]))
+		}
+		sealed, _ := p[1].([]byte)
+		lengths[len(sealed)]++
+	}
+	if len(lengths) != 1 || lengths[0] > 0 {
+		t.Errorf("sealed papers by length: %v; want one length for all", lengths)
+	}
+	if d.Dialect() == db.Postgres {
+		linked := count(t, d, `SELECT COUNT(*) FROM ballot_papers p JOIN ballot_voters v ON v.xmin::text = p.xmin::text`)
+		clear := count(t, d, `SELECT COUNT(*) FROM ballot_papers p JOIN ballot_voters v ON v.xmin::text = p.xmin::text
+			WHERE p.choices <> '' OR p.sealed IS NULL`)
+		if linked != len(texts) || clear != 0 {
+			t.Errorf("%d papers share their voter's xmin (want all %d, the test's premise), %d of them in clear (want 0)",
+				linked, len(texts), clear)
+		}
+	}
+}
+
+// variedMarks is voter i's paper: the STV ranking perm, which names the
+// voter, with stances and block votes that make the marks' lengths
+// differ.
+func variedMarks(b society.Ballot, i int, perm []int) society.Choices {
+	c := marks(b, perm...)
+	block := b.Elections[0]
+	c.Motions[b.Motions[0].ID] = []society.Stance{society.For, society.Against, society.Abstain}[i%3]
+	switch i % 4 {
+	case 0:
+		delete(c.Motions, b.Motions[1].ID)
+	case 1:
+		c.Elections[block.ID] = []int64{block.Candidates[2].ID, block.Candidates[1].ID}
+	case 2:
+		delete(c.Elections, block.ID)
+	}
+	return c
+}
+
+// marksText is the paper's text for c, as docs/ballots.md gives it:
+// "m12=for;e3=7,5", motions then elections, each in id order.
+func marksText(c society.Choices) string {
+	var parts []string
+	for _, id := range slices.Sorted(maps.Keys(c.Motions)) {
+		parts = append(parts, fmt.Sprintf("m%d=%s", id, c.Motions[id]))
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.Elections)) {
+		var ks []string
+		for _, k := range c.Elections[id] {
+			ks = append(ks, fmt.Sprint(k))
+		}
+		parts = append(parts, fmt.Sprintf("e%d=%s", id, strings.Join(ks, ",")))
+	}
+	return strings.Join(parts, ";")
 }
 
 // voterOf is the index of the voter whose STV ranking is in marks.

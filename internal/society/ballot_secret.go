@@ -27,7 +27,11 @@ const (
 func newSecret(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
-	s := codeEncoding.EncodeToString(b)
+	return inGroups(codeEncoding.EncodeToString(b))
+}
+
+// inGroups writes s in groups of four joined by dashes.
+func inGroups(s string) string {
 	var out strings.Builder
 	for i, r := range s {
 		if i > 0 && i%4 == 0 {

@@ -76,15 +76,19 @@ func (s *Service) Tally(ctx context.Context, id int64) (Results, error) {
 	}
 	// Papers are read in the order of their random keys, which says
 	// nothing of who or when.
-	rows, err := s.db.QueryContext(ctx, `SELECT choices FROM ballot_papers WHERE ballot_id = $1 ORDER BY id`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT choices, sealed IS NOT NULL FROM ballot_papers WHERE ballot_id = $1 ORDER BY id`, id)
 	if err != nil {
 		return r, fmt.Errorf("society: tally: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var text string
-		if err := rows.Scan(&text); err != nil {
+		var sealed bool
+		if err := rows.Scan(&text, &sealed); err != nil {
 			return r, err
+		}
+		if sealed { // the close opens every paper; one still sealed would count as blank
+			return r, fmt.Errorf("society: tally: ballot %d holds a paper still sealed", id)
 		}
 		c, err := decodeChoices(text)
 		if err != nil {

@@ -25,7 +25,7 @@ func TestVoteRefusals(t *testing.T) {
 			t.Fatal(err)
 		}
 		late := admit(t, s, "Late Joiner", "8 Quay St", "3", "2026-11-20")
-		b, ms, codes := openAGM(t, s, c, 4, true)
+		b, ms, codes, _ := openAGM(t, s, c, 4, true)
 		// Member 0 has voted online, member 1 with their code.
 		receipt, err := s.Vote(ctx, b.ID, ms[0].Number, society.Online, marks(b, 0, 1))
 		if err != nil {
@@ -161,11 +161,11 @@ func TestBallotLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.OpenBallot(ctx, id, secretary); err == nil {
+		if _, err := s.OpenBallot(ctx, id, society.Sealed, secretary); err == nil {
 			t.Fatal("a ballot with nothing to vote on opened")
 		}
 		admit(t, s, "Late Joiner", "8 Quay St", "3", "2026-11-20")
-		b, ms, codes := openAGM(t, s, c, 5, true)
+		b, ms, codes, key := openAGM(t, s, c, 5, true)
 		if len(codes) != 5 || b.Electors != 5 || b.Status != society.Open {
 			t.Fatalf("%d codes, %d electors, %s; want 5, 5, open", len(codes), b.Electors, b.Status)
 		}
@@ -226,11 +226,11 @@ func TestBallotLifecycle(t *testing.T) {
 		if _, _, err := s.VoteWithCode(ctx, codes[ms[4].Number], m(society.Abstain, society.Abstain)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CloseBallot(ctx, b.ID, secretary); !errors.Is(err, society.ErrNotOpen) {
+		if err := s.CloseBallot(ctx, b.ID, key, secretary); !errors.Is(err, society.ErrNotOpen) {
 			t.Fatalf("closing before the closing time: %v", err)
 		}
 		c.set(afterClose)
-		if err := s.CloseBallot(ctx, b.ID, secretary); err != nil {
+		if err := s.CloseBallot(ctx, b.ID, key, secretary); err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.Tally(ctx, b.ID)
@@ -271,7 +271,7 @@ func TestReissueCode(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, c := ballotSociety(t, d)
-		b, ms, codes := openAGM(t, s, c, 2, false)
+		b, ms, codes, _ := openAGM(t, s, c, 2, false)
 		fresh, err := s.ReissueCode(ctx, b.ID, ms[0].Number, secretary)
 		if err != nil {
 			t.Fatal(err)

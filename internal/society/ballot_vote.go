@@ -165,17 +165,28 @@ func (s *Service) cast(ctx context.Context, tx *sql.Tx, b Ballot, member int64, 
 	if err != nil {
 		return "", fmt.Errorf("society: record voter: %w", err)
 	}
-	if err := insertPaper(ctx, tx, b.ID, receipt, c); err != nil {
+	if err := insertPaper(ctx, tx, b, receipt, c); err != nil {
 		return "", err
 	}
 	return receipt, nil
 }
 
 // insertPaper stores a paper under a fresh random key with its receipt's
-// hash: nothing in it names the voter or the time.
-func insertPaper(ctx context.Context, tx *sql.Tx, ballotID int64, receipt string, c Choices) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_papers (id, ballot_id, receipt_hash, choices) VALUES ($1, $2, $3, $4)`,
-		newPaperID(), ballotID, secretHash(hashReceiptPaper, receipt), c.encode()); err != nil {
+// hash: nothing in it names the voter or the time. In a sealed ballot
+// the marks are sealed to its public key and choices left empty, since
+// this row is written in the same transaction as its voter's.
+func insertPaper(ctx context.Context, tx *sql.Tx, b Ballot, receipt string, c Choices) error {
+	id, marks := newPaperID(), c.encode()
+	var sealed []byte
+	if b.Sealed {
+		var err error
+		if sealed, err = sealMarks(b, id, marks); err != nil {
+			return err
+		}
+		marks = ""
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ballot_papers (id, ballot_id, receipt_hash, choices, sealed)
+		VALUES ($1, $2, $3, $4, $5)`, id, b.ID, secretHash(hashReceiptPaper, receipt), marks, sealed); err != nil {
 		return fmt.Errorf("society: store paper: %w", err)
 	}
 	return nil
@@ -267,7 +278,7 @@ func (s *Service) replace(ctx context.Context, tx *sql.Tx, b Ballot, member int6
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return "", badReceipt()
 	}
-	return fresh, insertPaper(ctx, tx, b.ID, fresh, c)
+	return fresh, insertPaper(ctx, tx, b, fresh, c)
 }
 
 func badReceipt() error {

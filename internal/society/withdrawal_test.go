@@ -307,7 +307,7 @@ func TestBallotsFollowTheLink(t *testing.T) {
 			RETURNING id`, db.UTC(today)).Scan(&acct); err != nil {
 			t.Fatal(err)
 		}
-		b, ms, _ := openAGM(t, s, c, 2, false)
+		b, ms, _, _ := openAGM(t, s, c, 2, false)
 		if err := s.Link(ctx, ms[1].Number, acct, secretary); err != nil {
 			t.Fatal(err)
 		}

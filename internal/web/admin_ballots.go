@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,7 +8,6 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/csvcell"
 	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/valid"
 )
@@ -49,7 +46,10 @@ type ballotPage struct {
 	Voted    int
 	// Member is the membership number typed for a new code.
 	Member string
-	loc    *time.Location
+	// Seal is the choice typed on the open form ("yes" or "no"); Key the
+	// counting key typed on the close form.
+	Seal, Key string
+	loc       *time.Location
 }
 
 // When is a time in the publication's zone.
@@ -164,7 +164,7 @@ func (s *Server) renderBallot(w http.ResponseWriter, r *http.Request, errs field
 	p := &ballotPage{adminFrame: s.newAdminFrame(r, b.Title), Ballot: b, loc: loc,
 		Form: society.BallotInput{Title: b.Title, Meeting: b.Meeting, Opens: localInput(b.OpensAt, loc),
 			Closes: localInput(b.ClosesAt, loc), RecordDate: b.RecordDate, AllowChange: b.AllowChange},
-		Motion: motionForm{Kind: "ordinary"}, Election: electionForm{Seats: "1", Method: "block"}}
+		Motion: motionForm{Kind: "ordinary"}, Election: electionForm{Seats: "1", Method: "block"}, Seal: "yes"}
 	p.Errors = errs
 	if r.URL.Query().Get("done") != "" {
 		p.Notice = map[string]string{"saved": "Saved.", "closed": "The ballot is closed; the results are below."}[r.URL.Query().Get("done")]
@@ -261,48 +261,6 @@ func (s *Server) adminBallotRemove(w http.ResponseWriter, r *http.Request) error
 		}
 		return nil
 	}, nil)
-}
-
-// adminBallotOpen opens the ballot and sends the voting codes, which
-// exist only now, as a CSV for mailing; the page says so beforehand.
-func (s *Server) adminBallotOpen(w http.ResponseWriter, r *http.Request) error {
-	soc, b, err := s.loadAdminBallot(r)
-	if err != nil {
-		return err
-	}
-	codes, err := soc.OpenBallot(r.Context(), b.ID, actorOf(r))
-	var errs fieldErrors
-	if errs.addValidation(err, "") {
-		return s.renderBallot(w, r, errs, nil)
-	} else if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write([]string{"member", "name", "postal_address", "email", "voting_code"})
-	for _, c := range codes {
-		_ = cw.Write([]string{strconv.FormatInt(c.Member, 10), csvcell.Safe(c.Name), csvcell.Safe(c.Address),
-			csvcell.Safe(c.Email), c.Code})
-	}
-	cw.Flush()
-	return sendAttachment(w, "text/csv; charset=utf-8", "voting-codes-ballot-"+strconv.FormatInt(b.ID, 10)+".csv", buf.Bytes())
-}
-
-// adminBallotClose closes a ballot whose time is up.
-func (s *Server) adminBallotClose(w http.ResponseWriter, r *http.Request) error {
-	soc, b, err := s.loadAdminBallot(r)
-	if err != nil {
-		return err
-	}
-	err = soc.CloseBallot(r.Context(), b.ID, actorOf(r))
-	var errs fieldErrors
-	if errs.addValidation(err, "") {
-		return s.renderBallot(w, r, errs, nil)
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/admin/ballots/"+strconv.FormatInt(b.ID, 10)+"/results", http.StatusSeeOther)
-	return nil
 }
 
 // adminBallotReissue gives one elector a new voting code, shown once on

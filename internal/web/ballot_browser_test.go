@@ -47,14 +47,17 @@ func TestBallotPagesAccessible(t *testing.T) {
 	}
 	by := account.Actor{Name: "test"}
 	ids := map[string]int64{}
+	keys := map[string]society.CountingKey{}
 	for _, name := range []string{"draft", "open", "closed"} {
 		if ids[name], err = soc.CreateBallot(ctx, draft, by); err != nil {
 			t.Fatal(err)
 		}
 		if name != "draft" {
-			if _, err := soc.OpenBallot(ctx, ids[name], by); err != nil {
+			o, err := soc.OpenBallot(ctx, ids[name], society.Sealed, by)
+			if err != nil {
 				t.Fatal(err)
 			}
+			keys[name] = o.Key
 		}
 	}
 	h.clock.Set(testStart.Add(2 * time.Hour))
@@ -66,7 +69,7 @@ func TestBallotPagesAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.clock.Set(testStart.Add(49 * time.Hour))
-	if err := soc.CloseBallot(ctx, b1.ID, by); err != nil {
+	if err := soc.CloseBallot(ctx, b1.ID, keys["closed"], by); err != nil {
 		t.Fatal(err)
 	}
 	h.clock.Set(testStart.Add(2 * time.Hour))

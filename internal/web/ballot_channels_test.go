@@ -52,10 +52,11 @@ func TestBallotChannelPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		old, err := soc.OpenBallot(ctx, id, by)
+		opening, err := soc.OpenBallot(ctx, id, society.Sealed, by)
 		if err != nil {
 			t.Fatal(err)
 		}
+		old := opening.Codes
 		h.clock.Set(testStart.Add(2 * time.Hour))
 		b, err := soc.Ballot(ctx, id)
 		if err != nil {
@@ -147,7 +148,7 @@ func TestBallotChannelPages(t *testing.T) {
 		}
 		h.clock.Set(testStart.Add(49 * time.Hour))
 		sec = h.session(t, h.account(t, account.Secretary))
-		if err := soc.CloseBallot(ctx, id, by); err != nil {
+		if err := soc.CloseBallot(ctx, id, opening.Key, by); err != nil {
 			t.Fatal(err)
 		}
 		runScenarios(t, h, []scenario{

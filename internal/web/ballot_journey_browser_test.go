@@ -20,13 +20,15 @@ import (
 )
 
 // TestBallotJourney is issue 12's journey in Chromium: the secretary
-// opens a ballot; a member votes online and checks the receipt; a second
-// member's postal paper is entered by a teller; a regional meeting tries
-// to check in the member who voted online and is refused; the ballot
-// closes and the results page shows the count. axe-core runs on each
-// page this part added (post, meetings and reminders; the tellers' entry;
-// a meeting) and on the results page with its new link. (Axe loads a page
-// afresh, so the pages with a refusal showing are not what it checks.)
+// opens a ballot, sealed, and is shown the counting key; a member votes
+// online and checks the receipt; a second member's postal paper is
+// entered by a teller; a regional meeting tries to check in the member
+// who voted online and is refused; the secretary closes the ballot,
+// first without the key (refused beside its field), then typing it; the
+// results page shows the count. axe-core runs on each page this part
+// added (post, meetings and reminders; the tellers' entry; a meeting),
+// on the page that shows the key, on the close form with its refusal and
+// on the results page with its new link.
 func TestBallotJourney(t *testing.T) {
 	d := dbtest.SQLite(t)
 	ctx := context.Background()
@@ -84,13 +86,25 @@ func TestBallotJourney(t *testing.T) {
 		}
 	}
 
-	// The secretary opens the ballot; the codes come as a download.
+	// The secretary opens the ballot, sealed as the form suggests; the
+	// codes and the counting key are on the next page, once.
 	b.Navigate(base + "/signin")
 	signIn(h.as(t, account.Secretary))
 	b.Navigate(path)
+	if !browsertest.Eval[bool](b, `document.getElementById("seal-yes").checked`) {
+		t.Error("sealing is not the open form's default")
+	}
 	run(`document.querySelector("form[action$='/open'] button").click()`)
-	if !testwait.For(10*time.Second, func() bool { bl, err := soc.Ballot(ctx, id); return err == nil && bl.Status == society.Open }) {
-		t.Fatal("the ballot did not open")
+	waitText("Without this key the papers cannot be counted")
+	countingKey := browsertest.Eval[string](b, `document.getElementById("key").innerText`)
+	if len(countingKey) != 69 || browsertest.Eval[int](b, `document.querySelectorAll("a[download]").length`) != 2 {
+		t.Fatalf("counting key %q, or the two downloads missing:\n%s", countingKey, text())
+	}
+	if vs := b.AxeHere(); len(vs) > 0 {
+		t.Errorf("axe-core on the opened ballot: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
+	}
+	if bl, err := soc.Ballot(ctx, id); err != nil || bl.Status != society.Open || !bl.Sealed {
+		t.Fatalf("the ballot is %s, sealed %v (%v); want open and sealed", bl.Status, bl.Sealed, err)
 	}
 	bl, err := soc.Ballot(ctx, id)
 	if err != nil {
@@ -155,6 +169,15 @@ func TestBallotJourney(t *testing.T) {
 	signIn(h.session(t, h.account(t, account.Secretary)))
 	b.Navigate(path)
 	run(`document.querySelector("form[action$='/close'] button").click()`)
+	waitText("Give the ballot's counting key")
+	if n := browsertest.Eval[int](b, `document.querySelectorAll("#counting_key[aria-invalid=true]").length`); n != 1 {
+		t.Errorf("the counting key is not marked invalid")
+	}
+	if vs := b.AxeHere(); len(vs) > 0 {
+		t.Errorf("axe-core on the close form with its refusal: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
+	}
+	run(`document.getElementById("counting_key").value = "` + countingKey + `";
+		document.querySelector("form[action$='/close'] button").click()`)
 	waitText("Download the scrutineer")
 	for _, want := range []string{"online 1, by post 1, at the meeting 0", "To receive the accounts: not passed", "elected 1 of 1"} {
 		if !strings.Contains(text(), want) {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -22,11 +23,13 @@ var receiptCode = regexp.MustCompile(`<code>([0-9A-Z-]{20,})</code>`)
 
 // TestBallotPages goes through a ballot on the web, on both engines: the
 // secretary drafts it (refusals beside their fields), adds a motion and
-// two elections, opens it and gets the voting codes as CSV; a signed-in
+// two elections, opens it sealed and gets the voting codes as CSV and
+// the counting key, on the page and as a file, both once; a signed-in
 // member votes (a bad STV numbering refused beside the election, nothing
 // recorded), checks the receipt and cannot vote again; a member without an
 // account votes with the code, which then is spent; turnout shows who and
-// by which channel; results wait for the close and then count.
+// by which channel; results wait for the close, which needs the counting
+// key (refused beside its field when missing or mistyped), and then count.
 func TestBallotPages(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -86,14 +89,38 @@ func TestBallotPages(t *testing.T) {
 				form:   url.Values{"motion_title": {"X"}, "motion_kind": {"special"}, "motion_fraction": {"most"}},
 				status: http.StatusUnprocessableEntity, plain: true, want: []string{`"most" is not a majority`}},
 		})
+		runScenarios(t, h, []scenario{
+			{name: "the open form", path: path, token: sec, status: http.StatusOK,
+				want: []string{`<legend>Seal the papers until the close?</legend>`, `id="seal-yes" name="seal" value="yes" checked`,
+					`aria-describedby="seal-hint"`}},
+			{name: "opening without saying whether to seal", method: "POST", path: path + "/open", token: sec, form: url.Values{},
+				status: http.StatusUnprocessableEntity, want: []string{`id="seal-error"`, "Choose whether the papers are sealed"}},
+		})
 		var rows [][]string
-		res = h.do(t, req{method: "POST", path: path + "/open", token: sec, form: url.Values{}})
-		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
+		res = h.do(t, req{method: "POST", path: path + "/open", token: sec, form: url.Values{"seal": {"yes"}}})
+		if res.status != http.StatusOK || !strings.Contains(res.body, "Without this key the papers cannot be counted") {
 			t.Fatalf("open: %d %s", res.status, errorSummaryOr(res.body))
 		}
-		rows, err = csv.NewReader(strings.NewReader(res.body)).ReadAll()
+		download := func(name string) string {
+			t.Helper()
+			m := regexp.MustCompile(`<a href="data:[^;]+;charset=utf-8;base64,([A-Za-z0-9+/=]+)" download="` + regexp.QuoteMeta(name) + `">`).FindStringSubmatch(res.body)
+			if m == nil {
+				t.Fatalf("no download of %s on the page:\n%s", name, res.body)
+			}
+			raw, err := base64.StdEncoding.DecodeString(m[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(raw)
+		}
+		rows, err = csv.NewReader(strings.NewReader(download("voting-codes-ballot-" + strconv.FormatInt(id, 10) + ".csv"))).ReadAll()
 		if err != nil || len(rows) != 3 {
 			t.Fatalf("voting codes: %v %q", err, rows)
+		}
+		countingKey := regexp.MustCompile(`<p class="counting-key" id="key">([0-9A-Z-]{69})</p>`).FindStringSubmatch(res.body)
+		keyFile := download("counting-key-ballot-" + strconv.FormatInt(id, 10) + ".txt")
+		if countingKey == nil || !strings.Contains(keyFile, countingKey[1]) || !strings.Contains(keyFile, "AGM 2024") {
+			t.Fatalf("counting key %q, file %q", countingKey, keyFile)
 		}
 		code := ""
 		for _, r := range rows[1:] {
@@ -178,13 +205,22 @@ func TestBallotPages(t *testing.T) {
 			{name: "turnout", path: path + "/turnout", token: sec, status: http.StatusOK,
 				want:    []string{"2 of 2 electors", "<td>" + strconv.FormatInt(linked.Number, 10) + "</td><td>online</td>"},
 				notWant: []string{"Ann Jones", "against"}},
-			{name: "closing early", method: "POST", path: path + "/close", token: sec, form: url.Values{}, status: http.StatusUnprocessableEntity,
-				want: []string{"the ballot closes then"}},
+			{name: "closing early", method: "POST", path: path + "/close", token: sec, form: url.Values{"counting_key": {countingKey[1]}},
+				status: http.StatusUnprocessableEntity, want: []string{"the ballot closes then"}},
 		})
 		h.clock.Set(testStart.Add(49 * time.Hour))
 		sec = h.session(t, h.account(t, account.Secretary))
 		runScenarios(t, h, []scenario{
-			{name: "closing", method: "POST", path: path + "/close", token: sec, form: url.Values{}, status: http.StatusSeeOther, location: path + "/results"},
+			{name: "the close form", path: path, token: sec, status: http.StatusOK,
+				want: []string{`<label for="counting_key">Counting key</label>`, `aria-describedby="counting_key-hint"`}},
+			{name: "closing without the key", method: "POST", path: path + "/close", token: sec, form: url.Values{},
+				status: http.StatusUnprocessableEntity, want: []string{`id="counting_key-error"`, `aria-invalid="true"`, "Give the ballot&#39;s counting key"}},
+			{name: "closing with a key cut short", method: "POST", path: path + "/close", token: sec,
+				form:   url.Values{"counting_key": {countingKey[1][:60]}},
+				status: http.StatusUnprocessableEntity, want: []string{`id="counting_key-error"`, "that has 48", countingKey[1][:60]}},
+			{name: "the results before the close", path: path + "/results", token: sec, status: http.StatusOK, notWant: []string{"Ann Jones</td><td>2"}},
+			{name: "closing", method: "POST", path: path + "/close", token: sec, form: url.Values{"counting_key": {strings.ToLower(countingKey[1])}},
+				status: http.StatusSeeOther, location: path + "/results"},
 			{name: "voting after the close", method: "POST", path: "/vote", form: codePaper, status: http.StatusUnprocessableEntity,
 				want: []string{"not open for voting"}},
 			{name: "results", path: path + "/results", token: sec, status: http.StatusOK, want: []string{

@@ -50,7 +50,7 @@ func TestTellerJourney(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := soc.OpenBallot(ctx, id, by); err != nil {
+		if _, err := soc.OpenBallot(ctx, id, society.Sealed, by); err != nil {
 			t.Fatal(err)
 		}
 		h.clock.Set(testStart.Add(2 * time.Hour))
