@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -102,6 +105,32 @@ func TestBallotJourney(t *testing.T) {
 	}
 	if vs := b.AxeHere(); len(vs) > 0 {
 		t.Errorf("axe-core on the opened ballot: %d violations:\n%s", len(vs), browsertest.FormatViolations(vs))
+	}
+	// Both files are saved by the browser from the page alone.
+	downloads := t.TempDir()
+	if _, err := chromedp.Call(b.Context(), browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
+		t.Fatal(err)
+	}
+	run(`document.querySelectorAll("a[download]").forEach(a => a.click())`)
+	saved := func(name string) string {
+		t.Helper()
+		var body []byte
+		if !testwait.For(10*time.Second, func() bool {
+			var err error
+			body, err = os.ReadFile(filepath.Join(downloads, name))
+			return err == nil && len(body) > 0
+		}) {
+			t.Fatalf("%s was not saved", name)
+		}
+		return string(body)
+	}
+	sid := strconv.FormatInt(id, 10)
+	if codes := saved("voting-codes-ballot-" + sid + ".csv"); strings.Count(codes, "\n") != 3 {
+		t.Errorf("the voting codes file:\n%s", codes)
+	}
+	if keyFile := saved("counting-key-ballot-" + sid + ".txt"); !strings.Contains(keyFile, countingKey) {
+		t.Errorf("the counting key file lacks the key shown:\n%s", keyFile)
 	}
 	if bl, err := soc.Ballot(ctx, id); err != nil || bl.Status != society.Open || !bl.Sealed {
 		t.Fatalf("the ballot is %s, sealed %v (%v); want open and sealed", bl.Status, bl.Sealed, err)
