@@ -238,9 +238,7 @@ func checkImportRow(row *ImportRow, rec []string, index map[string]int, now time
 // shares held when they left.
 func checkFormer(row *ImportRow, col func(string) string, a Admission, now time.Time, rules Rules) {
 	on, err := parseDate("ceased_on", col("ceased_on"), now, rules)
-	for _, v := range valid.All(err) {
-		row.Problems = append(row.Problems, v)
-	}
+	row.Problems = append(row.Problems, valid.All(err)...)
 	if err == nil && a.On != "" && on < a.On {
 		row.problem("ceased_on", fmt.Sprintf("The member left on %s, before they were admitted on %s; check both days.", on, a.On))
 	}
