@@ -10,7 +10,7 @@
 # Environment: LIVE_COUNTS ("5000 10000 20000"), LIVE_GIFTS (3),
 # LIVE_DATABASE_URL (a postgres:// URL: serve and record on PostgreSQL,
 # where other processes' changes arrive by LISTEN/NOTIFY instead of the
-# once-a-second poll of SQLite; scripts/with-postgres.sh sets
+# quarter-second poll of SQLite (internal/app/fund.go); scripts/with-postgres.sh sets
 # COOPRESS_TEST_DATABASE_URL, which is taken too),
 # LIVE_LABEL (first column, default the commit), LIVE_SERVE_FLAGS (extra
 # flags for `coopress serve`), NO_BUILD=1, COOPRESS_BIN.
@@ -111,7 +111,7 @@ save_results live <<EOF
 - machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r), $(go version | cut -d' ' -f3)
 - load average (1 min) as each size started: ${loads[*]} (other work shares the two cores; above 2 the figures are pessimistic)
 - commit: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- . 2>/dev/null || echo ' (+ uncommitted changes)')
-- each gift is \`coopress fund add --amount 1.00\` on the server's $ENGINE database; times run from the command's start, so they include its own start-up and how the server learns of another process's gift (on SQLite a once-a-second poll, on PostgreSQL LISTEN/NOTIFY): *first* less *command* is about that wait, *spread* is the last stream's arrival less the first's (the fan-out as the client sees it, on the same two cores); *server fan-out* is the server's own time to write the gift to every stream (\`coopress_fund_live_fanout_seconds\`, n/a where the build has no such metric); *added per stream* is the RSS the streams added over N (the server's start leaves freed heap that the streams reuse, so it is low), *all RSS per stream* the whole process's RSS over N (an upper bound)
+- each gift is \`coopress fund add --amount 1.00\` on the server's $ENGINE database; times run from the command's start, so they include its own start-up and how the server learns of another process's gift (on SQLite a poll every 250 ms, on PostgreSQL LISTEN/NOTIFY): *first* less *command* is about that wait, *spread* is the last stream's arrival less the first's (the fan-out as the client sees it, on the same two cores); *server fan-out* is the server's own time to write the gift to every stream (\`coopress_fund_live_fanout_seconds\`, n/a where the build has no such metric); *added per stream* is the RSS the streams added over N (the server's start leaves freed heap that the streams reuse, so it is low), *all RSS per stream* the whole process's RSS over N (an upper bound)
 ${NOTE}
 
 $(cat "$rows")

@@ -13,8 +13,8 @@ import (
 // Snapshot holds the current month's target and raised total in memory, so
 // that every page can render the box without a query. Changes made through
 // the Service reach it at once; changes made by other processes reach it
-// through Refresh, which the server runs every second. It is safe for
-// concurrent use.
+// through Refresh, which the server runs every quarter of a second
+// (fundPoll in internal/app). It is safe for concurrent use.
 type Snapshot struct {
 	loc *time.Location
 	now func() time.Time
