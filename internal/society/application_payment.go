@@ -24,7 +24,10 @@ var provider = account.Actor{Name: "stripe"}
 //
 // A payment is applied only to the application whose checkout coopress
 // started, for exactly its amount and currency, while it is neither paid
-// nor decided; anything else is held for the secretary, never applied.
+// nor decided. One that matches an application the secretary rejected
+// already is refunded through the provider (returnLate), since the
+// society has said no; anything else is held for the secretary, never
+// applied.
 func (s *Service) HandlePayment(ctx context.Context, ev payment.Event) error {
 	switch ev.Kind {
 	case payment.Paid:
@@ -46,11 +49,11 @@ func (s *Service) HandlePayment(ctx context.Context, ev payment.Event) error {
 // cardPaid marks the application of a paid checkout paid, or holds it.
 func (s *Service) cardPaid(ctx context.Context, ev payment.Event) error {
 	got := money.New(ev.AmountMinor, ev.Currency)
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+	var id int64
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lock(ctx, tx); err != nil {
 			return err
 		}
-		var id int64
 		err := tx.QueryRowContext(ctx, `SELECT application_id FROM share_application_events
 			WHERE kind = 'checkout' AND reference = $1`, ev.SessionID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -75,6 +78,8 @@ func (s *Service) cardPaid(ctx context.Context, ev payment.Event) error {
 		case ev.Metadata["application"] != strconv.FormatInt(id, 10):
 			return s.hold(ctx, tx, ev, id, fmt.Sprintf("the payment's metadata names application %q, its checkout %d",
 				ev.Metadata["application"], id))
+		case (a.Status() == Rejected || a.Status() == Refunded) && s.apps.refunder != nil:
+			return errLate // the society said no: returned once this transaction has ended
 		case paid:
 			return s.hold(ctx, tx, ev, id, fmt.Sprintf("application %d was paid already (%s, %s)", id, p.Method, p.Reference))
 		case a.Status() != Submitted:
@@ -87,6 +92,10 @@ func (s *Service) cardPaid(ctx context.Context, ev payment.Event) error {
 		}
 		return s.auditApp(ctx, tx, provider, "society.application.paid", id, nil, e)
 	})
+	if errors.Is(err, errLate) {
+		return s.returnLate(ctx, ev, id)
+	}
+	return err
 }
 
 // cardRefunded records a whole refund of a rejected application's card
