@@ -118,7 +118,7 @@ func (s *Service) mailReturned(ctx context.Context, tx *sql.Tx, a Application, r
 	_, err := s.apps.mail.EnqueueTx(ctx, tx, mail.Message{To: a.Contact.Email,
 		Subject: "Your payment for shares in " + s.societyName() + " has been refunded",
 		Text:    b.String(), Kind: "share_payment_returned",
-		Ref:     "share-application:" + strconv.FormatInt(a.ID, 10) + ":returned:" + r.PaymentRef})
+		Ref: "share-application:" + strconv.FormatInt(a.ID, 10) + ":returned:" + r.PaymentRef})
 	if err != nil {
 		return fmt.Errorf("society: mail return of %s: %w", r.PaymentRef, err)
 	}
