@@ -67,6 +67,7 @@ var engineOnly = map[db.Dialect][]string{
 		"trigger member_links_no_truncate", "trigger withdrawal_requests_no_truncate",
 		"trigger withdrawal_decisions_no_truncate",
 		"trigger officers_no_truncate", "trigger officer_ends_no_truncate",
+		"trigger share_payment_returns_no_truncate", "trigger withdrawal_suspensions_no_truncate",
 		// NOTIFY tells the other nodes that content or the fund changed;
 		// on SQLite there is one node, which watches data_version.
 		"trigger content_state_notify", "trigger fund_state_notify",
