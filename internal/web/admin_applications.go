@@ -51,6 +51,9 @@ type applicationPage struct {
 	adminFrame
 	App   society.Application
 	Holds []society.Hold
+	// Returns are card payments that came after the rejection, which
+	// coopress refunded itself.
+	Returns []society.Return
 	// Payment is the cheque or transfer form as typed.
 	Method, Amount, Reference, Reason string
 }
@@ -90,6 +93,9 @@ func (s *Server) renderApplication(w http.ResponseWriter, r *http.Request, notic
 	}
 	if p.Amount == "" {
 		p.Amount = p.App.Amount.Format()
+	}
+	if p.Returns, err = soc.Returns(r.Context(), id); err != nil {
+		return err
 	}
 	all, err := soc.Holds(r.Context())
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +199,37 @@ func TestSecretaryApplications(t *testing.T) {
 		if len(got[1].Attachments) != 0 {
 			t.Error("a refusal carries an attachment")
 		}
+	})
+}
+
+// TestSecretarySeesReturnedPayment: a card payment that comes after the
+// rejection is refunded by coopress itself (through stripe-mock) and the
+// application's page lists it with the refund's id, apart from the held
+// payments.
+func TestSecretarySeesReturnedPayment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var soc *society.Service
+		h := newHarness(t, d, withStaff(), withSociety(t, d, &soc))
+		secretary := h.as(t, account.Secretary)
+		late := submitApplication(t, soc, "Cy Late", "30", society.PayCard)
+		if _, err := soc.StartCheckout(ctx, late.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := soc.Reject(ctx, late.ID, "The offer has closed.", account.Actor{Name: "secretary@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		late, _ = soc.Application(ctx, late.ID)
+		err := soc.HandlePayment(ctx, payment.Event{ID: "evt_late", Kind: payment.Paid, SessionID: late.Events[0].Reference,
+			PaymentRef: "pi_late", AmountMinor: 30_00, Currency: "GBP", Created: testStart,
+			Metadata: map[string]string{"application": strconv.FormatInt(late.ID, 10)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runScenarios(t, h, []scenario{
+			{name: "returned", path: "/admin/register/applications/" + strconv.FormatInt(late.ID, 10), token: secretary, status: 200,
+				want:    []string{"Card payments returned after the rejection", "£30.00, payment pi_late, refunded by coopress as re_"},
+				notWant: []string{"held against this application"}},
+		})
 	})
 }
