@@ -20,15 +20,15 @@ import (
 // day was also within the rules). A withdrawal or cancellation that takes
 // the last share ends the membership on its date.
 func (s *Service) Apply(ctx context.Context, c Change, by account.Actor) (Entry, error) {
-	if c.Kind == Withdrawal {
-		if err := s.mayWithdraw(c); err != nil {
-			return Entry{}, err
-		}
-	}
 	var e Entry
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lock(ctx, tx); err != nil {
 			return err
+		}
+		if c.Kind == Withdrawal {
+			if err := s.mayWithdraw(ctx, tx, c); err != nil {
+				return err
+			}
 		}
 		var err error
 		e, err = s.applyTx(ctx, tx, c, by)
@@ -89,11 +89,14 @@ type holding struct {
 	Amount int64 `json:"amount_minor"`
 }
 
-// mayWithdraw applies the rules' notice and the board's suspension.
-func (s *Service) mayWithdraw(c Change) error {
-	if from := s.rules.WithdrawalsSuspendedFrom; from != "" && c.On >= from {
+// mayWithdraw applies the rules' notice and the board's suspension, read
+// in the caller's transaction.
+func (s *Service) mayWithdraw(ctx context.Context, q db.Queryer, c Change) error {
+	if p, ok, err := s.suspendedOn(ctx, q, c.On); err != nil {
+		return err
+	} else if ok {
 		return valid.Error{Field: FieldDate, Cause: ErrSuspended,
-			Message: "The board suspended withdrawals from " + from + "; none can be paid while they are suspended."}
+			Message: "The board suspended withdrawals " + p.Period() + "; none can be paid while they are suspended."}
 	}
 	if s.rules.NoticeDays == 0 {
 		return nil

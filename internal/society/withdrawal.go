@@ -61,23 +61,29 @@ type WithdrawalTerms struct {
 	NoticeDays int
 	// DueOn is the first day a request made today can be paid.
 	DueOn string
-	// SuspendedFrom is the day from which the board suspended
-	// withdrawals, empty when it has not; Suspended is set when that
-	// stops a request made today being paid when due.
-	SuspendedFrom string
-	Suspended     bool
+	// SuspendedFrom and SuspendedUntil are the board's suspension of
+	// withdrawals in force today or the next to start (see Suspension),
+	// SuspendedFrom empty when there is none and SuspendedUntil when it
+	// is until further notice; Suspended is set when it stops a request
+	// made today being paid when due.
+	SuspendedFrom, SuspendedUntil string
+	Suspended                     bool
 	// MinimumShares is the least a member may keep: a withdrawal leaving
 	// fewer must take every share and so end the membership.
 	MinimumShares int64
 }
 
 // WithdrawalTerms are the rules for a withdrawal asked for now.
-func (s *Service) WithdrawalTerms() WithdrawalTerms {
+func (s *Service) WithdrawalTerms(ctx context.Context) (WithdrawalTerms, error) {
 	today := s.rules.today(s.now())
-	t := WithdrawalTerms{NoticeDays: s.rules.NoticeDays, DueOn: s.rules.dueOn(today),
-		SuspendedFrom: s.rules.WithdrawalsSuspendedFrom, MinimumShares: s.rules.MinimumShares}
-	t.Suspended = t.SuspendedFrom != "" && t.DueOn >= t.SuspendedFrom
-	return t
+	t := WithdrawalTerms{NoticeDays: s.rules.NoticeDays, DueOn: s.rules.dueOn(today), MinimumShares: s.rules.MinimumShares}
+	p, ok, err := s.nextSuspension(ctx, today)
+	if err != nil || !ok {
+		return t, err
+	}
+	t.SuspendedFrom, t.SuspendedUntil = p.StartsOn, p.EndsOn
+	_, t.Suspended, err = s.suspendedOn(ctx, s.db, t.DueOn)
+	return t, err
 }
 
 // dueOn is the first day notice given on the day notice can be paid.
@@ -264,7 +270,7 @@ func (s *Service) PayWithdrawal(ctx context.Context, id int64, by account.Actor,
 					"Member %d holds no shares now; reject the request instead.", w.MemberNumber)}
 			}
 		}
-		if err := s.mayWithdraw(c); err != nil {
+		if err := s.mayWithdraw(ctx, tx, c); err != nil {
 			return err
 		}
 		e, err := s.applyTx(ctx, tx, c, by)

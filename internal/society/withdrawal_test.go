@@ -54,8 +54,8 @@ func TestWithdrawalRequests(t *testing.T) {
 		m := admit(t, s, "Ann Jones", "1 High St", "50", "2024-01-01")
 		member := account.Actor{Name: "reader 1"}
 
-		terms := s.WithdrawalTerms()
-		if terms.DueOn != "2026-12-30" || terms.Suspended || terms.MinimumShares != 5 {
+		terms, err := s.WithdrawalTerms(ctx)
+		if err != nil || terms.DueOn != "2026-12-30" || terms.Suspended || terms.MinimumShares != 5 {
 			t.Fatalf("terms %+v", terms)
 		}
 		for _, c := range []struct {
@@ -163,7 +163,7 @@ func TestWithdrawalDuringSuspension(t *testing.T) {
 		clock := today
 		s := clockService(t, d, &clock, func(r *society.Rules) { r.WithdrawalsSuspendedFrom = "2026-06-01" })
 		m := admit(t, s, "Ben Smith", "2 Low Rd", "10", "2024-01-01")
-		if terms := s.WithdrawalTerms(); !terms.Suspended || terms.SuspendedFrom != "2026-06-01" {
+		if terms, err := s.WithdrawalTerms(ctx); err != nil || !terms.Suspended || terms.SuspendedFrom != "2026-06-01" {
 			t.Fatalf("terms %+v", terms)
 		}
 		w, err := s.RequestWithdrawal(ctx, m.Number, 4, account.Actor{Name: "reader 2"})

@@ -68,7 +68,10 @@ func (s *Server) newMembershipPage(r *http.Request) (*membershipPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Member, p.Contact, p.Terms = &m, m.Contact, soc.WithdrawalTerms()
+	p.Member, p.Contact = &m, m.Contact
+	if p.Terms, err = soc.WithdrawalTerms(ctx); err != nil {
+		return nil, err
+	}
 	var paid int64
 	if p.Shares, paid, err = soc.Holding(ctx, m.Number); err != nil {
 		return nil, err

@@ -21,6 +21,10 @@ type withdrawalsPage struct {
 	Requests []withdrawalRow
 	Terms    society.WithdrawalTerms
 	Today    string
+	// Suspensions are the board's suspensions of withdrawals in force,
+	// with the forms to record and end them (admin_suspensions.go).
+	Suspensions []society.Suspension
+	Suspension  suspensionForm
 	// Reason keeps a typed rejection, by request id, when the form comes
 	// back with an error.
 	Reason map[int64]string
@@ -49,16 +53,25 @@ func (s *Server) newWithdrawalsPage(r *http.Request) (*withdrawalsPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &withdrawalsPage{adminFrame: s.newAdminFrame(r, "Withdrawals waiting"), Terms: soc.WithdrawalTerms(),
+	p := &withdrawalsPage{adminFrame: s.newAdminFrame(r, "Withdrawals waiting"),
 		Today: s.now().In(s.site.Location).Format("2006-01-02"), Reason: map[int64]string{}}
+	if p.Terms, err = soc.WithdrawalTerms(r.Context()); err != nil {
+		return nil, err
+	}
+	if p.Suspensions, err = soc.Suspensions(r.Context()); err != nil {
+		return nil, err
+	}
+	_, suspended, err := soc.SuspendedOn(r.Context(), p.Today)
+	if err != nil {
+		return nil, err
+	}
 	ws, err := soc.WaitingWithdrawals(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	rules := soc.Rules()
 	for _, w := range ws {
-		row := withdrawalRow{WithdrawalRequest: w, Due: w.DueOn <= p.Today,
-			Suspended: rules.WithdrawalsSuspendedFrom != "" && p.Today >= rules.WithdrawalsSuspendedFrom}
+		row := withdrawalRow{WithdrawalRequest: w, Due: w.DueOn <= p.Today, Suspended: suspended}
 		if row.Held, _, err = soc.Holding(r.Context(), w.MemberNumber); err != nil {
 			return nil, err
 		}
@@ -82,6 +95,10 @@ func (s *Server) adminWithdrawals(w http.ResponseWriter, r *http.Request) error 
 		p.Notice = "The withdrawal is recorded in the share ledger, and the member is told by email."
 	case "rejected":
 		p.Notice = "The request is rejected, and the member is told why by email."
+	case "suspended":
+		p.Notice = "The suspension of withdrawals is recorded."
+	case "suspension-changed":
+		p.Notice = "The suspension's end is recorded."
 	}
 	return s.renderAdmin(w, http.StatusOK, "admin_withdrawals", p)
 }

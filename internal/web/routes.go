@@ -249,11 +249,14 @@ func (s *Server) staffRoutes(mux *http.ServeMux) {
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/approve", sec, s.adminApplicationApprove)
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/reject", sec, s.adminApplicationReject)
 	s.adminRoute(mux, "POST /admin/register/applications/{id}/refund", sec, s.adminApplicationRefund)
-	// Members' requests to withdraw shares (admin_withdrawals.go) and
+	// Members' requests to withdraw shares (admin_withdrawals.go), the
+	// board's suspensions of withdrawals (admin_suspensions.go) and
 	// linking a member to a reader account (admin_member_link.go).
 	s.adminRoute(mux, "GET /admin/register/withdrawals", sec, s.adminWithdrawals)
 	s.adminRoute(mux, "POST /admin/register/withdrawals/{id}/pay", sec, s.adminWithdrawalPay)
 	s.adminRoute(mux, "POST /admin/register/withdrawals/{id}/reject", sec, s.adminWithdrawalReject)
+	s.adminRoute(mux, "POST /admin/register/withdrawals/suspensions", sec, s.adminSuspend)
+	s.adminRoute(mux, "POST /admin/register/withdrawals/suspensions/{id}/end", sec, s.adminSuspensionEnd)
 	s.adminRoute(mux, "GET /admin/register/member", sec, s.adminMemberLink)
 	s.adminRoute(mux, "POST /admin/register/member/link", sec, s.adminMemberLinkSave)
 	// Admitting members and changes to holdings by form, read as the
