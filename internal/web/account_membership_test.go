@@ -211,7 +211,7 @@ func TestMembersAreaSuspended(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := h.do(t, req{path: "/account/membership", token: reader.token})
-		for _, want := range []string{"suspended withdrawals from 2024-06-01", "90 days", "from 2025-02-04", "cannot be paid while"} {
+		for _, want := range []string{"suspended withdrawals from 1 June 2024 until further notice", "90 days", "from 2025-02-04", "cannot be paid while"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("page lacks %q", want)
 			}

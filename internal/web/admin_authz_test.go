@@ -180,6 +180,10 @@ var staffRule = map[string][]account.Role{
 	"POST /admin/authors":      {account.Editor},
 	"GET /admin/authors/{id}":  {account.Editor},
 	"POST /admin/authors/{id}": {account.Editor},
+
+	// The board's suspensions of withdrawals (admin_suspensions.go).
+	"POST /admin/register/withdrawals/suspensions":          {account.Secretary},
+	"POST /admin/register/withdrawals/suspensions/{id}/end": {account.Secretary},
 }
 
 // persona is one kind of visitor in the matrix.
@@ -334,6 +338,10 @@ var allowedStatus = map[string]int{
 	// An empty appointment, and an empty end of a term.
 	"POST /admin/register/officers":          http.StatusUnprocessableEntity,
 	"POST /admin/register/officers/{id}/end": http.StatusUnprocessableEntity,
+
+	// An empty suspension of withdrawals, and an empty end of one.
+	"POST /admin/register/withdrawals/suspensions":          http.StatusUnprocessableEntity,
+	"POST /admin/register/withdrawals/suspensions/{id}/end": http.StatusUnprocessableEntity,
 }
 
 // wantAllowed is the status allowedStatus gives pattern: 200 for a GET

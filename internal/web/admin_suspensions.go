@@ -77,9 +77,13 @@ func (s *Server) adminSuspensionEnd(w http.ResponseWriter, r *http.Request) erro
 			_, err = s.society.EndSuspension(r.Context(), id, end, res, account.ActorOf(currentAccount(r), clientIP(r)))
 		}
 		for _, v := range valid.All(err) {
-			if v.Field == society.FieldResolution {
+			switch v.Field {
+			case society.FieldResolution:
 				p.Errors.Add(resField, v.Message)
-			} else {
+			case society.FieldSuspension:
+				// Replaced or over: its form is no longer on the page.
+				p.Errors.Add(society.FieldSuspension, v.Message)
+			default:
 				p.Errors.Add(endField, v.Message)
 			}
 		}
