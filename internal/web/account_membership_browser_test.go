@@ -14,7 +14,8 @@ import (
 // TestMembershipPagesAccessible: axe-core finds nothing on a member's
 // page, with a refused change of details and a refused withdrawal, on a
 // non-member's, nor on the secretary's withdrawals, link, admission and
-// share forms, with a request waiting and with refusals beside fields.
+// share forms, with a request waiting, a suspension recorded and with
+// refusals beside fields.
 func TestMembershipPagesAccessible(t *testing.T) {
 	d := dbtest.SQLite(t)
 	var soc *society.Service
@@ -65,6 +66,22 @@ func TestMembershipPagesAccessible(t *testing.T) {
 	browsertest.Eval[bool](b, `document.querySelector("form[action$='/pay'] button").click(); true`)
 	waitInPage(t, b, `document.querySelector(".field-error") !== null`)
 	check("an unconfirmed payment")
+	p, err := society.ParseSuspension(society.SuspensionInput{StartsOn: "2024-12-01", EndsOn: "2025-03-01", Resolution: "2024/9"},
+		testStart, soc.Rules())
+	if err == nil {
+		_, err = soc.Suspend(ctx, p, account.Actor{Name: "secretary"})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Navigate(h.http.URL + "/admin/register/withdrawals")
+	browsertest.Eval[bool](b, `document.getElementById("ends_on-1").value = "2020-01-01"; document.querySelector("form[action$='/1/end'] button").click(); true`)
+	waitInPage(t, b, `document.getElementById("ends_on-1-error") !== null`)
+	check("a suspension's refused end")
+	b.Navigate(h.http.URL + "/admin/register/withdrawals")
+	browsertest.Eval[bool](b, `document.querySelector("form[action$='/suspensions'] button").click(); true`)
+	waitInPage(t, b, `document.getElementById("starts_on-error") !== null`)
+	check("a refused suspension")
 	b.Navigate(h.http.URL + "/admin/register/member?number=1")
 	check("the link page")
 	b.Navigate(h.http.URL + "/admin/register/member?number=x")
