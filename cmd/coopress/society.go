@@ -85,7 +85,8 @@ var societyFlags = map[string]string{society.FieldName: "--name", society.FieldA
 	society.FieldMember: "--member", society.FieldReason: "--reason", society.FieldResolution: "--resolution",
 	society.FieldNotice: "--notice-given", society.FieldNominee: "--to or --estate",
 	society.FieldOffice: "--office", society.FieldOfficer: "--id",
-	society.FieldBallot: "--id", society.FieldCountingKey: "--key-file"}
+	society.FieldBallot: "--id", society.FieldCountingKey: "--key-file",
+	society.FieldStartsOn: "--from", society.FieldEndsOn: "--until", society.FieldSuspension: "--id"}
 
 // inSocietyFlags rewrites every refusal in err in terms of the flags;
 // date names the flag that carried the date (--paid-on or --date).
