@@ -24,7 +24,8 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
 // appendOnly are the tables whose rows are never changed or removed.
 var appendOnly = []string{"members", "member_contacts", "share_entries", "member_links", "withdrawal_requests",
-	"withdrawal_decisions", "officers", "officer_ends", "share_applications", "share_application_events", "share_payment_holds"}
+	"withdrawal_decisions", "officers", "officer_ends", "share_applications", "share_application_events", "share_payment_holds",
+	"share_payment_returns", "withdrawal_suspensions"}
 
 // latestDay is later than any entry, so the register "as of" it is the
 // register now, whatever day a clock says it is.
