@@ -64,7 +64,8 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, errs fiel
 		return err
 	}
 	p := &meetingPage{adminFrame: s.newAdminFrame(r, "Meeting: "+m.Place+", "+m.HeldOn), Ballot: b, Meeting: m,
-		Paper: paperForm{Ballot: b, Errors: errs, ElectionsOnly: true}}
+		Paper: meetingPaper(b)}
+	p.Paper.Errors = errs
 	p.Errors = errs
 	q := r.URL.Query()
 	switch q.Get("done") {
@@ -79,6 +80,12 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, errs fiel
 		fill(p)
 	}
 	return s.renderAdmin(w, formStatus(errs), "admin_ballot_meeting", p)
+}
+
+// meetingPaper is the election paper a meeting's tellers enter: its
+// motions are counted by hands or cards instead.
+func meetingPaper(b society.Ballot) paperForm {
+	return paperForm{Ballot: b, ElectionsOnly: true, Teller: true}
 }
 
 // meetingURL is the meeting's page, with a done notice.
@@ -160,8 +167,7 @@ func (s *Server) adminBallotMeetingPaper(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	var errs fieldErrors
-	c := choicesFrom(r.PostForm, b, &errs)
-	c.Motions = nil
+	c := meetingPaper(b).read(r.PostForm, &errs)
 	if len(errs) == 0 {
 		err = soc.MeetingPaper(r.Context(), m.ID, c, actorOf(r))
 		if errs.addValidation(err, "") {

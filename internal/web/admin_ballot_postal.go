@@ -27,7 +27,7 @@ func (s *Server) adminBallotPostal(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) renderPostal(w http.ResponseWriter, r *http.Request, b society.Ballot, code string, form map[string][]string, errs fieldErrors) error {
 	p := &postalPage{adminFrame: s.newAdminFrame(r, "Enter a postal paper: "+b.Title), Ballot: b, Code: code,
-		Paper: paperForm{Ballot: b, Form: form, Errors: errs}}
+		Paper: paperForm{Ballot: b, Form: form, Errors: errs, Teller: true}}
 	p.Errors = errs
 	if r.URL.Query().Get("done") == "entered" {
 		p.Notice = "Paper of member " + r.URL.Query().Get("member") + " entered. Enter the next."
@@ -51,7 +51,7 @@ func (s *Server) adminBallotPostalEnter(w http.ResponseWriter, r *http.Request) 
 	if code == "" {
 		errs.Add(society.FieldCode, "Type the voting code printed on the paper.")
 	}
-	c := choicesFrom(r.PostForm, b, &errs)
+	c := paperForm{Ballot: b}.read(r.PostForm, &errs)
 	if len(errs) > 0 {
 		return s.renderPostal(w, r, b, code, r.PostForm, errs)
 	}

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"cmp"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,19 +10,18 @@ import (
 	"github.com/coopress/coopress/internal/society"
 )
 
-// votePage is a ballot's form: motions as radio buttons, a block vote as
-// checkboxes, an STV election as a number per candidate. It serves the
-// signed-in member (/account/ballots/ID) and the holder of a voting code
-// (/vote, the code carried in a hidden field).
+// votePage is a ballot's paper for a member to mark (Paper). It serves
+// the signed-in member (/account/ballots/ID) and the holder of a voting
+// code (/vote, the code carried in a hidden field).
 type votePage struct {
 	readerFrame
 	Ballot society.Ballot
+	Paper  paperForm
 	Action string
 	Code   string
 	// Voted: this member has voted; Change: they may replace the vote
 	// with their receipt before the close.
 	Voted, Change bool
-	Form          url.Values
 	loc           *time.Location
 }
 
@@ -33,72 +30,12 @@ func (p *votePage) When(t time.Time) string {
 	return t.In(p.loc).Format("15:04 on 2 January 2006 (MST)")
 }
 
-// Checked reports whether the form had name=value.
-func (p *votePage) Checked(name, value string) bool { return slices.Contains(p.Form[name], value) }
-
-// Value is what the form had for name.
-func (p *votePage) Value(name string) string { return p.Form.Get(name) }
-
-// Pref names the preference box of candidate c in election e.
-func (p *votePage) Pref(e, c int64) string {
-	return "pref-" + strconv.FormatInt(e, 10) + "-" + strconv.FormatInt(c, 10)
-}
-
 // voteReceiptPage shows the receipt, once.
 type voteReceiptPage struct {
 	readerFrame
 	Ballot  society.Ballot
 	Receipt string
 	Changed bool
-}
-
-// choicesFrom reads the marks on b's form: a motion's radio, a block
-// election's boxes, an STV election's numbers 1, 2, 3… without gaps or
-// repeats. Unreadable marks are refused beside their question.
-func choicesFrom(form url.Values, b society.Ballot, errs *fieldErrors) society.Choices {
-	c := society.Choices{Motions: map[int64]society.Stance{}, Elections: map[int64][]int64{}}
-	for _, m := range b.Motions {
-		if v := form.Get(society.MotionField(m.ID)); v != "" {
-			c.Motions[m.ID] = society.Stance(v)
-		}
-	}
-	for _, e := range b.Elections {
-		field := society.ElectionField(e.ID)
-		if e.Method == society.Block {
-			for _, v := range form[field] {
-				id, err := strconv.ParseInt(v, 10, 64)
-				if err != nil {
-					errs.Add(field, "Choose candidates from the list.")
-					continue
-				}
-				c.Elections[e.ID] = append(c.Elections[e.ID], id)
-			}
-			continue
-		}
-		type pref struct{ n, cand int64 }
-		var ps []pref
-		for _, k := range e.Candidates {
-			v := strings.TrimSpace(form.Get("pref-" + strconv.FormatInt(e.ID, 10) + "-" + strconv.FormatInt(k.ID, 10)))
-			if v == "" {
-				continue
-			}
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 1 {
-				errs.Add(field, "Number your choices 1, 2, 3… in whole numbers.")
-				continue
-			}
-			ps = append(ps, pref{n, k.ID})
-		}
-		slices.SortFunc(ps, func(a, b pref) int { return cmp.Compare(a.n, b.n) })
-		for i, p := range ps {
-			if p.n != int64(i+1) {
-				errs.Add(field, "Number your choices 1, 2, 3… with no number twice and none missed.")
-				break
-			}
-			c.Elections[e.ID] = append(c.Elections[e.ID], p.cand)
-		}
-	}
-	return c
 }
 
 // accountBallotsPage lists the signed-in member's open ballots.
@@ -159,7 +96,7 @@ func (s *Server) accountBallot(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderVote(w http.ResponseWriter, r *http.Request, b society.Ballot, code string, voted bool, form url.Values, errs fieldErrors) error {
 	p := &votePage{readerFrame: s.newReaderFrame(r, b.Title), Ballot: b, Code: code, Voted: voted,
-		Change: voted && b.AllowChange, Form: form, loc: s.site.Location}
+		Change: voted && b.AllowChange, Paper: paperForm{Ballot: b, Form: form, Errors: errs}, loc: s.site.Location}
 	p.Action = "/account/ballots/" + strconv.FormatInt(b.ID, 10)
 	if code != "" {
 		p.Action = "/vote"
@@ -179,7 +116,7 @@ func (s *Server) accountBallotVote(w http.ResponseWriter, r *http.Request) error
 		return badRequest("The form could not be read.")
 	}
 	var errs fieldErrors
-	c := choicesFrom(r.PostForm, mb.Ballot, &errs)
+	c := paperForm{Ballot: mb.Ballot}.read(r.PostForm, &errs)
 	var receipt string
 	if len(errs) == 0 {
 		if mb.Voted {
@@ -243,7 +180,7 @@ func (s *Server) voteWithCode(w http.ResponseWriter, r *http.Request) error {
 	if r.PostForm.Get("cast") == "" {
 		return s.renderVote(w, r, b, code, used, url.Values{}, nil)
 	}
-	c := choicesFrom(r.PostForm, b, &errs)
+	c := paperForm{Ballot: b}.read(r.PostForm, &errs)
 	var receipt string
 	if len(errs) == 0 {
 		if used {
@@ -301,16 +238,3 @@ func (s *Server) ballotCheckForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.writeReaderPage(w, "ballot_check", p, formStatus(p.Errors))
 }
-
-// MotionName is a motion's radio group.
-func (p *votePage) MotionName(id int64) string { return society.MotionField(id) }
-
-// ElectionName is a block election's checkboxes, and the id its refusal
-// stands beside.
-func (p *votePage) ElectionName(id int64) string { return society.ElectionField(id) }
-
-// ID writes an id as a form value.
-func (p *votePage) ID(id int64) string { return strconv.FormatInt(id, 10) }
-
-// Stances are a motion's choices, in the paper's order.
-func (p *votePage) Stances() []string { return []string{"for", "against", "abstain"} }
