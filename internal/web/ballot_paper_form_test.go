@@ -21,6 +21,7 @@ var (
 	ballotForm = regexp.MustCompile(`(?s)<form class="[^"]*\bballot"[^>]*>.*?</form>`)
 	inputName  = regexp.MustCompile(`<input [^>]*name="([^"]+)"(?: value="([^"]*)")?`)
 	legend     = regexp.MustCompile(`<legend>([^<]*)</legend>`)
+	inputTag   = regexp.MustCompile(`<input [^>]*>`)
 )
 
 // paperQuestions is what a ballot form asks: every input as name or
@@ -157,6 +158,13 @@ func TestBallotPaperForms(t *testing.T) {
 			fields, legends := paperQuestions(t, res.body)
 			if !slices.Equal(fields, wantFields) || !slices.Equal(legends, wantLegends) {
 				t.Errorf("asks %q under %q; the member's form asks %q under %q", fields, legends, wantFields, wantLegends)
+			}
+			// A typed mark is not kept in the browser's form history, on a
+			// member's own machine or the tellers' shared one.
+			for _, m := range inputTag.FindAllString(ballotForm.FindString(res.body), -1) {
+				if strings.Contains(m, `type="text"`) && !strings.Contains(m, `autocomplete="off"`) {
+					t.Errorf("a typed field the browser may remember: %s", m)
+				}
 			}
 			for k := range f.page {
 				if k != "cast" && !strings.Contains(res.body, `name="`+k+`"`) {
