@@ -74,3 +74,39 @@ func TestFormLimiterFloodBoundsMemory(t *testing.T) {
 	t.Logf("%d addresses, %d passed; at most %d held; heap %d KiB after (%d KiB before); %v a form",
 		n, passed, most, after.HeapAlloc>>10, before.HeapAlloc>>10, took/n)
 }
+
+// TestFormLimiterIPv6Prefix: addresses of one IPv6 /64, which one line
+// is given whole, share one bucket, as an IPv4 address does with its
+// ::ffff: form; the next /64 has its own.
+func TestFormLimiterIPv6Prefix(t *testing.T) {
+	cases := []struct {
+		name, other string
+		shared      bool
+	}{
+		{"another address of the /64", "2001:db8:1:2:ffff:ffff:ffff:ffff", true},
+		{"the same address with a zone", "2001:db8:1:2::1%eth0", true},
+		{"the next /64", "2001:db8:1:3::1", false},
+	}
+	t0 := time.Date(2024, 11, 6, 18, 0, 0, 0, time.UTC)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fl := newFormLimiter(FormLimits{}, prometheus.NewRegistry())
+			for i := range DefaultFormPerClient {
+				if _, scope := fl.allow(fmt.Sprintf("2001:db8:1:2::%x", i+1), "POST /donate", t0); scope != "" {
+					t.Fatalf("form %d refused (%s)", i+1, scope)
+				}
+			}
+			_, scope := fl.allow(c.other, "POST /donate", t0)
+			if got := scope == scopeClient; got != c.shared {
+				t.Errorf("%s after %d forms from its /64: refused %v, want %v", c.other, DefaultFormPerClient, got, c.shared)
+			}
+		})
+	}
+	fl := newFormLimiter(FormLimits{}, prometheus.NewRegistry())
+	for range DefaultFormPerClient {
+		fl.allow("192.0.2.7", "POST /donate", t0)
+	}
+	if _, scope := fl.allow("::ffff:192.0.2.7", "POST /donate", t0); scope != scopeClient {
+		t.Errorf("::ffff:192.0.2.7 after 10 forms from 192.0.2.7: %q, want refused", scope)
+	}
+}

@@ -9,7 +9,8 @@ import (
 
 // limited puts a public form that stores rows or calls an outside
 // service behind the form limiter (form_limit.go), counted against the
-// client's address as the sign-in limits count it (clientIP). Past the
+// client's address as the sign-in limits read it (clientIP), an IPv6
+// address by its /64 (clientKey). Past the
 // limit, h does not run, so nothing is stored and Stripe is not called:
 // the answer is 429 with Retry-After, and show (the form's own page, its
 // GET handler) drawn again with the refusal announced at the top.
