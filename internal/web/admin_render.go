@@ -19,6 +19,9 @@ type adminFrame struct {
 	Nav     []navItem
 	// Notice is a one-line confirmation shown above the page ("Saved").
 	Notice string
+	// Alert is a refusal announced at the top of the page, as on the
+	// public layout: the form limit's, on a reader's page in this frame.
+	Alert  string
 	Errors fieldErrors
 	// routes is the staff route table, for May.
 	routes []AdminRoute
@@ -39,7 +42,7 @@ func (f adminFrame) May(pattern string) (bool, error) {
 }
 
 func (s *Server) newAdminFrame(r *http.Request, title string) adminFrame {
-	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css"), routes: s.adminTable}
+	f := adminFrame{Site: s.site, Title: title, CSS: s.static.path("style.css"), routes: s.adminTable, Alert: alertOf(r)}
 	if au := currentAuth(r); au.account.ID != 0 {
 		f.Account = &au.account
 		if au.stage == account.StageDone {

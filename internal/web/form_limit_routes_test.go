@@ -30,18 +30,15 @@ var unlimitedPosts = map[string]string{
 	"POST /account/signin/passkey/begin":  "the account sign-in limit per client address (each start stores a challenge)",
 	"POST /account/signin/passkey/finish": "checks the challenge begin stored; stores only a session",
 	"POST /account/signout":               "ends the caller's own session; stores nothing",
-	// A signed-in reader's changes to their own records: each is bounded
-	// by what they hold, and none calls an outside service.
-	"POST /account/name":                 "changes the reader's own name",
-	"POST /account/signout-everywhere":   "ends the reader's own sessions",
+	// A signed-in reader's own steps that store nothing new each time
+	// they are sent, or are bounded by what the reader holds; none calls
+	// an outside service. Changes audited on every send are limited.
+	"POST /account/signout-everywhere":   "ends the reader's own sessions, this one too: the next needs a sign-in, which is limited",
 	"POST /account/passkey/begin":        "the reader's own passkey; its challenge expires in minutes and is pruned",
 	"POST /account/passkey/finish":       "the reader's own passkey",
 	"POST /account/passkeys/{id}/remove": "removes the reader's own passkey",
-	"POST /account/support/{id}/thanks":  "changes how the reader's own support is thanked; Stripe is not called",
 	"POST /account/ballots/{id}":         "one vote per member; a second is refused",
-	"POST /account/membership/contact":   "changes the member's own register entry",
 	"POST /account/membership/withdraw":  "bounded by the shares held: requests beyond the holding are refused",
-	"POST /account/preferences":          "changes the reader's own email preferences",
 	"POST /account/delete":               "erases the reader's own account",
 	"POST /vote":                         "stores only with a voting code (random, hashed); one vote per code",
 	"POST /ballots/{id}/check":           "reads whether a receipt's paper is counted; stores nothing",

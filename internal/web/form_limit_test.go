@@ -80,7 +80,7 @@ func TestFormLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := newHarness(t, d, withStaff(), withDonations(donation.New(d, gifts, st, "The Daily Co-op", "http://paper.test")),
+		h := newHarness(t, d, withStaff(), withPersonalData(), withDonations(donation.New(d, gifts, st, "The Daily Co-op", "http://paper.test")),
 			withDeps(func(deps *web.Deps) {
 				soc, err := society.New(d, society.DefaultRules(), time.Now, society.WithPayments(st, st),
 					society.WithSite("the Readers' Society", "The Daily Co-op", "http://paper.test"))
@@ -127,6 +127,13 @@ func TestFormLimit(t *testing.T) {
 			}, func() string {
 				return subscriptionStatus(t, d, sub) + " " + strconv.Itoa(countRows(t, d, "audit_log"))
 			}, `id="support-heading"`},
+			// A reader's own changes that append to the audit log each time.
+			{"renaming oneself", func(i int) req {
+				return req{method: "POST", path: "/account/name", token: reader.token, form: url.Values{"name": {fmt.Sprintf("Ann %d", i)}}}
+			}, func() string { return strconv.Itoa(countRows(t, d, "audit_log")) }, `action="/account/name"`},
+			{"email preferences", func(int) req {
+				return req{method: "POST", path: "/account/preferences", token: reader.token, form: url.Values{}}
+			}, func() string { return strconv.Itoa(countRows(t, d, "audit_log")) }, `action="/account/preferences"`},
 		}
 		for n, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

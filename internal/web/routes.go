@@ -91,17 +91,19 @@ func (s *Server) routes() http.Handler {
 	page("GET /account/me", s.accountMe)
 	reader := func(pattern string, h handlerFunc) { page(pattern, s.accountRoute(h)) }
 	reader("GET /account", s.accountPage)
-	reader("POST /account/name", s.accountName)
+	reader("POST /account/name", s.limited(s.accountName, s.accountPage))
 	reader("POST /account/signout-everywhere", s.accountSignOutEverywhere)
 	reader("POST /account/passkey/begin", s.readerPasskeyBegin)
 	reader("POST /account/passkey/finish", s.readerPasskeyFinish)
 	reader("POST /account/passkeys/{id}/remove", s.readerPasskeyRemove)
-	// Changes to a reader's support call Stripe, so they are limited too.
+	// Changes to a reader's support call Stripe, so they are limited too,
+	// as is every change of a reader's own that appends to the audit log
+	// each time it is sent (a name, thanks, contact details, preferences).
 	reader("POST /account/support/{id}/pause", s.limited(s.accountSupportAction("pause"), s.accountPage))
 	reader("POST /account/support/{id}/resume", s.limited(s.accountSupportAction("resume"), s.accountPage))
 	reader("POST /account/support/{id}/cancel", s.limited(s.accountSupportAction("cancel"), s.accountPage))
 	reader("POST /account/support/{id}/change", s.limited(s.accountSupportChange, s.accountPage))
-	reader("POST /account/support/{id}/thanks", s.accountSupportThanks)
+	reader("POST /account/support/{id}/thanks", s.limited(s.accountSupportThanks, s.accountPage))
 	reader("GET /account/payments/{id}", s.accountReceipt)
 	// A member's ballots (ballot_vote.go): their open ballots, the paper
 	// and the receipt, shown once.
@@ -112,7 +114,7 @@ func (s *Server) routes() http.Handler {
 	// and their own share certificate (account_membership_certificate.go).
 	reader("GET /account/membership", s.accountMembership)
 	reader("GET /account/membership/certificate.pdf", s.accountCertificate)
-	reader("POST /account/membership/contact", s.accountMembershipContact)
+	reader("POST /account/membership/contact", s.limited(s.accountMembershipContact, s.accountMembership))
 	reader("POST /account/membership/withdraw", s.accountMembershipWithdraw)
 	// A reader's own data: the downloads, email preferences and erasing
 	// the account (account_data.go).
@@ -120,7 +122,7 @@ func (s *Server) routes() http.Handler {
 	mine("GET /account/data", s.accountData)
 	mine("GET /account/data.json", s.accountDataJSON)
 	mine("GET /account/data.csv", s.accountDataCSV)
-	mine("POST /account/preferences", s.accountPreferences)
+	mine("POST /account/preferences", s.limited(s.accountPreferences, s.accountData))
 	mine("GET /account/delete", s.accountDeleteForm)
 	mine("POST /account/delete", s.accountDelete)
 
