@@ -31,19 +31,7 @@ func TestTellerJourney(t *testing.T) {
 		var soc *society.Service
 		h := newHarness(t, d, withStaff(), withDeps(func(deps *web.Deps) { soc = deps.Society }))
 		by := account.Actor{Name: "secretary"}
-		admit := func(name string) society.Member {
-			a, err := society.ParseAdmission(society.AdmitInput{Name: name, Address: name + "'s house", Shares: "5",
-				PaidOn: "2024-01-01"}, testStart, society.DefaultRules())
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := soc.Admit(ctx, a, by)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return m
-		}
-		postal, present := admit("Percy Post"), admit("Mared Meeting")
+		postal, present := admitMember(t, soc, "Percy Post", 5), admitMember(t, soc, "Mared Meeting", 5)
 		id, err := soc.CreateBallot(ctx, society.Ballot{Title: "AGM 2024", Meeting: "AGM, Cardiff", RecordDate: "2024-11-01",
 			OpensAt: testStart.Add(time.Hour), ClosesAt: testStart.Add(48 * time.Hour),
 			Motions: []society.Motion{{Title: "To receive the accounts", Kind: society.Ordinary, NeedNum: 1, NeedDen: 2}}}, by)
