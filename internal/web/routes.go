@@ -8,8 +8,8 @@ import (
 
 // routes is the whole route table: every address coopress answers, public,
 // sign-in and staff, grouped by area. Handlers live in the files named in
-// the comments; no other file registers a route (admin_authz_test.go
-// checks).
+// the comments; no other file registers a route
+// (admin_route_registration_test.go checks).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	page := func(pattern string, h handlerFunc) { mux.Handle(pattern, s.handle(h)) }
