@@ -59,6 +59,7 @@ type statusWriter struct {
 	wrote  bool
 }
 
+// WriteHeader sends the refusal's status in place of 200.
 func (w *statusWriter) WriteHeader(code int) {
 	if !w.wrote && code == http.StatusOK {
 		code = w.status
@@ -67,6 +68,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write sends the status first if the page has not, as net/http would.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
