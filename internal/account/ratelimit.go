@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -39,12 +40,31 @@ func DefaultLimits() map[string]Limit {
 // AccountKey is the key for sign-ins to one address, whoever tries.
 func AccountKey(email string) string { return "account:" + NormalizeEmail(email) }
 
-// IPKey is the rate-limit key for one client address.
-func IPKey(ip string) string { return "ip:" + ip }
+// IPKey is the rate-limit key for one client address (its AddressBlock).
+func IPKey(ip string) string { return "ip:" + AddressBlock(ip) }
+
+// AddressBlock is what a client address counts as in a limit per
+// address. An IPv6 client is its /64: one home line or phone is given a
+// whole /64 and may send from any of its 2^64 addresses, so per address
+// a limit would be no limit. An IPv4 address written as IPv6
+// (::ffff:a.b.c.d) is that IPv4 address; anything unreadable is kept as
+// given.
+func AddressBlock(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
+}
 
 // PairKey is the rate-limit key for sign-ins to one account from one
 // client address.
-func PairKey(email, ip string) string { return "pair:" + ip + " " + NormalizeEmail(email) }
+func PairKey(email, ip string) string {
+	return "pair:" + AddressBlock(ip) + " " + NormalizeEmail(email)
+}
 
 // ResetKey is the rate-limit key for reset emails to one address.
 func ResetKey(email string) string { return "reset:" + NormalizeEmail(email) }

@@ -2,10 +2,10 @@ package web
 
 import (
 	"container/list"
-	"net/netip"
 	"sync"
 	"time"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -99,7 +99,7 @@ func newFormLimiter(l FormLimits, reg *prometheus.Registry) *formLimiter {
 // which limit refused it. A refused form takes nothing from either
 // bucket, so waiting out the answer is always enough.
 func (fl *formLimiter) allow(addr, route string, now time.Time) (wait time.Duration, scope string) {
-	addr = clientKey(addr)
+	addr = account.AddressBlock(addr) // an IPv6 client by its /64
 	fl.mu.Lock()
 	defer fl.mu.Unlock()
 	fl.forget(now)
@@ -134,23 +134,6 @@ func (fl *formLimiter) allow(addr, route string, now time.Time) (wait time.Durat
 	}
 	b.full, b.last = clientFull.Add(fl.interval), now
 	return 0, ""
-}
-
-// clientKey is the bucket an address counts against. An IPv6 client is
-// its /64: one home line or phone is given a whole /64 and may send from
-// any of its 2^64 addresses, so per address the limit would be no limit,
-// and one line could spend the allowance for all and shut every other
-// reader out. An IPv4 address written as IPv6 (::ffff:a.b.c.d) is the
-// IPv4 address it is; anything unreadable is kept as given.
-func clientKey(addr string) string {
-	a, err := netip.ParseAddr(addr)
-	if err != nil {
-		return addr
-	}
-	if a = a.Unmap(); a.Is4() {
-		return a.String()
-	}
-	return netip.PrefixFrom(a.WithZone(""), 64).Masked().String()
 }
 
 // forget drops the entries whose buckets are full again: those last let

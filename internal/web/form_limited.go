@@ -10,7 +10,7 @@ import (
 // limited puts a public form that stores rows or calls an outside
 // service behind the form limiter (form_limit.go), counted against the
 // client's address as the sign-in limits read it (clientIP), an IPv6
-// address by its /64 (clientKey). Past the
+// address by its /64 (account.AddressBlock). Past the
 // limit, h does not run, so nothing is stored and Stripe is not called:
 // the answer is 429 with Retry-After, and show (the form's own page, its
 // GET handler) drawn again with the refusal announced at the top.
