@@ -3,6 +3,7 @@ package web
 import (
 	"sync"
 
+	"github.com/coopress/coopress/internal/account"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -74,6 +75,7 @@ func newLiveStreams(l LiveLimits, reg *prometheus.Registry) *liveStreams {
 // node or that client is at its cap; release must be called once the
 // stream ends.
 func (ls *liveStreams) enter(client string) (release func(), ok bool) {
+	client = account.AddressBlock(client) // an IPv6 client by its /64
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
 	if ls.total >= ls.limits.PerNode || ls.byClient[client] >= ls.limits.PerClient {
