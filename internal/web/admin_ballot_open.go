@@ -10,6 +10,7 @@ import (
 
 	"github.com/coopress/coopress/internal/csvcell"
 	"github.com/coopress/coopress/internal/society"
+	"github.com/coopress/coopress/internal/valid"
 )
 
 // ballotOpenedPage is shown once, as the answer to opening a ballot: the
@@ -74,24 +75,33 @@ func (s *Server) adminBallotOpen(w http.ResponseWriter, r *http.Request) error {
 }
 
 // adminBallotClose closes a ballot whose time is up; a sealed one needs
-// the counting key, typed or pasted, which is refused beside its field
-// when it is missing, mistyped or another ballot's.
+// the counting key, typed or pasted, or as the key file downloaded at the
+// opening (closingKey), which is refused beside its field when it is
+// missing, mistyped or another ballot's, and the ballot stays open.
 func (s *Server) adminBallotClose(w http.ResponseWriter, r *http.Request) error {
 	soc, b, err := s.loadAdminBallot(r)
 	if err != nil {
 		return err
 	}
-	typed := r.PostFormValue(society.FieldCountingKey)
+	form := readCloseKeyForm(r)
 	var key society.CountingKey
+	source := society.FieldCountingKey
 	if b.Sealed {
-		key, err = society.ParseCountingKey(typed)
+		key, source, err = closingKey(form)
 	}
 	if err == nil {
 		err = soc.CloseBallot(r.Context(), b.ID, key, actorOf(r))
 	}
 	var errs fieldErrors
-	if errs.addValidation(err, "") {
-		return s.renderBallot(w, r, errs, func(p *ballotPage) { p.Key = typed })
+	for _, v := range valid.All(err) {
+		field := v.Field
+		if field == society.FieldCountingKey {
+			field = source
+		}
+		errs.Add(field, v.Message)
+	}
+	if len(errs) > 0 {
+		return s.renderBallot(w, r, errs, func(p *ballotPage) { p.Key = form.typed })
 	} else if err != nil {
 		return err
 	}

@@ -30,7 +30,8 @@ const maxBody = 1 << 20
 // uploads set their own from the media settings (admin_media_upload.go);
 // the gift import takes its own from the fund's file limit, since a
 // second, smaller cap here would refuse files the import accepts; so do
-// the bank statement import and the register import.
+// the bank statement import and the register import. A ballot's close
+// form, which takes a key file of under 1 KB, has a smaller one.
 func bodyLimit(r *http.Request) int64 {
 	switch {
 	case isUpload(r):
@@ -41,6 +42,8 @@ func bodyLimit(r *http.Request) int64 {
 		return statementBodyLimit
 	case isRegisterImport(r):
 		return registerImportBodyLimit
+	case isBallotClose(r):
+		return closeBodyLimit
 	}
 	return maxBody
 }
