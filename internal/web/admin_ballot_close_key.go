@@ -36,8 +36,9 @@ func isBallotClose(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
-	id, ok := strings.CutPrefix(r.URL.Path, "/admin/ballots/")
-	if id, ok = strings.CutSuffix(id, "/close"); !ok {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/admin/ballots/")
+	id, closing := strings.CutSuffix(rest, "/close")
+	if !ok || !closing {
 		return false
 	}
 	_, err := strconv.ParseInt(id, 10, 64)

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/coopress/coopress/internal/account"
 	"github.com/coopress/coopress/internal/browsertest"
 	"github.com/coopress/coopress/internal/dbtest"
@@ -16,10 +19,13 @@ import (
 
 // TestBallotPagesAccessible: axe-core finds nothing on the secretary's
 // ballot pages (a draft with its forms, turnout, results with an STV
-// count sheet) nor on the member's (their ballots, the paper with its
-// three kinds of question, the paper refused beside a question, the code
-// form refused, the receipt check), with JavaScript off as the papers
-// need none.
+// count sheet, the close form refusing an empty key file) nor on the
+// member's (their ballots, the paper with its three kinds of question,
+// the paper refused beside a question, the code form refused, the
+// receipt check) nor on the teller's (the postal entry and the meeting,
+// and each refusing: a code that is not one, a check-in of a
+// non-elector, a meeting paper numbered 1, 1), with JavaScript off as
+// the pages need none.
 func TestBallotPagesAccessible(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Chromium: skipped by -short")
@@ -84,6 +90,26 @@ func TestBallotPagesAccessible(t *testing.T) {
 		}
 	}
 	id := func(name string) string { return strconv.FormatInt(ids[name], 10) }
+	// refused fills the form at path (fill, then prepare when set), sends
+	// it, waits for the refusal's element want and runs axe-core on that
+	// 422 page, which no URL reloads.
+	refused := func(path, form, fill, want string, prepare ...func()) {
+		t.Helper()
+		b.EnableJavaScript()
+		defer b.DisableJavaScript()
+		b.Navigate(h.http.URL + path)
+		for _, p := range prepare {
+			p()
+		}
+		browsertest.Eval[bool](b, fill+`; document.querySelector(`+strconv.Quote(form)+`).submit(); true`)
+		testwait.Until(t, 10*time.Second, path+" refused", func() bool {
+			ok, err := browsertest.TryEval[bool](b, `document.querySelector(`+strconv.Quote(want)+`) !== null`)
+			return err == nil && ok
+		})
+		if vs := b.AxeHere(); len(vs) > 0 {
+			t.Errorf("axe-core on %s refused: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
+		}
+	}
 	b.EnableJavaScript()
 	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+h.session(t, h.account(t, account.Secretary))+`; path=/"; true`)
 	b.DisableJavaScript()
@@ -91,6 +117,16 @@ func TestBallotPagesAccessible(t *testing.T) {
 		"/admin/ballots/" + id("open") + "/turnout", "/admin/ballots/" + id("closed") + "/results"} {
 		axe(p)
 	}
+	// The close form refusing an empty key file beside the file input.
+	empty := filepath.Join(t.TempDir(), "counting-key-ballot-"+id("open")+".txt")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refused("/admin/ballots/"+id("open"), `form[action$="/close"]`, "0", "#counting_key_file-error", func() {
+		if _, err := chromedp.Run(b.Context(), chromedp.SetUploadFiles(chromedp.CSS("#counting_key_file"), []string{empty})); err != nil {
+			t.Fatal(err)
+		}
+	})
 	b.EnableJavaScript()
 	browsertest.Eval[bool](b, `document.cookie = "coopress_session=`+h.readerSession(t, reader.Email)+`; path=/"; true`)
 	b.DisableJavaScript()
@@ -99,22 +135,9 @@ func TestBallotPagesAccessible(t *testing.T) {
 	}
 	// Refusals, posted by the browser: a paper numbered 1, 1 and a code
 	// that is not one. The scripts are on only to fill and send the forms.
-	b.EnableJavaScript()
-	refused := func(path, fill string) {
-		t.Helper()
-		b.Navigate(h.http.URL + path)
-		browsertest.Eval[bool](b, fill+`; document.querySelector("main form[method=post]").submit(); true`)
-		testwait.Until(t, 10*time.Second, path+" refused", func() bool {
-			ok, err := browsertest.TryEval[bool](b, `document.querySelector(".form-errors") !== null`)
-			return err == nil && ok
-		})
-		if vs := axeHere(t, b); len(vs) > 0 {
-			t.Errorf("axe-core on %s refused: %d violations:\n%s", path, len(vs), browsertest.FormatViolations(vs))
-		}
-	}
-	refused("/account/ballots/"+id("open"), `document.querySelectorAll("input[id^=pref-]").forEach(i => i.value = "1")`)
-	refused("/vote", `document.querySelector("#code").value = "ABCD-EFGH"`)
-	refused("/ballots/"+id("closed")+"/check", `document.querySelector("#receipt").value = ""`)
+	refused("/account/ballots/"+id("open"), "main form[method=post]", `document.querySelectorAll("input[id^=pref-]").forEach(i => i.value = "1")`, ".form-errors")
+	refused("/vote", "main form[method=post]", `document.querySelector("#code").value = "ABCD-EFGH"`, "#code-error")
+	refused("/ballots/"+id("closed")+"/check", "main form[method=post]", `document.querySelector("#receipt").value = ""`, "#receipt-error")
 	// The teller's pages, as a teller sees them.
 	mid, err := soc.AddMeeting(ctx, ids["open"], "Swansea", "2024-11-07", by)
 	if err != nil {
@@ -127,6 +150,14 @@ func TestBallotPagesAccessible(t *testing.T) {
 		"/admin/ballots/" + id("open") + "/meetings/" + strconv.FormatInt(mid, 10)} {
 		axe(p)
 	}
+	// The teller's refusals: a postal paper whose code is not one, a
+	// check-in of someone not on the register, a meeting paper numbered
+	// 1, 1.
+	meeting := "/admin/ballots/" + id("open") + "/meetings/" + strconv.FormatInt(mid, 10)
+	refused("/admin/ballots/"+id("open")+"/postal", "main form[method=post]", `document.querySelector("#code").value = "ABCD-EFGH"`, "#code-error")
+	refused(meeting, `form[action$="/checkin"]`, `document.querySelector("#member").value = "999"`, "#member-error")
+	refused(meeting, `form[action$="/paper"]`, `document.querySelectorAll("form[action$='/paper'] input[id^=pref-]").forEach(i => i.value = "1")`,
+		"form[action$='/paper'] .field-error")
 	if receipt == "" {
 		t.Fatal("no receipt")
 	}
