@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -30,65 +29,19 @@ func init() {
 }
 
 func officersShow(ctx context.Context, inv *invocation, args []string) error {
-	c := newSocietyCLI(inv)
-	asOf := c.fs.String("as-of", "", "the day, YYYY-MM-DD (default today)")
-	format := c.fs.String("format", "text", "text, csv or pdf (pdf needs --out)")
-	out := c.fs.String("out", "", "write to this file rather than the terminal")
-	if err := c.parse(args); err != nil {
-		return err
-	}
-	day := time.Now().In(c.cfg.Location).Format(time.DateOnly)
-	if *asOf != "" {
-		t, err := parseDay("--as-of", *asOf, c.cfg.Location)
-		if err != nil {
-			return err
-		}
-		day = t.Format(time.DateOnly)
-	}
-	switch {
-	case *format != "text" && *format != "csv" && *format != "pdf":
-		return fmt.Errorf("--format: %q is not one; choose text, csv or pdf", *format)
-	case *format == "pdf" && *out == "":
-		return errors.New("--format pdf needs --out FILE: a PDF is not for the terminal")
-	}
-	s, d, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	w := inv.stdout
-	var f *outFile
-	if *out != "" {
-		if f, err = createOut(*out); err != nil {
-			return err
-		}
-		defer f.abort()
-		w = f
-	}
-	switch *format {
-	case "csv":
-		err = s.WriteOfficersCSV(ctx, w, day)
-	case "pdf":
-		err = s.WriteOfficersPDF(ctx, w, day, society.RegisterPDF{Society: c.cfg.SocietyName})
-	default:
-		var current, former []society.Officer
-		if current, former, err = s.OfficerRegister(ctx, day); err == nil {
-			err = writeOfficersText(w, day, current, former)
-		}
-	}
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
-		return err
-	}
-	if f != nil {
-		if err := f.commit(); err != nil {
-			return err
-		}
-		fmt.Fprintf(inv.stdout, "wrote the register of officers as of %s to %s\n", day, *out)
-	}
-	return nil
+	return showRegister(ctx, inv, args, "the register of officers", registerWriters{
+		text: func(s *society.Service, w io.Writer, day string) error {
+			current, former, err := s.OfficerRegister(ctx, day)
+			if err != nil {
+				return err
+			}
+			return writeOfficersText(w, day, current, former)
+		},
+		csv: func(s *society.Service, w io.Writer, day string) error { return s.WriteOfficersCSV(ctx, w, day) },
+		pdf: func(s *society.Service, w io.Writer, day string, o society.RegisterPDF) error {
+			return s.WriteOfficersPDF(ctx, w, day, o)
+		},
+	})
 }
 
 // writeOfficersText writes the register of officers as tables for a

@@ -29,6 +29,28 @@ func init() {
 }
 
 func registerShow(ctx context.Context, inv *invocation, args []string) error {
+	return showRegister(ctx, inv, args, "the register", registerWriters{
+		text: func(s *society.Service, w io.Writer, day string) error { return writeRegisterText(ctx, s, w, day) },
+		csv:  func(s *society.Service, w io.Writer, day string) error { return s.WriteCSV(ctx, w, day) },
+		pdf: func(s *society.Service, w io.Writer, day string, o society.RegisterPDF) error {
+			o.Progress = tenths(inv, "rows drawn")
+			return s.WriteRegisterPDF(ctx, w, day, o)
+		},
+	})
+}
+
+// registerWriters are one register's writers, one a format; pdf is given
+// the society's name, and may add the rest of what the PDF needs.
+type registerWriters struct {
+	text, csv func(s *society.Service, w io.Writer, day string) error
+	pdf       func(s *society.Service, w io.Writer, day string, o society.RegisterPDF) error
+}
+
+// showRegister is a register command's body, the same for the register
+// of members and of officers: --as-of (default today in the
+// publication's zone), --format, and --out written whole or not at all.
+// name is the register as the line after --out names it.
+func showRegister(ctx context.Context, inv *invocation, args []string, name string, write registerWriters) error {
 	c := newSocietyCLI(inv)
 	asOf := c.fs.String("as-of", "", "the day, YYYY-MM-DD (default today)")
 	format := c.fs.String("format", "text", "text, csv or pdf (pdf needs --out)")
@@ -66,11 +88,11 @@ func registerShow(ctx context.Context, inv *invocation, args []string) error {
 	}
 	switch *format {
 	case "csv":
-		err = s.WriteCSV(ctx, w, day)
+		err = write.csv(s, w, day)
 	case "pdf":
-		err = s.WriteRegisterPDF(ctx, w, day, society.RegisterPDF{Society: c.cfg.SocietyName, Progress: tenths(inv, "rows drawn")})
+		err = write.pdf(s, w, day, society.RegisterPDF{Society: c.cfg.SocietyName})
 	default:
-		err = writeRegisterText(ctx, s, w, day)
+		err = write.text(s, w, day)
 	}
 	if err == nil {
 		// Interrupted after the last row: the file is still not kept.
@@ -83,7 +105,7 @@ func registerShow(ctx context.Context, inv *invocation, args []string) error {
 		if err := f.commit(); err != nil {
 			return err
 		}
-		fmt.Fprintf(inv.stdout, "wrote the register as of %s to %s\n", day, *out)
+		fmt.Fprintf(inv.stdout, "wrote %s as of %s to %s\n", name, day, *out)
 	}
 	return nil
 }
