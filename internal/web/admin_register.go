@@ -99,6 +99,26 @@ func (s *Server) adminRegisterCSV(w http.ResponseWriter, r *http.Request) error 
 // default) as a CSV file, name-DAY.csv, that write makes.
 func (s *Server) registerCSV(w http.ResponseWriter, r *http.Request, name string,
 	write func(*society.Service, context.Context, io.Writer, string) error) error {
+	return s.registerFile(w, r, "text/csv; charset=utf-8", name, ".csv", write)
+}
+
+// registerPDF sends a register as of the day the request names as a PDF
+// file, name-DAY.pdf, that write makes with the society's name on it.
+func (s *Server) registerPDF(w http.ResponseWriter, r *http.Request, name string,
+	write func(*society.Service, context.Context, io.Writer, string, society.RegisterPDF) error) error {
+	o := society.RegisterPDF{Society: s.site.SocietyName}
+	return s.registerFile(w, r, "application/pdf", name, ".pdf",
+		func(soc *society.Service, ctx context.Context, w io.Writer, asOf string) error {
+			return write(soc, ctx, w, asOf, o)
+		})
+}
+
+// registerFile is registerCSV and registerPDF's one body: a register as
+// of the day the request names (a bad day refused with 400 before
+// anything is read) sent whole, as name-DAY.ext, only once write has
+// made it all, so a failure midway is an error page and not half a file.
+func (s *Server) registerFile(w http.ResponseWriter, r *http.Request, contentType, name, ext string,
+	write func(*society.Service, context.Context, io.Writer, string) error) error {
 	soc, err := s.societyOr404()
 	if err != nil {
 		return err
@@ -112,7 +132,7 @@ func (s *Server) registerCSV(w http.ResponseWriter, r *http.Request, name string
 	if err := write(soc, r.Context(), &buf, asOf); err != nil {
 		return err
 	}
-	return sendAttachment(w, "text/csv; charset=utf-8", name+"-"+asOf+".csv", buf.Bytes())
+	return sendAttachment(w, contentType, name+"-"+asOf+ext, buf.Bytes())
 }
 
 // annualReturnPage is the year's figures for the annual return (AR30).

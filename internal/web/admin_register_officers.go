@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strconv"
@@ -165,18 +164,5 @@ func (s *Server) adminOfficersCSV(w http.ResponseWriter, r *http.Request) error 
 // file `coopress officers --format pdf` writes: for printing or to hand
 // to an auditor.
 func (s *Server) adminOfficersPDF(w http.ResponseWriter, r *http.Request) error {
-	soc, err := s.societyOr404()
-	if err != nil {
-		return err
-	}
-	var errs fieldErrors
-	asOf := s.asOfParam(r, &errs)
-	if len(errs) > 0 {
-		return badRequest(errs[0].Message)
-	}
-	var buf bytes.Buffer
-	if err := soc.WriteOfficersPDF(r.Context(), &buf, asOf, society.RegisterPDF{Society: s.site.SocietyName}); err != nil {
-		return err
-	}
-	return sendAttachment(w, "application/pdf", "register-of-officers-"+asOf+".pdf", buf.Bytes())
+	return s.registerPDF(w, r, "register-of-officers", (*society.Service).WriteOfficersPDF)
 }
