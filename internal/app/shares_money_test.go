@@ -70,44 +70,8 @@ func readFund(t *testing.T, d *db.DB, f *fund.Service) fundState {
 func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		log := quietLog()
-		if err := jobs.Migrate(ctx, d); err != nil {
-			t.Fatal(err)
-		}
 		mock, mp := testservers.StartStripeMock(t), testservers.StartMailpit(t)
-		cfg := &Config{SiteName: "The Daily Co-op", BaseURL: "http://paper.test", StripeWebhookSecret: testWebhookSecret,
-			StripeSecretKey: "sk_test_123", StripeAPIURL: mock.URL(), SocietyRules: society.DefaultRules(),
-			SocietyName: "The Daily Co-op Readers' Society",
-			SMTP:        SMTPSettings{Host: mp.SMTPHost(), Port: strconv.Itoa(mp.SMTPPort()), From: "secretary@paper.test", TLS: "none"}}
-		if err := cfg.validateDonations(); err != nil {
-			t.Fatal(err)
-		}
-		f := fund.New(d, time.UTC, time.Now)
-		if _, err := f.EnsureCampaign(ctx, f.MonthOf(time.Now())); err != nil {
-			t.Fatal(err)
-		}
-		jr := newJobRunner()
-		outbox, err := setupReceipts(cfg, d, jr, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := setupPayments(cfg, d, f, jr, log, outbox)
-		if err != nil || p.society == nil {
-			t.Fatalf("payments: %v, society %v", err, p.society)
-		}
-		stop, err := jr.start(ctx, d, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(stop)
-		srv, err := web.New(web.Deps{Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL},
-			Articles: article.NewStore(d, time.Now), StripeWebhooks: p.intake, Logger: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hs := httptest.NewServer(srv)
-		t.Cleanup(hs.Close)
-		site := hs.URL
+		p, f, site := startSharesNode(t, d, mock.URL(), mp)
 		before := readFund(t, d, f)
 
 		soc := p.society
@@ -176,4 +140,51 @@ func TestSharePaymentsNeverReachTheFund(t *testing.T) {
 			t.Fatalf("a gift on the same path did not reach the fund: %+v", after)
 		}
 	})
+}
+
+// startSharesNode wires a node's money path as the server does (River,
+// the mail outbox, the payment worker with the society, the webhook
+// endpoint) against the Stripe API at stripeURL and mailpit mp, with
+// this month's campaign, and gives the payments, the fund and the web
+// server's address.
+func startSharesNode(t *testing.T, d *db.DB, stripeURL string, mp *testservers.Mailpit) (payments, *fund.Service, string) {
+	t.Helper()
+	ctx := context.Background()
+	log := quietLog()
+	if err := jobs.Migrate(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &Config{SiteName: "The Daily Co-op", BaseURL: "http://paper.test", StripeWebhookSecret: testWebhookSecret,
+		StripeSecretKey: "sk_test_123", StripeAPIURL: stripeURL, SocietyRules: society.DefaultRules(),
+		SocietyName: "The Daily Co-op Readers' Society",
+		SMTP:        SMTPSettings{Host: mp.SMTPHost(), Port: strconv.Itoa(mp.SMTPPort()), From: "secretary@paper.test", TLS: "none"}}
+	if err := cfg.validateDonations(); err != nil {
+		t.Fatal(err)
+	}
+	f := fund.New(d, time.UTC, time.Now)
+	if _, err := f.EnsureCampaign(ctx, f.MonthOf(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	jr := newJobRunner()
+	outbox, err := setupReceipts(cfg, d, jr, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := setupPayments(cfg, d, f, jr, log, outbox)
+	if err != nil || p.society == nil {
+		t.Fatalf("payments: %v, society %v", err, p.society)
+	}
+	stop, err := jr.start(ctx, d, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	srv, err := web.New(web.Deps{Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL},
+		Articles: article.NewStore(d, time.Now), StripeWebhooks: p.intake, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return p, f, hs.URL
 }

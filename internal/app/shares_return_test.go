@@ -15,15 +15,11 @@ import (
 	"time"
 
 	"github.com/coopress/coopress/internal/account"
-	"github.com/coopress/coopress/internal/article"
 	"github.com/coopress/coopress/internal/db"
 	"github.com/coopress/coopress/internal/dbtest"
-	"github.com/coopress/coopress/internal/fund"
-	"github.com/coopress/coopress/internal/jobs"
 	"github.com/coopress/coopress/internal/payment/paymenttest"
 	"github.com/coopress/coopress/internal/society"
 	"github.com/coopress/coopress/internal/testservers"
-	"github.com/coopress/coopress/internal/web"
 )
 
 // refundGate stands between coopress and stripe-mock: it refuses the
@@ -85,44 +81,9 @@ func (g *refundGate) counts() (refused int, made map[string]int) {
 func TestLatePaymentForRejectedApplication(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		log := quietLog()
-		if err := jobs.Migrate(ctx, d); err != nil {
-			t.Fatal(err)
-		}
 		mock, mp := testservers.StartStripeMock(t), testservers.StartMailpit(t)
 		gate, stripeURL := startRefundGate(t, mock.URL(), 1)
-		cfg := &Config{SiteName: "The Daily Co-op", BaseURL: "http://paper.test", StripeWebhookSecret: testWebhookSecret,
-			StripeSecretKey: "sk_test_123", StripeAPIURL: stripeURL, SocietyRules: society.DefaultRules(),
-			SocietyName: "The Daily Co-op Readers' Society",
-			SMTP:        SMTPSettings{Host: mp.SMTPHost(), Port: strconv.Itoa(mp.SMTPPort()), From: "secretary@paper.test", TLS: "none"}}
-		if err := cfg.validateDonations(); err != nil {
-			t.Fatal(err)
-		}
-		f := fund.New(d, time.UTC, time.Now)
-		if _, err := f.EnsureCampaign(ctx, f.MonthOf(time.Now())); err != nil {
-			t.Fatal(err)
-		}
-		jr := newJobRunner()
-		outbox, err := setupReceipts(cfg, d, jr, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := setupPayments(cfg, d, f, jr, log, outbox)
-		if err != nil || p.society == nil {
-			t.Fatalf("payments: %v, society %v", err, p.society)
-		}
-		stop, err := jr.start(ctx, d, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(stop)
-		srv, err := web.New(web.Deps{Site: web.Site{Name: cfg.SiteName, BaseURL: cfg.BaseURL},
-			Articles: article.NewStore(d, time.Now), StripeWebhooks: p.intake, Logger: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		hs := httptest.NewServer(srv)
-		t.Cleanup(hs.Close)
+		p, f, site := startSharesNode(t, d, stripeURL, mp)
 		before := readFund(t, d, f)
 
 		soc := p.society
@@ -149,7 +110,7 @@ func TestLatePaymentForRejectedApplication(t *testing.T) {
 		}
 		deliver := func(body []byte) {
 			t.Helper()
-			if code, err := deliverTo(hs.URL, body, signed(body, time.Now())); err != nil || code != http.StatusOK {
+			if code, err := deliverTo(site, body, signed(body, time.Now())); err != nil || code != http.StatusOK {
 				t.Fatalf("webhook: %d %v", code, err)
 			}
 		}
